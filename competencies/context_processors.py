@@ -1,0 +1,31 @@
+from .roles import is_admin, is_hr
+
+
+def roles(request):
+    """Role flags for navigation; evaluated lazily so pages that never use them query nothing."""
+    user = request.user
+
+    class _Roles:
+        @property
+        def is_hr(self):
+            return is_hr(user)
+
+        @property
+        def is_admin(self):
+            return is_admin(user)
+
+        @property
+        def is_lead(self):
+            cached = getattr(user, "_servicelead_is_lead", None)
+            if cached is None:
+                cached = user.is_authenticated and user.led_teams.exists()
+                user._servicelead_is_lead = cached
+            return cached
+
+        @property
+        def employee(self):
+            if not user.is_authenticated:
+                return None
+            return getattr(user, "employee", None)
+
+    return {"roles": _Roles()}

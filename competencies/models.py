@@ -1,0 +1,276 @@
+"""Catalogue (scales, categories, competencies, role profiles) and people with their assessments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+# Every scale lives within 0..MAX_SCALE_LEVEL; the database enforces this bound on every stored level,
+# services enforce the tighter bound of the competency's own scale before writing.
+MAX_SCALE_LEVEL = 10
+
+
+class Scale(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("scale")
+        verbose_name_plural = _("scales")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ScaleLevel(models.Model):
+    scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="levels")
+    value = models.PositiveSmallIntegerField(_("level"))
+    label = models.CharField(_("label"), max_length=100)
+    descriptor = models.TextField(_("behavioural descriptor"), blank=True)
+
+    class Meta:
+        verbose_name = _("scale level")
+        verbose_name_plural = _("scale levels")
+        ordering = ["scale", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "value"], name="scalelevel_unique_value"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=MAX_SCALE_LEVEL), name="scalelevel_value_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value} · {self.label}"
+
+
+class Category(models.Model):
+    class Family(models.TextChoices):
+        TECHNICAL = "technical", _("Technical systems")
+        PEOPLE = "people", _("Customer & people")
+        INTERPLAY = "interplay", _("Human–technology interplay")
+        METHODS = "methods", _("Methods & organisation")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    family = models.CharField(_("family"), max_length=20, choices=Family.choices)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("competency category")
+        verbose_name_plural = _("competency categories")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Competency(models.Model):
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="competencies", verbose_name=_("category")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    scale = models.ForeignKey(
+        Scale, on_delete=models.PROTECT, related_name="competencies", verbose_name=_("scale")
+    )
+    requires_certificate = models.BooleanField(_("requires certificate"), default=False)
+    validity_months = models.PositiveSmallIntegerField(
+        _("certificate validity (months)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+        ordering = ["category__position", "category__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "name"], name="competency_unique_in_category"),
+            models.CheckConstraint(
+                condition=Q(validity_months__isnull=True) | Q(validity_months__gte=1),
+                name="competency_validity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleProfile(models.Model):
+    """A job profile (Stellenprofil): catalogue data kept by HR, referenced by employees."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("role profile")
+        verbose_name_plural = _("role profiles")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleRequirement(models.Model):
+    role_profile = models.ForeignKey(RoleProfile, on_delete=models.CASCADE, related_name="requirements")
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.PROTECT,
+        related_name="role_requirements",
+        verbose_name=_("competency"),
+    )
+    target_level = models.PositiveSmallIntegerField(_("target level"))
+
+    class Meta:
+        verbose_name = _("role requirement")
+        verbose_name_plural = _("role requirements")
+        ordering = ["role_profile", "competency_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["role_profile", "competency"], name="rolerequirement_unique"),
+            models.CheckConstraint(
+                condition=Q(target_level__gte=1, target_level__lte=MAX_SCALE_LEVEL),
+                name="rolerequirement_target_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.competency} ≥ {self.target_level}"
+
+
+class Employee(models.Model):
+    personnel_no = models.CharField(_("personnel number"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+        verbose_name=_("login"),
+    )
+    role_profile = models.ForeignKey(
+        RoleProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employees",
+        verbose_name=_("role profile"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    interests = models.ManyToManyField(
+        Competency,
+        through="Interest",
+        related_name="interested_employees",
+        blank=True,
+        verbose_name=_("development interests"),
+    )
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(is_active=False),
+                name="employee_left_is_inactive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.personnel_no})"
+
+
+class Interest(models.Model):
+    """A competency an employee wants to grow in, optionally with the level they aim for."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="interest_set")
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.CASCADE,
+        related_name="interest_set",
+        verbose_name=_("competency"),
+    )
+    target_level = models.PositiveSmallIntegerField(_("target level"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("development interest")
+        verbose_name_plural = _("development interests")
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "competency"], name="interest_unique"),
+            models.CheckConstraint(
+                condition=Q(target_level__isnull=True)
+                | Q(target_level__gte=1, target_level__lte=MAX_SCALE_LEVEL),
+                name="interest_target_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} → {self.competency}"
+
+
+class Assessment(models.Model):
+    """One rating of one competency. Append-only: a correction is a new row."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Self-assessment")
+        MANAGER = "manager", _("Manager")
+        CERTIFICATE = "certificate", _("Certificate")
+        IMPORT = "import", _("Import")
+
+    CONFIRMED_SOURCES = (Source.MANAGER, Source.CERTIFICATE, Source.IMPORT)
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("employee")
+    )
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("competency"),
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    assessed_on = models.DateField(_("assessed on"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["employee_id", "competency_id", "assessed_on", "id"]
+        indexes = [
+            models.Index(fields=["employee", "competency", "assessed_on"], name="assessment_lookup_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=MAX_SCALE_LEVEL), name="assessment_level_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("assessed_on")),
+                name="assessment_valid_after_assessed",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["self", "manager", "certificate", "import"]),
+                name="assessment_source_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} · {self.competency} = {self.level} ({self.source})"
+
+    def save(self, *args, **kwargs):
+        # History is append-only; refusing in-place updates here keeps admin and shell honest too.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Assessments are append-only; record a new assessment instead.")
+        super().save(*args, **kwargs)

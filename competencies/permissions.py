@@ -1,0 +1,54 @@
+"""Access rules for the catalogue and for people's individual levels.
+
+Who leads whom is known only to the teams app, which registers a reach function here at start-up
+(see ``teams.apps``); this app never imports teams."""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Employee
+from .roles import is_admin, is_hr, is_hr_or_admin
+
+_employee_reach = []
+
+
+def register_employee_reach(fn):
+    """Register ``fn(user, employee) -> bool``: True when the user leads the employee."""
+    if fn not in _employee_reach:
+        _employee_reach.append(fn)
+
+
+@rules.predicate
+def is_self(user, employee):
+    return employee is not None and user.is_authenticated and employee.user_id == user.pk
+
+
+@rules.predicate
+def leads_employee(user, employee):
+    return employee is not None and any(fn(user, employee) for fn in _employee_reach)
+
+
+has_hr_role = rules.predicate(is_hr, name="is_hr")
+has_admin_role = rules.predicate(is_admin, name="is_admin")
+has_hr_or_admin_role = rules.predicate(is_hr_or_admin, name="is_hr_or_admin")
+
+rules.add_perm("competencies.view_catalogue", rules.is_authenticated)
+rules.add_perm("competencies.edit_catalogue", has_hr_or_admin_role)
+rules.add_perm("competencies.view_employee_levels", is_self | has_hr_or_admin_role | leads_employee)
+rules.add_perm("competencies.confirm_assessment", has_hr_or_admin_role | leads_employee)
+
+
+def employee_for_levels(user, employee_id):
+    """The employee whose individual levels ``user`` may see; 404 for anyone else."""
+    employee = get_object_or_404(Employee.objects.select_related("role_profile", "user"), pk=employee_id)
+    if not user.has_perm("competencies.view_employee_levels", employee):
+        # Whether a person exists is itself personal data: answer as if there were no such person.
+        raise Http404
+    return employee
+
+
+def require_catalogue_editor(user):
+    if not user.has_perm("competencies.edit_catalogue"):
+        raise PermissionDenied

@@ -1,0 +1,205 @@
+"""The gap analysis of SPEC.md as pure computation: DataFrames in, DataFrames and dicts out.
+
+No ORM and no request here; ``teams.selectors.analysis_input`` feeds it, and pages, API, CLI and jobs
+all call the functions below. Inputs:
+
+- ``levels``: employee_id, competency_id, level, confirmed — effective levels on the date (pairs that
+  are absent count as 0, *unassessed*);
+- ``memberships``: team_id, employee_id — memberships active on the date;
+- ``requirements``: team_id, competency_id, required_level, min_people, weight;
+- ``role_targets``: employee_id, competency_id, target.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+LEVEL_COLUMNS = ["employee_id", "competency_id", "level", "confirmed"]
+MEMBERSHIP_COLUMNS = ["team_id", "employee_id"]
+REQUIREMENT_COLUMNS = ["team_id", "competency_id", "required_level", "min_people", "weight"]
+ROLE_TARGET_COLUMNS = ["employee_id", "competency_id", "target"]
+
+STATUS_GAP = "gap"
+STATUS_SINGLE_POINT = "single_point"
+STATUS_OK = "ok"
+
+
+def empty_frame(columns):
+    return pd.DataFrame({column: pd.Series(dtype="int64") for column in columns})
+
+
+@dataclass(frozen=True)
+class AnalysisInput:
+    levels: pd.DataFrame
+    memberships: pd.DataFrame
+    requirements: pd.DataFrame
+    role_targets: pd.DataFrame
+
+    def counting(self, *, count_unconfirmed):
+        """The same input with unconfirmed (self) levels dropped when they must not count."""
+        if count_unconfirmed or self.levels.empty:
+            return self
+        return replace(self, levels=self.levels[self.levels["confirmed"].astype(bool)])
+
+
+def _levels_of(pairs, levels):
+    """``pairs`` (with employee_id, competency_id) joined to effective levels, missing → 0."""
+    merged = pairs.merge(
+        levels[["employee_id", "competency_id", "level"]],
+        on=["employee_id", "competency_id"],
+        how="left",
+    )
+    merged["level"] = merged["level"].fillna(0).astype("int64")
+    return merged
+
+
+def requirement_table(data):
+    """One row per (team, requirement): covered, shortfall, status, holders, near_holders.
+
+    Holders and near-holders are sorted lists of employee ids."""
+    requirements = data.requirements
+    if requirements.empty:
+        frame = requirements.copy()
+        for column in ("covered", "shortfall"):
+            frame[column] = pd.Series(dtype="int64")
+        frame["status"] = pd.Series(dtype="object")
+        frame["holders"] = pd.Series(dtype="object")
+        frame["near_holders"] = pd.Series(dtype="object")
+        return frame
+    members = data.memberships[["team_id", "employee_id"]].drop_duplicates()
+    pairs = requirements[["team_id", "competency_id", "required_level"]].merge(members, on="team_id")
+    pairs = _levels_of(pairs, data.levels).sort_values("employee_id", kind="stable")
+    keys = ["team_id", "competency_id"]
+    holders = (
+        pairs[pairs["level"] >= pairs["required_level"]]
+        .groupby(keys, sort=False)["employee_id"]
+        .agg(list)
+        .rename("holders")
+    )
+    near = (
+        pairs[pairs["level"] == pairs["required_level"] - 1]
+        .groupby(keys, sort=False)["employee_id"]
+        .agg(list)
+        .rename("near_holders")
+    )
+    table = requirements.merge(holders, on=keys, how="left").merge(near, on=keys, how="left")
+    for column in ("holders", "near_holders"):
+        table[column] = [value if isinstance(value, list) else [] for value in table[column]]
+    table["covered"] = table["holders"].map(len).astype("int64")
+    table["shortfall"] = (table["min_people"] - table["covered"]).clip(lower=0).astype("int64")
+    table["status"] = np.select(
+        [table["covered"] < table["min_people"], table["covered"] == 1],
+        [STATUS_GAP, STATUS_SINGLE_POINT],
+        default=STATUS_OK,
+    )
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def coverage_by_team(table, team_ids):
+    """Series team_id → coverage = 1 - Σ w·shortfall / Σ w·k (1.0 for a team without requirements)."""
+    weighted = table.assign(
+        lost=table["weight"] * table["shortfall"], needed=table["weight"] * table["min_people"]
+    )
+    sums = weighted.groupby("team_id")[["lost", "needed"]].sum()
+    coverage = 1.0 - sums["lost"] / sums["needed"]
+    return coverage.reindex(pd.Index(sorted(team_ids), name="team_id"), fill_value=1.0)
+
+
+def rollup_coverage(table, subtrees):
+    """Coverage over all requirements of each department's subtree: ``subtrees`` maps id → team ids."""
+    weighted = table.assign(
+        lost=table["weight"] * table["shortfall"], needed=table["weight"] * table["min_people"]
+    )
+    sums = weighted.groupby("team_id")[["lost", "needed"]].sum()
+    result = {}
+    for department_id, team_ids in subtrees.items():
+        part = sums.reindex(list(team_ids)).fillna(0)
+        needed = part["needed"].sum()
+        result[department_id] = 1.0 if needed == 0 else float(1.0 - part["lost"].sum() / needed)
+    return result
+
+
+def member_role_fit(data, employee_ids):
+    """Per employee: role gaps (competency, target, level, gap) and role fit.
+
+    Returns a DataFrame of gap rows and a Series employee_id → role_fit (1.0 without role targets)."""
+    targets = data.role_targets[data.role_targets["employee_id"].isin(employee_ids)]
+    targets = _levels_of(targets, data.levels)
+    targets["gap"] = (targets["target"] - targets["level"]).clip(lower=0)
+    sums = targets.groupby("employee_id")[["gap", "target"]].sum()
+    fit = (1.0 - sums["gap"] / sums["target"]).reindex(sorted(set(employee_ids)), fill_value=1.0)
+    gaps = targets[targets["gap"] > 0].sort_values(["employee_id", "competency_id"])
+    return gaps.reset_index(drop=True), fit
+
+
+def team_members(data, team_id):
+    """Sorted ids of the team's active members."""
+    members = data.memberships.loc[data.memberships["team_id"] == team_id, "employee_id"]
+    return sorted(set(int(e) for e in members))
+
+
+def what_if(data, *, team_id, join=(), leave=(), raise_levels=()):
+    """The same input with hypothetical changes; nothing is written anywhere.
+
+    ``join``/``leave`` are employee ids entering or leaving ``team_id``; ``raise_levels`` holds
+    (employee_id, competency_id, level) triples that replace the effective level."""
+    memberships = data.memberships
+    if leave:
+        memberships = memberships[
+            ~((memberships["team_id"] == team_id) & memberships["employee_id"].isin(list(leave)))
+        ]
+    if join:
+        joined = pd.DataFrame({"team_id": team_id, "employee_id": list(join)}, dtype="int64")
+        memberships = pd.concat([memberships, joined], ignore_index=True).drop_duplicates(
+            ["team_id", "employee_id"]
+        )
+    levels = data.levels
+    if raise_levels:
+        changes = pd.DataFrame(list(raise_levels), columns=["employee_id", "competency_id", "level"])
+        changes["confirmed"] = True
+        keys = pd.MultiIndex.from_frame(changes[["employee_id", "competency_id"]])
+        kept = ~pd.MultiIndex.from_frame(levels[["employee_id", "competency_id"]]).isin(keys)
+        levels = pd.concat([levels[kept], changes.astype(levels.dtypes.to_dict())], ignore_index=True)
+    return replace(data, memberships=memberships, levels=levels)
+
+
+def staffing_hints(data, table, *, team_id, competency_id, required_level, candidate_ids):
+    """People outside the team holding the level, ranked by how little their own teams' coverage
+    would drop without them (then by id). Returns records: employee_id, level, coverage_drop."""
+    outside = sorted(set(candidate_ids) - set(team_members(data, team_id)))
+    if not outside:
+        return []
+    pairs = pd.DataFrame({"employee_id": outside, "competency_id": competency_id}, dtype="int64")
+    pairs = _levels_of(pairs, data.levels)
+    pairs = pairs[pairs["level"] >= required_level]
+    if pairs.empty:
+        return []
+    drop = coverage_drop_without(table, pairs["employee_id"].tolist())
+    pairs["coverage_drop"] = pairs["employee_id"].map(drop).fillna(0.0)
+    pairs = pairs.sort_values(["coverage_drop", "employee_id"], kind="stable")
+    return [
+        {
+            "employee_id": int(r.employee_id),
+            "level": int(r.level),
+            "coverage_drop": float(r.coverage_drop),
+        }
+        for r in pairs.itertuples(index=False)
+    ]
+
+
+def coverage_drop_without(table, employee_ids):
+    """employee_id → summed loss of coverage over the teams they belong to, if they left them.
+
+    Removing a holder raises a requirement's shortfall by one exactly when covered <= min_people."""
+    if table.empty:
+        return {}
+    wanted = set(employee_ids)
+    held = table[["team_id", "weight", "min_people", "covered", "holders"]].explode("holders")
+    held = held[held["holders"].isin(wanted)]
+    needed = (table["weight"] * table["min_people"]).groupby(table["team_id"]).sum()
+    held = held[held["covered"] <= held["min_people"]]
+    if held.empty:
+        return {}
+    loss = held["weight"] / held["team_id"].map(needed)
+    return loss.groupby(held["holders"].astype("int64")).sum().to_dict()

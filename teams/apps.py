@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeamsConfig(AppConfig):
+    name = "teams"
+    verbose_name = _("Teams")
+
+    def ready(self):
+        from competencies import permissions as competency_permissions
+
+        from . import selectors
+
+        # competencies cannot import teams; teams tells it who leads whom.
+        competency_permissions.register_employee_reach(selectors.user_leads_employee)

@@ -1,0 +1,100 @@
+"""Teams as a department → team tree, memberships over time and team requirements."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent (department)"),
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="led_teams", verbose_name=_("leads")
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="team_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("employee")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["team", "start", "id"]
+        indexes = [models.Index(fields=["team", "start", "end"], name="membership_active_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="membership_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} in {self.team}"
+
+
+class TeamRequirement(models.Model):
+    class Weight(models.IntegerChoices):
+        USEFUL = 1, _("useful")
+        IMPORTANT = 2, _("important")
+        CRITICAL = 3, _("critical")
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("team")
+    )
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.PROTECT,
+        related_name="team_requirements",
+        verbose_name=_("competency"),
+    )
+    required_level = models.PositiveSmallIntegerField(_("required level"))
+    min_people = models.PositiveSmallIntegerField(_("minimum people"), default=1)
+    weight = models.PositiveSmallIntegerField(_("weight"), choices=Weight.choices, default=Weight.IMPORTANT)
+
+    class Meta:
+        verbose_name = _("team requirement")
+        verbose_name_plural = _("team requirements")
+        ordering = ["team", "competency_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "competency"], name="teamrequirement_unique"),
+            models.CheckConstraint(
+                condition=Q(required_level__gte=1, required_level__lte=MAX_SCALE_LEVEL),
+                name="teamrequirement_level_range",
+            ),
+            models.CheckConstraint(condition=Q(min_people__gte=1), name="teamrequirement_min_people"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=3), name="teamrequirement_weight_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team}: {self.competency} ≥ {self.required_level} × {self.min_people}"

@@ -1,0 +1,93 @@
+"""SPEC.md's gap-analysis JSON, built from the engine's output. Used by the API, the CLI and pages."""
+
+from competencies.models import Competency, Employee
+
+from . import analysis
+from .models import Team
+from .selectors import analysis_input
+
+
+def _round(value):
+    return round(float(value), 4)
+
+
+def gap_reports(*, teams, on):
+    """SPEC.md's gap-analysis object for each team in ``teams`` (ordered by id), on date ``on``."""
+    teams = sorted(teams, key=lambda t: t.pk)
+    if not teams:
+        return []
+    team_ids = [t.pk for t in teams]
+    data = analysis_input(on=on, team_ids=team_ids)
+    table = analysis.requirement_table(data)
+    coverage = analysis.coverage_by_team(table, team_ids)
+    member_ids = sorted(set(data.memberships["employee_id"].tolist()))
+    gaps, fit = analysis.member_role_fit(data, member_ids)
+    competency_names = dict(
+        Competency.objects.filter(pk__in=set(table["competency_id"].tolist())).values_list("id", "name")
+    )
+    people = {
+        pk: (personnel_no, name)
+        for pk, personnel_no, name in Employee.objects.filter(pk__in=member_ids).values_list(
+            "id", "personnel_no", "name"
+        )
+    }
+    gaps_by_member = {}
+    for row in gaps.itertuples(index=False):
+        gaps_by_member.setdefault(int(row.employee_id), []).append(
+            {
+                "competency": int(row.competency_id),
+                "target": int(row.target),
+                "level": int(row.level),
+                "gap": int(row.gap),
+            }
+        )
+    requirement_rows = {}
+    for row in table.itertuples(index=False):
+        requirement_rows.setdefault(int(row.team_id), []).append(
+            {
+                "competency": {
+                    "id": int(row.competency_id),
+                    "name": competency_names[int(row.competency_id)],
+                },
+                "required_level": int(row.required_level),
+                "min_people": int(row.min_people),
+                "weight": int(row.weight),
+                "covered": int(row.covered),
+                "shortfall": int(row.shortfall),
+                "status": row.status,
+                "holders": [int(e) for e in row.holders],
+                "near_holders": [int(e) for e in row.near_holders],
+            }
+        )
+    reports = []
+    for team in teams:
+        members = analysis.team_members(data, team.pk)
+        reports.append(
+            {
+                "team": {"id": team.pk, "name": team.name},
+                "date": on.isoformat(),
+                "coverage": _round(coverage[team.pk]),
+                "requirements": requirement_rows.get(team.pk, []),
+                "members": [
+                    {
+                        "employee": {
+                            "id": member,
+                            "personnel_no": people[member][0],
+                            "name": people[member][1],
+                        },
+                        "role_fit": _round(fit[member]),
+                        "gaps": gaps_by_member.get(member, []),
+                    }
+                    for member in members
+                ],
+            }
+        )
+    return reports
+
+
+def gap_report(*, team, on):
+    return gap_reports(teams=[team], on=on)[0]
+
+
+def all_teams():
+    return Team.objects.order_by("id").only("id", "name")

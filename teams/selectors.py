@@ -1,0 +1,110 @@
+"""Read-side queries for teams: the tree, memberships, who leads whom, and the gap-analysis input."""
+
+from collections import defaultdict
+
+import pandas as pd
+from django.db.models import Q
+from django.utils import timezone
+
+from competencies.models import Employee, RoleRequirement
+from competencies.selectors import count_unconfirmed, effective_levels
+
+from . import analysis
+from .models import Membership, Team, TeamRequirement
+
+
+def _today():
+    return timezone.localdate()
+
+
+def team_tree():
+    """dict parent_id → sorted child ids over all teams (one query); roots under ``None``."""
+    children = defaultdict(list)
+    for team_id, parent_id in Team.objects.values_list("id", "parent_id").order_by("id"):
+        children[parent_id].append(team_id)
+    return children
+
+
+def subtree_ids(team_id, tree=None):
+    """The team and every team below it."""
+    tree = tree if tree is not None else team_tree()
+    found, stack = [], [team_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(tree.get(current, []))
+    return sorted(found)
+
+
+def led_team_ids(user):
+    """Ids of the teams ``user`` leads, with their subtrees; cached on the user for the request."""
+    cached = getattr(user, "_servicelead_led_team_ids", None)
+    if cached is not None:
+        return cached
+    scope = set()
+    if user.is_authenticated:
+        direct = list(user.led_teams.values_list("id", flat=True))
+        if direct:
+            tree = team_tree()
+            for team_id in direct:
+                scope.update(subtree_ids(team_id, tree))
+    user._servicelead_led_team_ids = frozenset(scope)
+    return user._servicelead_led_team_ids
+
+
+def memberships_active(*, on=None):
+    on = on or _today()
+    return Membership.objects.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+
+
+def team_members_active(*, team, on=None):
+    """Employees who are members of ``team`` on ``on``, ordered by id."""
+    employee_ids = memberships_active(on=on).filter(team=team).values("employee_id")
+    return Employee.objects.filter(pk__in=employee_ids).select_related("role_profile").order_by("id")
+
+
+def employee_team_ids(*, employee, on=None):
+    return set(memberships_active(on=on).filter(employee=employee).values_list("team_id", flat=True))
+
+
+def user_leads_employee(user, employee):
+    """True when ``user`` leads a team (or an ancestor department) the employee belongs to today."""
+    scope = led_team_ids(user)
+    return bool(scope) and bool(employee_team_ids(employee=employee) & scope)
+
+
+def team_requirements(*, team):
+    return TeamRequirement.objects.filter(team=team).select_related("competency__category")
+
+
+def analysis_input(*, on, team_ids=None):
+    """Everything the engine needs for ``team_ids`` (all teams when None), in four queries."""
+    memberships = memberships_active(on=on)
+    requirements = TeamRequirement.objects.all()
+    if team_ids is not None:
+        memberships = memberships.filter(team_id__in=list(team_ids))
+        requirements = requirements.filter(team_id__in=list(team_ids))
+    membership_frame = pd.DataFrame.from_records(
+        list(memberships.values_list("team_id", "employee_id").distinct()),
+        columns=analysis.MEMBERSHIP_COLUMNS,
+    ).astype("int64")
+    requirement_frame = pd.DataFrame.from_records(
+        list(requirements.values_list(*analysis.REQUIREMENT_COLUMNS)),
+        columns=analysis.REQUIREMENT_COLUMNS,
+    ).astype("int64")
+    employee_filter = None if team_ids is None else memberships.values("employee_id")
+    levels = effective_levels(on=on, employee_ids=employee_filter)[analysis.LEVEL_COLUMNS]
+    targets = RoleRequirement.objects.filter(role_profile__employees__isnull=False)
+    if team_ids is not None:
+        targets = targets.filter(role_profile__employees__in=employee_filter)
+    target_frame = pd.DataFrame.from_records(
+        list(targets.values_list("role_profile__employees", "competency_id", "target_level")),
+        columns=analysis.ROLE_TARGET_COLUMNS,
+    ).astype("int64")
+    data = analysis.AnalysisInput(
+        levels=levels,
+        memberships=membership_frame,
+        requirements=requirement_frame,
+        role_targets=target_frame,
+    )
+    return data.counting(count_unconfirmed=count_unconfirmed())
