@@ -91,3 +91,27 @@ def gap_report(*, team, on):
 
 def all_teams():
     return Team.objects.order_by("id").only("id", "name")
+
+
+def team_summaries(*, teams, on):
+    """Per team (ordered by id): coverage, member count and counts of gaps and single points."""
+    teams = sorted(teams, key=lambda t: t.pk)
+    team_ids = [t.pk for t in teams]
+    if not team_ids:
+        return []
+    data = analysis_input(on=on, team_ids=team_ids)
+    table = analysis.requirement_table(data)
+    coverage = analysis.coverage_by_team(table, team_ids)
+    status_counts = table.groupby(["team_id", "status"]).size()
+    member_counts = data.memberships.groupby("team_id")["employee_id"].nunique()
+    return [
+        {
+            "team": team,
+            "coverage": _round(coverage[team.pk]),
+            "members": int(member_counts.get(team.pk, 0)),
+            "requirements": int((table["team_id"] == team.pk).sum()),
+            "gaps": int(status_counts.get((team.pk, analysis.STATUS_GAP), 0)),
+            "single_points": int(status_counts.get((team.pk, analysis.STATUS_SINGLE_POINT), 0)),
+        }
+        for team in teams
+    ]
