@@ -2,8 +2,7 @@
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db import connections, router
 from django.utils import timezone
 
 from .models import Assessment, Competency, Employee
@@ -15,49 +14,72 @@ def count_unconfirmed():
     return bool(getattr(settings, "SERVICELEAD_COUNT_UNCONFIRMED", True))
 
 
-def effective_assessments(*, on, employee_ids=None, competency_ids=None):
-    """Queryset of the one assessment per (employee, competency) that is effective on ``on``.
+def _id_filter(column, ids, connection):
+    """SQL and params restricting ``column`` to ``ids`` (a list of ints or a values() queryset)."""
+    if ids is None:
+        return "", []
+    if hasattr(ids, "query"):
+        sql, params = ids.query.get_compiler(connection=connection).as_sql()
+        return f" AND {column} IN ({sql})", list(params)
+    ids = [int(i) for i in ids]
+    if not ids:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
 
-    One SQL query with a window function: among assessments valid on the date, confirmed sources
-    (manager, certificate, import) beat ``self``; then the most recent ``assessed_on``; then the
-    later-created row. Pairs without any valid assessment are absent (level 0, *unassessed*)."""
-    qs = Assessment.objects.filter(assessed_on__lte=on).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-    )
-    if employee_ids is not None:
-        qs = qs.filter(employee_id__in=employee_ids)
-    if competency_ids is not None:
-        qs = qs.filter(competency_id__in=competency_ids)
-    confirmed = Case(
-        When(source=Assessment.Source.SELF, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return (
-        qs.annotate(
-            confirmed=confirmed,
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("employee_id"), F("competency_id")],
-                order_by=[confirmed.desc(), F("assessed_on").desc(), F("id").desc()],
-            ),
-        )
-        .filter(rank=1)
-        .order_by("employee_id", "competency_id")
-    )
+
+def effective_levels_at(*, dates, employee_ids=None, competency_ids=None):
+    """Effective levels on each of ``dates`` in one SQL query; the effective-level rule of SPEC.md.
+
+    Among the assessments valid on a date (``assessed_on <= d`` and ``valid_until`` empty or ``>= d``)
+    a confirmed source (manager, certificate, import) beats ``self``; then the most recent
+    ``assessed_on``; then the later-created row (higher id). Pairs without a valid assessment are absent
+    (level 0, *unassessed*). ``employee_ids``/``competency_ids``: lists of ids or values() querysets.
+
+    Returns a DataFrame with columns ``on`` (date) plus EFFECTIVE_COLUMNS."""
+    dates = sorted(set(dates))
+    table = Assessment._meta.db_table
+    connection = connections[router.db_for_read(Assessment)]
+    cast = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    date_rows = " UNION ALL ".join(f"SELECT {cast} AS on_date" for _ in dates)
+    employee_sql, employee_params = _id_filter("a.employee_id", employee_ids, connection)
+    competency_sql, competency_params = _id_filter("a.competency_id", competency_ids, connection)
+    confirmed = "CASE WHEN a.source = 'self' THEN 0 ELSE 1 END"
+    sql = f"""
+        WITH dates AS ({date_rows})
+        SELECT on_date, employee_id, competency_id, level, source, assessed_on, confirmed FROM (
+            SELECT d.on_date, a.employee_id, a.competency_id, a.level, a.source, a.assessed_on,
+                   {confirmed} AS confirmed,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY d.on_date, a.employee_id, a.competency_id
+                       ORDER BY {confirmed} DESC, a.assessed_on DESC, a.id DESC
+                   ) AS rank
+            FROM {table} a
+            JOIN dates d ON a.assessed_on <= d.on_date
+                AND (a.valid_until IS NULL OR a.valid_until >= d.on_date)
+            WHERE 1 = 1{employee_sql}{competency_sql}
+        ) ranked
+        WHERE rank = 1
+        ORDER BY on_date, employee_id, competency_id
+    """  # noqa: S608 - only placeholders and our own table/column names are interpolated
+    params = [d.isoformat() for d in dates] + employee_params + competency_params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=["on", *EFFECTIVE_COLUMNS])
+    frame = frame.astype({"employee_id": "int64", "competency_id": "int64", "level": "int64"})
+    frame["confirmed"] = frame["confirmed"].astype(bool)
+    for column in ("on", "assessed_on"):
+        if len(frame) and isinstance(frame[column].iloc[0], str):
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d").dt.date
+    return frame
 
 
 def effective_levels(*, on, employee_ids=None, competency_ids=None):
     """DataFrame of effective levels on ``on``: one row per assessed (employee, competency) pair.
 
     Columns: employee_id, competency_id, level, source, assessed_on, confirmed (bool)."""
-    rows = effective_assessments(on=on, employee_ids=employee_ids, competency_ids=competency_ids).values_list(
-        "employee_id", "competency_id", "level", "source", "assessed_on", "confirmed"
-    )
-    frame = pd.DataFrame.from_records(list(rows.iterator(chunk_size=20000)), columns=EFFECTIVE_COLUMNS)
-    return frame.astype(
-        {"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"}
-    )
+    frame = effective_levels_at(dates=[on], employee_ids=employee_ids, competency_ids=competency_ids)
+    return frame.drop(columns="on")
 
 
 def employee_effective_levels(*, employee, on=None):

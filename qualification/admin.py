@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import Job, Measure, MeasureCompetency, PlanItem, QualificationPlan
+
+
+class MeasureCompetencyInline(admin.TabularInline):
+    model = MeasureCompetency
+    extra = 0
+    autocomplete_fields = ["competency"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "duration_hours", "cost", "provider", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["title", "provider", "description"]
+    inlines = [MeasureCompetencyInline]
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    extra = 0
+    autocomplete_fields = ["competency", "measure", "mentor"]
+
+
+@admin.register(QualificationPlan)
+class QualificationPlanAdmin(admin.ModelAdmin):
+    list_display = ["employee", "period", "status", "origin", "created_at"]
+    list_filter = ["status", "period", "origin"]
+    search_fields = ["employee__name", "employee__personnel_no"]
+    list_select_related = ["employee"]
+    autocomplete_fields = ["employee"]
+    inlines = [PlanItemInline]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "progress", "owner", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import Membership, Team, TeamRequirement
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["employee"]
+
+
+class TeamRequirementInline(admin.TabularInline):
+    model = TeamRequirement
+    extra = 0
+    autocomplete_fields = ["competency"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["name"]
+    list_select_related = ["parent"]
+    filter_horizontal = ["leads"]
+    inlines = [TeamRequirementInline, MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["employee", "team", "start", "end"]
+    list_filter = ["team"]
+    search_fields = ["employee__name", "employee__personnel_no", "team__name"]
+    list_select_related = ["employee", "team"]
+    autocomplete_fields = ["employee", "team"]
+
+
+@admin.register(TeamRequirement)
+class TeamRequirementAdmin(admin.ModelAdmin):
+    list_display = ["team", "competency", "required_level", "min_people", "weight"]
+    list_filter = ["weight", "team"]
+    search_fields = ["team__name", "competency__name"]
+    list_select_related = ["team", "competency"]
+    autocomplete_fields = ["team", "competency"]
