@@ -157,10 +157,7 @@ def what_if(data, *, team_id, join=(), leave=(), raise_levels=()):
     levels = data.levels
     if raise_levels:
         changes = pd.DataFrame(list(raise_levels), columns=["employee_id", "competency_id", "level"])
-        changes["confirmed"] = True
-        keys = pd.MultiIndex.from_frame(changes[["employee_id", "competency_id"]])
-        kept = ~pd.MultiIndex.from_frame(levels[["employee_id", "competency_id"]]).isin(keys)
-        levels = pd.concat([levels[kept], changes.astype(levels.dtypes.to_dict())], ignore_index=True)
+        levels = what_if_levels(levels, changes.astype("int64"))
     return replace(data, memberships=memberships, levels=levels)
 
 
@@ -203,3 +200,94 @@ def coverage_drop_without(table, employee_ids):
         return {}
     loss = held["weight"] / held["team_id"].map(needed)
     return loss.groupby(held["holders"].astype("int64")).sum().to_dict()
+
+
+def apply_projected_levels(levels, projected):
+    """Levels raised to planned targets: ``projected`` rows (employee_id, competency_id, level) replace
+    a lower effective level; a higher one stays. Used for forecasts from agreed plans."""
+    if projected is None or projected.empty:
+        return levels
+    merged = projected.merge(
+        levels[["employee_id", "competency_id", "level"]],
+        on=["employee_id", "competency_id"],
+        how="left",
+        suffixes=("", "_now"),
+    )
+    raised = merged[merged["level"] > merged["level_now"].fillna(0)]
+    if raised.empty:
+        return levels
+    return what_if_levels(levels, raised[["employee_id", "competency_id", "level"]])
+
+
+def what_if_levels(levels, changes):
+    """``levels`` with the (employee_id, competency_id) pairs of ``changes`` replaced by its levels."""
+    changes = changes.assign(confirmed=True)
+    keys = pd.MultiIndex.from_frame(changes[["employee_id", "competency_id"]])
+    kept = ~pd.MultiIndex.from_frame(levels[["employee_id", "competency_id"]]).isin(keys)
+    columns = [c for c in levels.columns if c in changes.columns]
+    return pd.concat([levels.loc[kept, columns], changes[columns]], ignore_index=True).astype(
+        {"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"}
+    )
+
+
+# Dates are stacked into one engine run by offsetting ids: one vectorised pass instead of one per date.
+_DATE_STRIDE = 2**32
+
+
+def coverage_over_dates(*, dates, levels_at, memberships_at, requirements, team_ids):
+    """Coverage per (date, team): ``levels_at``/``memberships_at`` carry an ``on`` column; the
+    requirements are the same on every date. Returns a DataFrame indexed by date, one column per team."""
+    dates = sorted(set(dates))
+    position = {d: i for i, d in enumerate(dates)}
+
+    def offset(frame, *columns):
+        stacked = frame.copy()
+        base = stacked["on"].map(position).astype("int64") * _DATE_STRIDE
+        for column in columns:
+            stacked[column] = stacked[column].astype("int64") + base
+        return stacked.drop(columns="on")
+
+    stacked_requirements = pd.concat(
+        [requirements.assign(team_id=requirements["team_id"] + i * _DATE_STRIDE) for i in range(len(dates))],
+        ignore_index=True,
+    )
+    data = AnalysisInput(
+        levels=offset(levels_at, "employee_id"),
+        memberships=offset(memberships_at, "team_id", "employee_id"),
+        requirements=stacked_requirements,
+        role_targets=empty_frame(ROLE_TARGET_COLUMNS),
+    )
+    table = requirement_table(data)
+    stacked_ids = [i * _DATE_STRIDE + t for i in range(len(dates)) for t in team_ids]
+    coverage = coverage_by_team(table, stacked_ids)
+    result = pd.DataFrame(
+        {
+            "on": [dates[int(k) // _DATE_STRIDE] for k in coverage.index],
+            "team_id": [int(k) % _DATE_STRIDE for k in coverage.index],
+            "coverage": coverage.to_numpy(),
+        }
+    )
+    return result.pivot_table(index="on", columns="team_id", values="coverage", aggfunc="first")
+
+
+def category_coverage(table, competency_category):
+    """Coverage per (team, category): ``competency_category`` maps competency_id → category id."""
+    if table.empty:
+        return pd.DataFrame(columns=["team_id", "category_id", "coverage"])
+    frame = table.assign(
+        category_id=table["competency_id"].map(competency_category),
+        lost=table["weight"] * table["shortfall"],
+        needed=table["weight"] * table["min_people"],
+    )
+    sums = frame.groupby(["team_id", "category_id"], as_index=False)[["lost", "needed"]].sum()
+    sums["coverage"] = 1.0 - sums["lost"] / sums["needed"]
+    return sums[["team_id", "category_id", "coverage"]]
+
+
+def worst_gaps(table, limit=None):
+    """Gap rows, the most damaging first (weight × shortfall, then team and competency id)."""
+    gaps = table[table["status"] == STATUS_GAP].assign(severity=lambda f: f["weight"] * f["shortfall"])
+    gaps = gaps.sort_values(
+        ["severity", "team_id", "competency_id"], ascending=[False, True, True], kind="stable"
+    )
+    return gaps if limit is None else gaps.head(limit)

@@ -1,0 +1,25 @@
+"""Extension points filled by higher apps (qualification) in their ``AppConfig.ready()``.
+
+teams must not import qualification, yet the coverage forecast needs agreed plan items. A provider
+returns planned levels as plain data; the engine takes them as input."""
+
+import pandas as pd
+
+PROJECTED_COLUMNS = ["employee_id", "competency_id", "level", "due_date"]
+
+_projected_level_providers = []
+
+
+def register_projected_levels(fn):
+    """Register ``fn(employee_ids, until) -> DataFrame[PROJECTED_COLUMNS]`` of planned levels."""
+    if fn not in _projected_level_providers:
+        _projected_level_providers.append(fn)
+
+
+def projected_levels(*, employee_ids, until):
+    """Levels that agreed qualification plans will have reached by their due date (<= ``until``)."""
+    frames = [fn(employee_ids=employee_ids, until=until) for fn in _projected_level_providers]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in PROJECTED_COLUMNS})
+    return pd.concat(frames, ignore_index=True)
