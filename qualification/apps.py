@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class QualificationConfig(AppConfig):
     name = "qualification"
     verbose_name = _("Qualification")
+
+    def ready(self):
+        from teams import hooks
+
+        from . import selectors
+
+        # The coverage forecast counts agreed plan items as reached by their due date.
+        hooks.register_projected_levels(selectors.projected_levels)
