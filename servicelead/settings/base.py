@@ -139,8 +139,11 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = "django-db"
+# A lost worker redelivers its task (bounded by the task's max_retries); results live in the Job row
+# and django-celery-results, never in Redis, so a dead Redis makes delay() fail fast instead of hanging.
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
@@ -152,6 +155,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "requeue-waiting-jobs": {"task": "qualification.tasks.jobs_requeue", "schedule": 60.0},
+}
+# Without REDIS_URL jobs run in-process: "thread" (pages follow the progress) or "sync" (tests, CLI).
+SERVICELEAD_INPROCESS_JOBS = env.str("SERVICELEAD_INPROCESS_JOBS", default="thread")
 CELERY_TIMEZONE = TIME_ZONE
 
 # Domain settings.
