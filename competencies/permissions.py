@@ -5,6 +5,7 @@ Who leads whom is known only to the teams app, which registers a reach function 
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -12,12 +13,32 @@ from .models import Employee
 from .roles import is_admin, is_hr, is_hr_or_admin
 
 _employee_reach = []
+_employee_scope = []
 
 
 def register_employee_reach(fn):
     """Register ``fn(user, employee) -> bool``: True when the user leads the employee."""
     if fn not in _employee_reach:
         _employee_reach.append(fn)
+
+
+def register_employee_scope(fn):
+    """Register ``fn(user) -> queryset of employee ids`` (a values() queryset) the user leads."""
+    if fn not in _employee_scope:
+        _employee_scope.append(fn)
+
+
+def visible_employees(user):
+    """Employees whose individual levels ``user`` may see: everyone for HR and admins, else oneself
+    and the people in the teams (and departments) one leads."""
+    if not user.is_authenticated:
+        return Employee.objects.none()
+    if is_hr_or_admin(user):
+        return Employee.objects.all()
+    condition = Q(user=user)
+    for fn in _employee_scope:
+        condition |= Q(pk__in=fn(user))
+    return Employee.objects.filter(condition)
 
 
 @rules.predicate

@@ -13,3 +13,4 @@ class TeamsConfig(AppConfig):
 
         # competencies cannot import teams; teams tells it who leads whom.
         competency_permissions.register_employee_reach(selectors.user_leads_employee)
+        competency_permissions.register_employee_scope(selectors.led_employee_ids)

@@ -67,6 +67,11 @@ def employee_team_ids(*, employee, on=None):
     return set(memberships_active(on=on).filter(employee=employee).values_list("team_id", flat=True))
 
 
+def led_employee_ids(user, on=None):
+    """values() queryset of the employees active in the teams ``user`` leads (with subtrees)."""
+    return memberships_active(on=on).filter(team_id__in=list(led_team_ids(user))).values("employee_id")
+
+
 def user_leads_employee(user, employee):
     """True when ``user`` leads a team (or an ancestor department) the employee belongs to today."""
     scope = led_team_ids(user)
