@@ -90,18 +90,23 @@ def analysis_input(*, on, team_ids=None):
         memberships = memberships.filter(team_id__in=list(team_ids))
         requirements = requirements.filter(team_id__in=list(team_ids))
     membership_frame = pd.DataFrame.from_records(
-        list(memberships.values_list("team_id", "employee_id").distinct()),
+        # order_by() drops Membership's default ordering, whose columns would otherwise join teams
+        # and enter the SELECT, defeating DISTINCT for overlapping memberships.
+        list(memberships.order_by().values_list("team_id", "employee_id").distinct()),
         columns=analysis.MEMBERSHIP_COLUMNS,
     ).astype("int64")
     requirement_frame = pd.DataFrame.from_records(
         list(requirements.values_list(*analysis.REQUIREMENT_COLUMNS)),
         columns=analysis.REQUIREMENT_COLUMNS,
     ).astype("int64")
-    employee_filter = None if team_ids is None else memberships.values("employee_id")
+    employee_filter = None if team_ids is None else memberships.order_by().values("employee_id")
     levels = effective_levels(on=on, employee_ids=employee_filter)[analysis.LEVEL_COLUMNS]
-    targets = RoleRequirement.objects.filter(role_profile__employees__isnull=False)
-    if team_ids is not None:
-        targets = targets.filter(role_profile__employees__in=employee_filter)
+    # One filter() call, so the employee join is filtered and read once: a second filter() on this
+    # multi-valued relation would add a second join and repeat every target per profile holder.
+    if team_ids is None:
+        targets = RoleRequirement.objects.filter(role_profile__employees__isnull=False)
+    else:
+        targets = RoleRequirement.objects.filter(role_profile__employees__in=employee_filter)
     target_frame = pd.DataFrame.from_records(
         list(targets.values_list("role_profile__employees", "competency_id", "target_level")),
         columns=analysis.ROLE_TARGET_COLUMNS,

@@ -1,0 +1,70 @@
+"""Shared fixtures: a small organisation with one user per role of SPEC.md's permission table."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from competencies.roles import ADMIN_GROUP, HR_GROUP
+
+from . import factories
+
+ROLES = ("anonymous", "employee", "lead_a", "lead_b", "hr", "admin")
+
+
+@dataclass
+class Org:
+    """department → team A, team B; ``users`` maps each role (but anonymous) to its user."""
+
+    department: object
+    team_a: object
+    team_b: object
+    employee: object  # the Employee record of the ``employee`` user, member of team A
+    colleague: object  # another member of team A, without a login
+    member_b: object  # a member of team B
+    lead_dept: object  # leads the department (the parent of A and B)
+    users: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def org(db):
+    department = factories.TeamFactory(name="Customer Service")
+    employee_user = factories.UserFactory(username="employee")
+    lead_a = factories.UserFactory(username="lead_a")
+    lead_b = factories.UserFactory(username="lead_b")
+    lead_dept = factories.UserFactory(username="lead_dept")
+    hr = factories.UserFactory(username="hr", groups=[HR_GROUP])
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True, groups=[ADMIN_GROUP])
+    department.leads.add(lead_dept)
+    team_a = factories.TeamFactory(name="Field Service North", parent=department, leads=[lead_a])
+    team_b = factories.TeamFactory(name="Field Service South", parent=department, leads=[lead_b])
+    employee = factories.EmployeeFactory(name="Erika Employee", user=employee_user)
+    colleague = factories.EmployeeFactory(name="Carl Colleague")
+    member_b = factories.EmployeeFactory(name="Bea Member")
+    factories.MembershipFactory(employee=employee, team=team_a)
+    factories.MembershipFactory(employee=colleague, team=team_a)
+    factories.MembershipFactory(employee=member_b, team=team_b)
+    return Org(
+        department=department,
+        team_a=team_a,
+        team_b=team_b,
+        employee=employee,
+        colleague=colleague,
+        member_b=member_b,
+        lead_dept=lead_dept,
+        users={"employee": employee_user, "lead_a": lead_a, "lead_b": lead_b, "hr": hr, "admin": admin},
+    )
+
+
+@pytest.fixture
+def client_for(org):
+    """``client_for(role)``: a test client logged in as that role's user (anonymous: not logged in)."""
+
+    def build(role):
+        client = Client()
+        if role != "anonymous":
+            user = org.users[role] if role in org.users else getattr(org, role)
+            client.force_login(user)
+        return client
+
+    return build
