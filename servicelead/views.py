@@ -1,0 +1,68 @@
+"""Project-level pages that compose several apps (competencies must never import teams)."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from competencies.models import Employee
+from competencies.roles import is_hr_or_admin
+from competencies.selectors import effective_levels
+from teams.dashboards import organisation_tree
+from teams.reports import team_summaries
+from teams.selectors import memberships_active
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, plus the demo accounts hint on development machines (DEBUG only)."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["show_demo_logins"] = settings.DEBUG
+        return context
+
+
+def _profile(employee, on):
+    """The signed-in employee's summary: teams today and how many competencies are assessed."""
+    memberships = (
+        memberships_active(on=on).filter(employee=employee).select_related("team").order_by("team__name")
+    )
+    levels = effective_levels(on=on, employee_ids=[employee.pk])
+    return {
+        "employee": employee,
+        "teams": [membership.team for membership in memberships],
+        "assessed": len(levels),
+        "unconfirmed": int((~levels["confirmed"]).sum()),
+        "interests": employee.interest_set.count(),
+    }
+
+
+@login_required
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+
+    led_teams = list(user.led_teams.select_related("parent").order_by("name"))
+    # The navigation asks whether the user leads a team; it is answered already.
+    user._servicelead_is_lead = bool(led_teams)
+    lead_summaries = sorted(team_summaries(teams=led_teams, on=today), key=lambda s: s["team"].name)
+
+    employee = Employee.objects.select_related("role_profile").filter(user=user).first()
+    profile = _profile(employee, today) if employee is not None else None
+
+    organisation = organisation_tree(on=today) if is_hr_or_admin(user) else None
+
+    return render(
+        request,
+        "home.html",
+        {
+            "today": today,
+            "lead_summaries": lead_summaries,
+            "is_lead": bool(led_teams),
+            "profile": profile,
+            "organisation": organisation,
+        },
+    )
