@@ -3,8 +3,7 @@
 from competencies.models import Competency, Employee
 
 from . import analysis
-from .models import Team
-from .selectors import analysis_input
+from .selectors import analysis_input, subtree_ids, team_tree
 
 
 def _round(value):
@@ -17,10 +16,16 @@ def gap_reports(*, teams, on):
     if not teams:
         return []
     team_ids = [t.pk for t in teams]
-    data = analysis_input(on=on, team_ids=team_ids)
+    # A department's coverage rolls up every requirement of its subtree (SPEC.md), each evaluated
+    # with its own team's members; for a team without children that is its own coverage.
+    tree = team_tree()
+    subtrees = {team_id: subtree_ids(team_id, tree) for team_id in team_ids}
+    data = analysis_input(on=on, team_ids=sorted(set().union(*subtrees.values())))
     table = analysis.requirement_table(data)
-    coverage = analysis.coverage_by_team(table, team_ids)
-    member_ids = sorted(set(data.memberships["employee_id"].tolist()))
+    coverage = analysis.rollup_coverage(table, subtrees)
+    own_coverage = analysis.coverage_by_team(table, team_ids)
+    requested = data.memberships[data.memberships["team_id"].isin(team_ids)]
+    member_ids = sorted(set(requested["employee_id"].tolist()))
     gaps, fit = analysis.member_role_fit(data, member_ids)
     competency_names = dict(
         Competency.objects.filter(pk__in=set(table["competency_id"].tolist())).values_list("id", "name")
@@ -62,35 +67,34 @@ def gap_reports(*, teams, on):
     reports = []
     for team in teams:
         members = analysis.team_members(data, team.pk)
-        reports.append(
-            {
-                "team": {"id": team.pk, "name": team.name},
-                "date": on.isoformat(),
-                "coverage": _round(coverage[team.pk]),
-                "requirements": requirement_rows.get(team.pk, []),
-                "members": [
-                    {
-                        "employee": {
-                            "id": member,
-                            "personnel_no": people[member][0],
-                            "name": people[member][1],
-                        },
-                        "role_fit": _round(fit[member]),
-                        "gaps": gaps_by_member.get(member, []),
-                    }
-                    for member in members
-                ],
-            }
-        )
+        report = {
+            "team": {"id": team.pk, "name": team.name},
+            "date": on.isoformat(),
+            "coverage": _round(coverage[team.pk]),
+            "requirements": requirement_rows.get(team.pk, []),
+            "members": [
+                {
+                    "employee": {
+                        "id": member,
+                        "personnel_no": people[member][0],
+                        "name": people[member][1],
+                    },
+                    "role_fit": _round(fit[member]),
+                    "gaps": gaps_by_member.get(member, []),
+                }
+                for member in members
+            ],
+        }
+        if len(subtrees[team.pk]) > 1:
+            # Extra keys for a department: its own requirements' coverage and the teams rolled up.
+            report["own_coverage"] = _round(own_coverage[team.pk])
+            report["subtree_teams"] = [t for t in subtrees[team.pk] if t != team.pk]
+        reports.append(report)
     return reports
 
 
 def gap_report(*, team, on):
     return gap_reports(teams=[team], on=on)[0]
-
-
-def all_teams():
-    return Team.objects.order_by("id").only("id", "name")
 
 
 def team_summaries(*, teams, on):

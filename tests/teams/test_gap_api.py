@@ -263,3 +263,24 @@ def test_role_gaps_are_listed_once_when_people_outside_the_team_share_the_profil
     expected = [{"competency": competency.pk, "target": 2, "level": 0, "gap": 2}]
     assert gaps == {org.employee.pk: expected, org.colleague.pk: expected}
     assert [m["role_fit"] for m in body["members"]] == [0.0, 0.0]
+
+
+def test_department_coverage_rolls_up_its_subtree(org, client_for):
+    """SPEC.md: a department's figures roll up over all requirements of its subtree."""
+    skill = CompetencyFactory(name="Heat pump diagnostics")
+    # Team A needs 2 people (weight 3) and has one holder; team B needs 1 (weight 1) and has it.
+    TeamRequirementFactory(team=org.team_a, competency=skill, required_level=3, min_people=2, weight=3)
+    TeamRequirementFactory(team=org.team_b, competency=skill, required_level=3, min_people=1, weight=1)
+    AssessmentFactory(employee=org.employee, competency=skill, level=3, source="manager")
+    AssessmentFactory(employee=org.member_b, competency=skill, level=4, source="manager")
+
+    body = client_for("hr").get(f"/api/v1/teams/{org.department.pk}/gap-analysis/").json()
+
+    # 1 - (3·1 + 1·0) / (3·2 + 1·1) = 1 - 3/7
+    assert body["coverage"] == round(1 - 3 / 7, 4)
+    assert body["requirements"] == []
+    assert body["own_coverage"] == 1.0
+    assert body["subtree_teams"] == sorted([org.team_a.pk, org.team_b.pk])
+    team_a = client_for("hr").get(f"/api/v1/teams/{org.team_a.pk}/gap-analysis/").json()
+    assert team_a["coverage"] == 0.5
+    assert "subtree_teams" not in team_a
