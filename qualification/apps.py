@@ -9,7 +9,7 @@ class QualificationConfig(AppConfig):
     def ready(self):
         from teams import hooks
 
-        from . import selectors
+        from . import generation_jobs, selectors  # noqa: F401 - generation_jobs registers its job handler
 
         # The coverage forecast counts agreed plan items as reached by their due date.
         hooks.register_projected_levels(selectors.projected_levels)

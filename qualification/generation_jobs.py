@@ -1,0 +1,376 @@
+"""Plan generation as a background job: the call that requests it, the handler run by ``jobs.job_run``, and
+the split of large scopes into parts that several workers generate side by side.
+
+Imported by ``QualificationConfig.ready`` so the handler is registered in every process, web and worker.
+
+What couples teams in generation (``qualification.generation``): a person's items, capacity and open-item
+count span all their teams, and a mentor comes from the item's team or else its department (the parent's
+subtree), at most three mentees per quarter. So:
+
+- teams whose departments overlap form one group (``generation_parts``); more than MAX_PARTS groups are
+  packed into MAX_PARTS parts of similar head count;
+- a person may still belong to teams of several parts. Each person is planned, and mentors, in exactly one
+  part, their *home*: the part of their lowest-id planned team (else of their lowest-id team that a part
+  reads). In the other parts they count with the levels they hold and are not given those teams'
+  shortfalls;
+- a part leaves out of its mentor counts all drafts that the run replaces, wherever they are.
+
+With that, no part reads what another part writes: the parts give the same plans in any order, side by side
+on workers (child jobs, ``jobs.job_split``) or one after the other in-process, and running them again
+replaces the drafts by the same items. A scope that is a single group is generated in one go by
+``services.plans_generate``."""
+
+from collections import defaultdict
+from dataclasses import replace
+
+import pandas as pd
+from django.db import IntegrityError
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from competencies.selectors import employees_active
+from teams.selectors import memberships_active, subtree_ids, team_tree
+
+from . import generation, jobs, services
+from .models import Job, PlanItem, QualificationPlan
+
+# More parts than workers keep every worker busy to the end; more than this only adds reading overhead.
+MAX_PARTS = 16
+_ID_CHUNK = 2000
+
+
+def plans_generate_job_create(*, team_ids, period, capacity_hours=40, budget_per_team=None, owner=None):
+    """Check the parameters (PlanGenerationError when bad), record a generation job and enqueue it once
+    the surrounding transaction commits."""
+    parameters = services.generation_parameters(
+        team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
+    )
+    return jobs.job_create(kind=Job.Kind.GENERATE_PLANS, parameters=parameters, owner=owner)
+
+
+def _combine(job, outcomes):
+    parameters = job.parameters
+    return combined_outcome(
+        outcomes,
+        period=parameters.get("period"),
+        capacity_hours=parameters.get("capacity_hours", 40),
+        budget=parameters.get("budget"),
+    )
+
+
+@jobs.job_handler(Job.Kind.GENERATE_PLANS, combine=_combine)
+def generate_plans(job, progress):
+    """Parameters: team_ids, period, capacity_hours, budget; a part also parent, part and parts. Returns
+    the outcome of ``plans_generate`` (of its part, for a part), or hands a large scope to parts."""
+    parameters = job.parameters
+    arguments = {
+        "team_ids": parameters.get("team_ids"),
+        "period": parameters.get("period"),
+        "capacity_hours": parameters.get("capacity_hours", 40),
+        "budget_per_team": parameters.get("budget"),
+        "progress": progress,
+    }
+    if "parent" in parameters:
+        parent = Job.objects.select_related("owner").get(pk=parameters["parent"])
+        return plans_generate_part(
+            **arguments,
+            parts=parameters["parts"],
+            part=parameters["part"],
+            created_by=parent.owner,
+            job=parent,
+        )
+    # Bad parameters fail the job here, with the message plans_generate would give, before any split.
+    _period, _capacity, _budget, team_ids = services._clean(
+        team_ids=arguments["team_ids"],
+        period=arguments["period"],
+        capacity_hours=arguments["capacity_hours"],
+        budget_per_team=arguments["budget_per_team"],
+    )
+    parts = generation_parts(team_ids)
+    if len(parts) > 1 and jobs.runs_on_workers():
+        return jobs.job_split(job, [{**parameters, "parts": parts}] * len(parts))
+    return plans_generate_in_parts(**arguments, parts=parts, created_by=job.owner, job=job)
+
+
+# --------------------------------------------------------------------------------------------------
+# Parts
+
+
+def generation_parts(team_ids):
+    """``team_ids`` grouped into the parts of one generation run: sorted lists of team ids, ordered by
+    their first id. Teams whose departments overlap share a part."""
+    team_ids = sorted({int(team_id) for team_id in team_ids or ()})
+    tree = team_tree()
+    departments = _departments(team_ids, tree)
+    root = {}
+
+    def find(team_id):
+        root.setdefault(team_id, team_id)
+        while root[team_id] != team_id:
+            root[team_id] = root[root[team_id]]
+            team_id = root[team_id]
+        return team_id
+
+    for team_id in team_ids:
+        for other in departments[team_id]:
+            a, b = find(team_id), find(other)
+            if a != b:
+                root[max(a, b)] = min(a, b)
+    groups = defaultdict(list)
+    for team_id in team_ids:
+        groups[find(team_id)].append(team_id)
+    groups = sorted(groups.values())
+    if len(groups) <= MAX_PARTS:
+        return groups
+    return _packed(groups)
+
+
+def _departments(team_ids, tree):
+    """team id → ids of its department (its parent's subtree; a top-level team's own subtree)."""
+    parent_of = {child: parent for parent, children in tree.items() for child in children}
+    subtrees, found = {}, {}
+    for team_id in team_ids:
+        top = parent_of.get(team_id) or team_id
+        if top not in subtrees:
+            subtrees[top] = tuple(subtree_ids(top, tree))
+        found[team_id] = subtrees[top]
+    return found
+
+
+def _packed(groups):
+    """Groups packed into MAX_PARTS parts of similar head count: the largest group first into the part
+    with the fewest people so far (ties: the lower index)."""
+    members = dict(
+        memberships_active()
+        .filter(team_id__in=[t for group in groups for t in group])
+        .order_by()
+        .values_list("team_id")
+        .annotate(count=Count("employee_id"))
+    )
+    sized = sorted(groups, key=lambda group: (-sum(members.get(t, 0) for t in group), group[0]))
+    parts, load = [[] for _ in range(MAX_PARTS)], [0] * MAX_PARTS
+    for group in sized:
+        index = min(range(MAX_PARTS), key=lambda i: (load[i], i))
+        parts[index].extend(group)
+        load[index] += sum(members.get(t, 0) for t in group)
+    return sorted(sorted(part) for part in parts if part)
+
+
+def plans_generate_in_parts(
+    *,
+    team_ids,
+    period,
+    capacity_hours=40,
+    budget_per_team=None,
+    created_by=None,
+    job=None,
+    progress=None,
+    parts=None,
+):
+    """``services.plans_generate`` for a scope that may span several parts, generated one after the other
+    (what workers do side by side); the same outcome, with ``parts`` added when there are several."""
+    parts = generation_parts(team_ids) if parts is None else parts
+    if len(parts) < 2:
+        return services.plans_generate(
+            team_ids=team_ids,
+            period=period,
+            capacity_hours=capacity_hours,
+            budget_per_team=budget_per_team,
+            created_by=created_by,
+            job=job,
+            progress=progress,
+        )
+    outcomes = []
+    for index in range(len(parts)):
+        part_progress = None
+        if progress is not None:
+
+            def part_progress(percent, message="", index=index):
+                progress((100 * index + percent) // len(parts), message)
+
+        outcomes.append(
+            plans_generate_part(
+                team_ids=team_ids,
+                parts=parts,
+                part=index,
+                period=period,
+                capacity_hours=capacity_hours,
+                budget_per_team=budget_per_team,
+                created_by=created_by,
+                job=job,
+                progress=part_progress,
+            )
+        )
+    return combined_outcome(outcomes, period=period, capacity_hours=capacity_hours, budget=budget_per_team)
+
+
+def plans_generate_part(
+    *,
+    team_ids,
+    parts,
+    part,
+    period,
+    capacity_hours=40,
+    budget_per_team=None,
+    created_by=None,
+    job=None,
+    progress=None,
+):
+    """Generate the plans of the people whose home is ``parts[part]`` in a run over ``team_ids`` (see the
+    module's docstring); returns that part's outcome in ``plans_generate``'s shape."""
+    period, capacity, budget, scope = services._clean(
+        team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
+    )
+    own = sorted(int(team_id) for team_id in parts[part])
+    report = services._throttled(progress)
+    for _attempt in range(services.WRITE_ATTEMPTS):
+        report(1, _("Reading the organisation …"))
+        data, snapshot = services._generation_input(
+            team_ids=own, period=period, capacity=capacity, budget=budget
+        )
+        data, snapshot = _at_home(data, snapshot, scope=scope, parts=parts, part=part, period=period)
+        result = generation.generate(
+            data,
+            on_progress=lambda done, total: report(
+                5 + 85 * done // max(total, 1),
+                _("Planned %(done)s of %(total)s teams") % {"done": done, "total": total},
+            ),
+        )
+        report(92, _("Writing plans …"))
+        try:
+            written = services._write_plans(result, snapshot, created_by=created_by, job=job)
+        except (IntegrityError, services._PlansChanged):
+            continue
+        return services._outcome(result, snapshot, written, period=period, capacity=capacity, budget=budget)
+    raise services.PlanGenerationError(
+        _("Plans of these teams changed while they were generated; please try again.")
+    )
+
+
+def _at_home(data, snapshot, *, scope, parts, part, period):
+    """The part's generation input and write snapshot narrowed to the people whose home it is."""
+    on = max(timezone.localdate(), period.start)
+    home = _home_people(part=part, scope=set(scope), parts=parts, on=on) & set(data.active_ids)
+    carried = data.carried[~data.carried["team_id"].isin(list(scope))]
+    data = replace(
+        data,
+        eligible_ids=frozenset(data.eligible_ids & home),
+        active_ids=frozenset(home),
+        carried=carried.reset_index(drop=True),
+        mentor_load=_mentor_load(scope=scope, period=period, on=on),
+    )
+    plan_people = {}
+    replaced = list(snapshot.replaced_ids)
+    for start in range(0, len(replaced), _ID_CHUNK):
+        chunk = replaced[start : start + _ID_CHUNK]
+        plan_people.update(QualificationPlan.objects.filter(pk__in=chunk).values_list("pk", "employee_id"))
+    snapshot = replace(
+        snapshot,
+        replaced_ids=tuple(plan_id for plan_id in replaced if plan_people.get(plan_id) in home),
+        replaced_keys=frozenset(key for key in snapshot.replaced_keys if key[0] in home),
+        skipped_ids=tuple(e for e in snapshot.skipped_ids if e in home),
+    )
+    return data, snapshot
+
+
+def _home_people(*, part, scope, parts, on):
+    """Ids of the people in the teams part ``part`` reads (its own and their departments) whose home it is."""
+    tree = team_tree()
+    part_of_team, read_by = {}, {}
+    for index, teams in enumerate(parts):
+        for team_id in teams:
+            part_of_team[int(team_id)] = index
+        for department in _departments([int(t) for t in teams], tree).values():
+            for team_id in department:
+                read_by.setdefault(team_id, index)
+    readable = [team_id for team_id, index in read_by.items() if index == part]
+    rows = (
+        memberships_active(on=on)
+        .filter(employee_id__in=memberships_active(on=on).filter(team_id__in=readable).values("employee_id"))
+        .order_by()
+        .values_list("employee_id", "team_id")
+    )
+    teams_of = defaultdict(list)
+    for employee_id, team_id in rows:
+        teams_of[employee_id].append(team_id)
+    home = set()
+    for employee_id, teams in teams_of.items():
+        planned = [t for t in teams if t in scope]
+        if planned:
+            anchor = part_of_team[min(planned)]
+        else:
+            read = [t for t in teams if t in read_by]
+            anchor = read_by[min(read)] if read else None
+        if anchor == part:
+            home.add(employee_id)
+    return home
+
+
+def _mentor_load(*, scope, period, on):
+    """Mentees per mentor and period in the plans that stay: every plan but the generated drafts this run
+    replaces anywhere in ``scope`` (those of its active members without a kept plan in the period)."""
+    members = memberships_active(on=on).filter(team_id__in=list(scope)).values("employee_id")
+    kept_in_period = (
+        QualificationPlan.objects.filter(period=str(period))
+        .exclude(status=QualificationPlan.Status.CANCELLED)
+        .exclude(status=QualificationPlan.Status.DRAFT, origin=QualificationPlan.Origin.GENERATED)
+        .values("employee_id")
+    )
+    replaced = (
+        QualificationPlan.objects.filter(
+            status=QualificationPlan.Status.DRAFT,
+            origin=QualificationPlan.Origin.GENERATED,
+            period__gte=str(period),
+            employee_id__in=members,
+        )
+        .filter(employee_id__in=employees_active(on=on).values("pk"))
+        .exclude(employee_id__in=kept_in_period)
+        .values("pk")
+    )
+    rows = (
+        PlanItem.objects.filter(mentor__isnull=False, plan__period__gte=str(period))
+        .exclude(plan__status=QualificationPlan.Status.CANCELLED)
+        .exclude(status=PlanItem.Status.DROPPED)
+        .exclude(plan_id__in=replaced)
+        .values_list("mentor_id", "plan__period", "plan__employee_id")
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=generation.MENTOR_LOAD_COLUMNS)
+    return frame.astype({"mentor_id": "int64", "mentee_id": "int64", "period": "object"})
+
+
+def combined_outcome(outcomes, *, period, capacity_hours, budget):
+    """One outcome in ``plans_generate``'s shape from the outcomes of a run's parts."""
+
+    def total(key):
+        return sum(outcome[key] for outcome in outcomes)
+
+    outcome = {
+        "period": str(period),
+        "capacity_hours": float(capacity_hours),
+        "budget_per_team": None if budget in (None, "") else float(budget),
+        "plans_created": total("plans_created"),
+        "plans_replaced": total("plans_replaced"),
+        "plans_removed": total("plans_removed"),
+        "employees_planned": total("employees_planned"),
+        "periods": sorted({p for outcome in outcomes for p in outcome["periods"]}),
+        "items": total("items"),
+        "hours": round(total("hours"), 1),
+        "cost": round(total("cost"), 2),
+        "items_next_period": total("items_next_period"),
+        "items_needing_approval": total("items_needing_approval"),
+        "skipped_employee_ids": sorted({e for outcome in outcomes for e in outcome["skipped_employee_ids"]}),
+        "teams": sorted((team for outcome in outcomes for team in outcome["teams"]), key=lambda t: t["id"]),
+        "parts": len(outcomes),
+    }
+    outcome["message"] = _(
+        "%(plans)s plans with %(items)s items for %(period)s; %(later)s items moved to a later quarter, "
+        "%(approval)s need budget approval."
+    ) % {
+        "plans": outcome["plans_created"] + outcome["plans_replaced"],
+        "items": outcome["items"],
+        "period": outcome["period"],
+        "later": outcome["items_next_period"],
+        "approval": outcome["items_needing_approval"],
+    }
+    return outcome
