@@ -1,5 +1,8 @@
 """Catalogue (scales, categories, competencies, role profiles) and people with their assessments."""
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -274,3 +277,165 @@ class Assessment(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Assessments are append-only; record a new assessment instead.")
         super().save(*args, **kwargs)
+
+
+class SelfAssessmentDraft(models.Model):
+    """An employee's unsubmitted self-assessment, kept between visits; submitting clears it.
+
+    ``rows`` maps a competency id (as text) to ``{"level", "note", "grow", "target"}``; ``added`` lists the
+    competencies the person added beyond those their role profile and teams require."""
+
+    employee = models.OneToOneField(
+        Employee,
+        on_delete=models.CASCADE,
+        related_name="self_assessment_draft",
+        verbose_name=_("employee"),
+    )
+    rows = models.JSONField(_("draft rows"), default=dict, blank=True)
+    added = models.JSONField(_("added competencies"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-assessment draft")
+        verbose_name_plural = _("self-assessment drafts")
+
+    def __str__(self):
+        return f"{self.employee} · {self.updated_at:%Y-%m-%d %H:%M}"
+
+
+def evidence_upload_to(instance, filename):
+    # A random name: the person's name or the certificate number never appear in a path or URL.
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"evidence/{instance.employee_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceFile(models.Model):
+    """A scanned certificate or similar proof attached to a certificate assessment.
+
+    Stored under MEDIA_ROOT with a random name and served only through a permission-checked view."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="evidence_files", verbose_name=_("employee")
+    )
+    # No database constraint and no cascade: bulk deletes of assessments (demo reset, 3M rows) stay
+    # fast deletes; the employee foreign key removes evidence together with the person.
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="evidence_files",
+        verbose_name=_("assessment"),
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["employee_id", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CertificateNotice(models.Model):
+    """A warning sent before a certificate expires: one per certificate and lead time, so the daily job
+    can run twice, or catch up after a missed day, without sending a warning again."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="certificate_notices", verbose_name=_("employee")
+    )
+    # See EvidenceFile.assessment for why there is no constraint.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before expiry"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate expiry notice")
+        verbose_name_plural = _("certificate expiry notices")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "days_before"], name="certificatenotice_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment_id} · {self.days_before}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to whose competency record, when, with the state before and after. Written by the
+    services; append-only like the assessments (anonymisation blanks the personal parts)."""
+
+    class Action(models.TextChoices):
+        SELF_ASSESSED = "self_assessed", _("Self-assessed a level")
+        SELF_SUBMITTED = "self_submitted", _("Submitted the self-assessment")
+        CONFIRMED = "confirmed", _("Confirmed a level")
+        ADJUSTED = "adjusted", _("Adjusted a level")
+        DISCUSSION = "discussion", _("Marked for discussion")
+        CERTIFICATE = "certificate", _("Recorded a certificate")
+        INTEREST = "interest", _("Changed a development interest")
+        EXPORTED = "exported", _("Downloaded the personal data")
+        ANONYMISED = "anonymised", _("Anonymised the person")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    # The login name at the time, so the entry stays readable after the login is deleted.
+    actor_name = models.CharField(_("who (login)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    employee = models.ForeignKey(
+        Employee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("employee"),
+    )
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("competency"),
+    )
+    # See EvidenceFile.assessment for why there is no constraint.
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessment"),
+    )
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["employee", "action", "created_at"], name="auditentry_employee_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

@@ -1,11 +1,26 @@
 """Read-side queries for the catalogue and people. The effective-level rule of SPEC.md lives here, once."""
 
+import datetime
+from collections import defaultdict
+
 import pandas as pd
 from django.conf import settings
 from django.db import connections, router
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Assessment, Competency, Employee
+from . import hooks
+from .models import (
+    Assessment,
+    Competency,
+    Employee,
+    EvidenceFile,
+    Interest,
+    RoleRequirement,
+    ScaleLevel,
+    SelfAssessmentDraft,
+)
 
 EFFECTIVE_COLUMNS = ["employee_id", "competency_id", "level", "source", "assessed_on", "confirmed"]
 
@@ -110,3 +125,326 @@ def employees_active(*, on=None):
     """Employees that have not left by ``on``."""
     on = on or timezone.localdate()
     return Employee.objects.filter(is_active=True).exclude(left_on__lt=on)
+
+
+# --- Self-assessment, profile, review and certificates -------------------------------------------------
+
+
+def scale_levels_by_scale(*, scale_ids=None):
+    """dict scale_id → list of ScaleLevel (value order), in one query."""
+    levels = ScaleLevel.objects.order_by("scale_id", "value")
+    if scale_ids is not None:
+        levels = levels.filter(scale_id__in=list(scale_ids))
+    found = defaultdict(list)
+    for level in levels:
+        found[level.scale_id].append(level)
+    return dict(found)
+
+
+def _latest_self(employee_id, field):
+    latest = Assessment.objects.filter(
+        employee_id=employee_id, competency_id=OuterRef("pk"), source=Assessment.Source.SELF
+    ).order_by("-assessed_on", "-id")
+    return Subquery(latest.values(field)[:1])
+
+
+def competencies_for_employee(*, employee):
+    """Every competency with the employee's role target, development interest and latest self-assessment
+    annotated (``role_target``, ``interest_id``, ``interest_target``, ``self_level``, ``self_id``,
+    ``self_on``), in one query whatever the size of the catalogue."""
+    interest = Interest.objects.filter(employee_id=employee.pk, competency_id=OuterRef("pk"))
+    if employee.role_profile_id:
+        role_target = Subquery(
+            RoleRequirement.objects.filter(
+                role_profile_id=employee.role_profile_id, competency_id=OuterRef("pk")
+            ).values("target_level")[:1]
+        )
+    else:
+        role_target = Value(None, output_field=IntegerField())
+    return (
+        Competency.objects.select_related("category")
+        .annotate(
+            role_target=role_target,
+            interest_id=Subquery(interest.values("pk")[:1]),
+            interest_target=Subquery(interest.values("target_level")[:1]),
+            self_level=_latest_self(employee.pk, "level"),
+            self_id=_latest_self(employee.pk, "pk"),
+            self_on=_latest_self(employee.pk, "assessed_on"),
+        )
+        .order_by("category__position", "category__name", "name")
+    )
+
+
+def _required_by_others(employee, on):
+    """competency id → (highest level, [labels]) that registered providers (the person's teams) require."""
+    required = {}
+    for _employee_id, competency_id, level, label in hooks.required_levels(employee_ids=[employee.pk], on=on):
+        current_level, labels = required.get(competency_id, (0, []))
+        required[competency_id] = (max(current_level, level), [*labels, label])
+    return required
+
+
+def self_assessment_page(*, employee, on=None):
+    """Everything the self-assessment page shows, in four queries (plus the providers' own).
+
+    Returns ``rows`` (dicts, competencies that concern the person first: role profile and team
+    requirements, then those they assessed, are interested in or added), ``addable`` (competencies not
+    on the page) and ``version`` (the id of the person's latest self-assessment, 0 for none: a form
+    rendered with an older version is stale)."""
+    on = on or timezone.localdate()
+    competencies = list(competencies_for_employee(employee=employee))
+    levels = scale_levels_by_scale()
+    effective = {
+        row.competency_id: row for row in effective_levels(on=on, employee_ids=[employee.pk]).itertuples()
+    }
+    required = _required_by_others(employee, on)
+    try:
+        # Read with the employee when the caller used select_related("self_assessment_draft").
+        draft = employee.self_assessment_draft
+    except SelfAssessmentDraft.DoesNotExist:
+        draft = None
+    draft_rows = draft.rows if draft else {}
+    added = {int(pk) for pk in (draft.added if draft else [])}
+    rows, addable, version = [], [], 0
+    for competency in competencies:
+        version = max(version, competency.self_id or 0)
+        team_level, team_labels = required.get(competency.pk, (None, []))
+        targets = [t for t in (competency.role_target, team_level) if t]
+        sources = ([_("role profile")] if competency.role_target else []) + team_labels
+        current = effective.get(competency.pk)
+        is_required = bool(targets)
+        concerns = (
+            is_required
+            or competency.self_id is not None
+            or current is not None
+            or competency.interest_id is not None
+            or competency.pk in added
+            or str(competency.pk) in draft_rows
+        )
+        if not concerns:
+            addable.append(competency)
+            continue
+        saved = draft_rows.get(str(competency.pk))
+        rows.append(
+            {
+                "competency": competency,
+                "levels": levels.get(competency.scale_id, []),
+                "required": max(targets) if targets else None,
+                "required_by": sources,
+                "is_required": is_required,
+                "self_level": competency.self_level,
+                "self_on": competency.self_on,
+                "confirmed_level": int(current.level) if current is not None and current.confirmed else None,
+                "confirmed_source": current.source if current is not None and current.confirmed else None,
+                "level": saved.get("level") if saved else competency.self_level,
+                "note": saved.get("note", "") if saved else "",
+                "grow": saved.get("grow", False) if saved else competency.interest_id is not None,
+                "target": saved.get("target") if saved else competency.interest_target,
+                "in_draft": saved is not None,
+            }
+        )
+    rows.sort(key=lambda row: not row["is_required"])  # stable: category order within each part
+    return {"rows": rows, "addable": addable, "version": version, "draft": draft}
+
+
+def latest_self_assessments(*, employee):
+    """competency id → (level, note, id) of the person's latest self-assessment, and the overall
+    version (the highest id among those, 0 for none). One query."""
+    latest, version = {}, 0
+    rows = (
+        Assessment.objects.filter(employee=employee, source=Assessment.Source.SELF)
+        .order_by("competency_id", "assessed_on", "id")
+        .values_list("competency_id", "level", "note", "id")
+    )
+    for competency_id, level, note, pk in rows:
+        latest[competency_id] = (level, note, pk)
+        version = max(version, pk)
+    return latest, version
+
+
+def employee_assessment_rows(*, employee_ids):
+    """Every assessment of ``employee_ids`` as dicts ordered by record time, with its evidence file
+    (if any) and the scale's label of its level, in one query: the raw history the profile reads."""
+    evidence = EvidenceFile.objects.filter(assessment_id=OuterRef("pk")).order_by("id").values("pk")[:1]
+    label = ScaleLevel.objects.filter(scale_id=OuterRef("competency__scale_id"), value=OuterRef("level"))
+    return list(
+        Assessment.objects.filter(employee_id__in=list(employee_ids))
+        .annotate(evidence_id=Subquery(evidence), level_label=Subquery(label.values("label")[:1]))
+        .order_by("employee_id", "competency_id", "created_at", "id")
+        .values(
+            "id",
+            "employee_id",
+            "competency_id",
+            "level",
+            "source",
+            "assessed_on",
+            "valid_until",
+            "note",
+            "created_at",
+            "assessed_by__username",
+            "evidence_id",
+            "level_label",
+        )
+    )
+
+
+def employee_profile(*, employee, on=None):
+    """Everything the profile page shows about levels, interests, history and certificates, as records,
+    in three queries whatever the number of competencies.
+
+    ``groups``: current levels by category (role-profile competencies without an assessment at 0);
+    ``interests``; ``certificates`` (newest per competency, with expiry state); ``history`` (per
+    competency the self and confirmed assessments over time) and ``radar`` (role-profile competencies)."""
+    on = on or timezone.localdate()
+    frame = effective_levels(on=on, employee_ids=[employee.pk])
+    effective = {row.competency_id: row for row in frame.itertuples(index=False)}
+    history_rows = employee_assessment_rows(employee_ids=[employee.pk])
+    interest = Interest.objects.filter(employee_id=employee.pk, competency_id=OuterRef("pk"))
+    wanted = Q(pk__in=list(effective)) | Q(interest_set__employee_id=employee.pk)
+    wanted |= Q(pk__in={row["competency_id"] for row in history_rows})
+    if employee.role_profile_id:
+        wanted |= Q(role_requirements__role_profile_id=employee.role_profile_id)
+        role_target = Subquery(
+            RoleRequirement.objects.filter(
+                role_profile_id=employee.role_profile_id, competency_id=OuterRef("pk")
+            ).values("target_level")[:1]
+        )
+    else:
+        role_target = Value(None, output_field=IntegerField())
+    competencies = list(
+        Competency.objects.filter(wanted)
+        .distinct()
+        .select_related("category")
+        .annotate(
+            role_target=role_target,
+            interest_id=Subquery(interest.values("pk")[:1]),
+            interest_target=Subquery(interest.values("target_level")[:1]),
+            scale_max=Subquery(
+                ScaleLevel.objects.filter(scale_id=OuterRef("scale_id"))
+                .order_by("-value")
+                .values("value")[:1]
+            ),
+        )
+        .order_by("category__position", "category__name", "name")
+    )
+    # The label of a level is read from the person's own assessments (a level held was assessed).
+    labels = {}
+    by_competency = defaultdict(list)
+    for row in history_rows:
+        row["source_label"] = Assessment.Source(row["source"]).label
+        labels[(row["competency_id"], row["level"])] = row["level_label"] or ""
+        by_competency[row["competency_id"]].append(row)
+
+    groups, interests, certificates, history, radar = [], [], [], [], []
+    for competency in competencies:
+        current = effective.get(competency.pk)
+        level = int(current.level) if current is not None else 0
+        rows = by_competency.get(competency.pk, [])
+        if current is not None or competency.role_target:
+            record = {
+                "competency": competency,
+                "level": level,
+                "label": labels.get((competency.pk, level), ""),
+                "assessed": current is not None,
+                "source": current.source if current is not None else None,
+                "source_label": Assessment.Source(current.source).label if current is not None else "",
+                "assessed_on": current.assessed_on if current is not None else None,
+                "confirmed": bool(current.confirmed) if current is not None else False,
+                "target": competency.role_target,
+                "below_target": bool(competency.role_target) and level < competency.role_target,
+                "interest_target": competency.interest_target,
+            }
+            if not groups or groups[-1]["category"].pk != competency.category_id:
+                groups.append({"category": competency.category, "rows": []})
+            groups[-1]["rows"].append(record)
+            if competency.role_target:
+                radar.append(record)
+        if competency.interest_id is not None:
+            interests.append({"competency": competency, "target": competency.interest_target, "level": level})
+        certificate = _current_certificate(rows)
+        if certificate is not None:
+            days_left = (certificate["valid_until"] - on).days if certificate["valid_until"] else None
+            certificates.append(
+                {
+                    "competency": competency,
+                    **certificate,
+                    "days_left": days_left,
+                    "expired": days_left is not None and days_left < 0,
+                    "expiring": days_left is not None and 0 <= days_left <= 60,
+                }
+            )
+        if rows:
+            history.append({"competency": competency, "rows": rows})
+    return {
+        "groups": groups,
+        "interests": interests,
+        "certificates": certificates,
+        "history": history,
+        "radar": radar,
+        "max_level": max((c.scale_max or 0 for c in competencies), default=4) or 4,
+    }
+
+
+def _current_certificate(rows):
+    """The person's certificate of one competency that is valid longest (the latest when none is valid)."""
+    found = [row for row in rows if row["source"] == Assessment.Source.CERTIFICATE]
+    if not found:
+        return None
+    return max(
+        found, key=lambda row: (row["valid_until"] or datetime.date.max, row["assessed_on"], row["id"])
+    )
+
+
+def certificates_expiring(*, employee_ids, on=None, within_days=60):
+    """Certificates of ``employee_ids`` (ids or a values() queryset) that expire within ``within_days``
+    of ``on`` and have not been renewed, as records ordered by expiry (two queries).
+
+    Each record: employee (id, name, personnel_no), competency (id, name), level, issued_on,
+    valid_until, days_left."""
+    on = on or timezone.localdate()
+    horizon = on + datetime.timedelta(days=within_days)
+    certificate = Assessment.Source.CERTIFICATE
+    # A renewal is another certificate of the same pair valid beyond this one (or without an end).
+    renewed = Assessment.objects.filter(
+        source=certificate, employee_id=OuterRef("employee_id"), competency_id=OuterRef("competency_id")
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")))
+    rows = (
+        Assessment.objects.filter(source=certificate, employee_id__in=employee_ids)
+        .filter(valid_until__gte=on, valid_until__lte=horizon)
+        .exclude(employee__is_active=False)
+        .annotate(renewed=Exists(renewed))
+        .filter(renewed=False)
+        .order_by("valid_until", "employee__name", "competency__name", "id")
+        .values(
+            "id",
+            "employee_id",
+            "employee__name",
+            "employee__personnel_no",
+            "competency_id",
+            "competency__name",
+            "level",
+            "assessed_on",
+            "valid_until",
+        )
+    )
+    return [
+        {
+            "assessment_id": row["id"],
+            "employee": {
+                "id": row["employee_id"],
+                "name": row["employee__name"],
+                "personnel_no": row["employee__personnel_no"],
+            },
+            "competency": {"id": row["competency_id"], "name": row["competency__name"]},
+            "level": row["level"],
+            "issued_on": row["assessed_on"],
+            "valid_until": row["valid_until"],
+            "days_left": (row["valid_until"] - on).days,
+        }
+        for row in rows
+    ]
+
+
+def evidence_for_download(*, evidence_id):
+    """The evidence file with its employee, or None."""
+    return EvidenceFile.objects.select_related("employee").filter(pk=evidence_id).first()

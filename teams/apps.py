@@ -10,7 +10,10 @@ class TeamsConfig(AppConfig):
         from competencies import permissions as competency_permissions
 
         from . import selectors
+        from .review import register_competency_hooks
 
         # competencies cannot import teams; teams tells it who leads whom.
         competency_permissions.register_employee_reach(selectors.user_leads_employee)
         competency_permissions.register_employee_scope(selectors.led_employee_ids)
+        # Team requirements on the self-assessment page, leads for expiry mails, memberships in exports.
+        register_competency_hooks()

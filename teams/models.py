@@ -98,3 +98,38 @@ class TeamRequirement(models.Model):
 
     def __str__(self):
         return f"{self.team}: {self.competency} ≥ {self.required_level} × {self.min_people}"
+
+
+class Campaign(models.Model):
+    """An assessment round: the members of ``teams`` are asked to submit their self-assessment between
+    ``opens_on`` and ``deadline``; reminders go out before the deadline."""
+
+    name = models.CharField(_("name"), max_length=150)
+    teams = models.ManyToManyField(Team, related_name="campaigns", verbose_name=_("teams"))
+    opens_on = models.DateField(_("opens on"))
+    deadline = models.DateField(_("deadline"))
+    message = models.TextField(_("message to the participants"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Lead times (days before the deadline) whose reminder has gone out; the daily job sends each once.
+    reminders_sent = models.JSONField(_("reminders sent"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment campaign")
+        verbose_name_plural = _("assessment campaigns")
+        ordering = ["-deadline", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("opens_on")), name="campaign_deadline_after_opening"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

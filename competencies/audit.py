@@ -1,0 +1,113 @@
+"""The audit trail: who did what to whose competency record, when, and what it was before and after.
+
+Services write entries through ``audit_entry`` (in their own transaction); ``employee_history`` reads
+them back for the history page that HR and admins see."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assessment, AuditEntry
+
+
+def audit_entry(
+    *,
+    actor,
+    action,
+    employee,
+    competency=None,
+    competency_id=None,
+    assessment=None,
+    before=None,
+    after=None,
+    reason="",
+):
+    """An unsaved AuditEntry; callers save it or pass many to ``audit_write``."""
+    signed_in = actor is not None and actor.is_authenticated
+    entry = AuditEntry(
+        actor=actor if signed_in else None,
+        actor_name=actor.get_username() if signed_in else "",
+        action=action,
+        employee=employee,
+        competency=competency,
+        assessment=assessment,
+        before=before or {},
+        after=after or {},
+        reason=reason,
+    )
+    if competency_id is not None:
+        entry.competency_id = competency_id
+    return entry
+
+
+def audit_write(entries):
+    """Save the entries in one query."""
+    return AuditEntry.objects.bulk_create(entries)
+
+
+def audit_record(**kwargs):
+    """Save one entry (keyword arguments as for ``audit_entry``)."""
+    return audit_write([audit_entry(**kwargs)])[0]
+
+
+def employee_history(*, employee, limit=500):
+    """The person's audit entries, newest first, with actor and competency, as records (one query)."""
+    rows = (
+        AuditEntry.objects.filter(employee=employee)
+        .select_related("competency")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        {
+            "entry": entry,
+            "action_label": entry.get_action_display(),
+            "changes": _changes(entry.before, entry.after),
+        }
+        for entry in rows
+    ]
+
+
+def assessment_log(*, employee, limit=1000):
+    """Every assessment of the person, newest first, with who recorded it: the append-only history that
+    makes assessments recorded outside the pages (API, import, plans) attributable too (one query)."""
+    return list(
+        Assessment.objects.filter(employee=employee)
+        .select_related("competency", "assessed_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+CHANGE_LABELS = {
+    "level": _("level"),
+    "self": _("self-assessed"),
+    "confirmed": _("confirmed"),
+    "note": _("note"),
+    "interested": _("development interest"),
+    "target": _("target level"),
+    "issued_on": _("issued on"),
+    "valid_until": _("valid until"),
+    "evidence": _("evidence file"),
+    "format": _("format"),
+    "levels": _("levels recorded"),
+    "interests": _("interests changed"),
+    "name": _("name"),
+    "removed": _("removed"),
+}
+
+
+def _display(value):
+    if value is None:
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, dict):
+        return ", ".join(f"{CHANGE_LABELS.get(k, k)}: {_display(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _changes(before, after):
+    """(label, before, after) as text for every key in either state, in a stable order."""
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return [
+        (CHANGE_LABELS.get(key, key), _display(before.get(key)), _display(after.get(key))) for key in keys
+    ]

@@ -1,0 +1,230 @@
+"""What is stored about a person, for them to download (JSON and xlsx), and anonymising a person who
+has left: the levels stay as anonymous statistics, everything that names the person goes."""
+
+import datetime
+import io
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from . import hooks
+from .audit import audit_record
+from .models import Assessment, AuditEntry, Competency, EvidenceFile, Interest, SelfAssessmentDraft
+from .roles import is_hr_or_admin
+from .services import AssessmentInvalid
+from .spreadsheets import safe_cell
+
+ANONYMISED_NAME = "Anonymised #{pk}"
+
+
+def personal_data(*, employee):
+    """Everything stored about ``employee``, as sections of flat records (JSON-ready)."""
+    user = employee.user
+    data = {
+        "employee": [
+            {
+                "personnel_no": employee.personnel_no,
+                "name": employee.name,
+                "email": employee.email,
+                "login": user.get_username() if user else "",
+                "role_profile": employee.role_profile.name if employee.role_profile else "",
+                "active": employee.is_active,
+                "left_on": employee.left_on,
+            }
+        ],
+        "assessments": [
+            {
+                "competency": row["competency__name"],
+                "category": row["competency__category__name"],
+                "level": row["level"],
+                "source": row["source"],
+                "assessed_on": row["assessed_on"],
+                "valid_until": row["valid_until"],
+                "assessed_by": row["assessed_by__username"] or "",
+                "note": row["note"],
+                "recorded_at": row["created_at"],
+            }
+            for row in Assessment.objects.filter(employee=employee)
+            .order_by("assessed_on", "id")
+            .values(
+                "competency__name",
+                "competency__category__name",
+                "level",
+                "source",
+                "assessed_on",
+                "valid_until",
+                "assessed_by__username",
+                "note",
+                "created_at",
+            )
+        ],
+        "interests": [
+            {"competency": name, "target_level": target, "stated_at": created}
+            for name, target, created in Interest.objects.filter(employee=employee)
+            .order_by("competency__name")
+            .values_list("competency__name", "target_level", "created_at")
+        ],
+        "self_assessment_draft": _draft_rows(employee),
+        "evidence_files": [
+            {
+                "file_name": name,
+                "content_type": content_type,
+                "size_bytes": size,
+                "uploaded_at": uploaded,
+                "competency": competency,
+            }
+            for name, content_type, size, uploaded, competency in EvidenceFile.objects.filter(
+                employee=employee
+            )
+            .order_by("uploaded_at")
+            .values_list(
+                "original_name", "content_type", "size", "uploaded_at", "assessment__competency__name"
+            )
+        ],
+        "history": [
+            {
+                "when": entry.created_at,
+                "who": entry.actor_name,
+                "action": entry.action,
+                "competency": entry.competency.name if entry.competency else "",
+                "before": json.dumps(entry.before, cls=DjangoJSONEncoder, ensure_ascii=False),
+                "after": json.dumps(entry.after, cls=DjangoJSONEncoder, ensure_ascii=False),
+                "reason": entry.reason,
+            }
+            for entry in AuditEntry.objects.filter(employee=employee)
+            .select_related("competency")
+            .order_by("created_at", "id")
+        ],
+    }
+    data.update(hooks.personal_data(employee))
+    return data
+
+
+def _draft_rows(employee):
+    draft = SelfAssessmentDraft.objects.filter(employee=employee).first()
+    if draft is None:
+        return []
+    names = dict(
+        Competency.objects.filter(pk__in=[int(pk) for pk in draft.rows] + list(draft.added)).values_list(
+            "pk", "name"
+        )
+    )
+    rows = [
+        {
+            "competency": names.get(int(pk), pk),
+            "level": entry.get("level"),
+            "note": entry.get("note", ""),
+            "wants_to_grow": bool(entry.get("grow")),
+            "target_level": entry.get("target"),
+            "saved_at": draft.updated_at,
+        }
+        for pk, entry in draft.rows.items()
+    ]
+    return rows
+
+
+def personal_data_json(data):
+    """The export as UTF-8 JSON bytes."""
+    document = {"exported_at": timezone.now(), **data}
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+def personal_data_xlsx(data):
+    """The export as an xlsx workbook (one sheet per section), formula-like text neutralised."""
+    workbook = Workbook(write_only=True)
+    for section, rows in data.items():
+        sheet = workbook.create_sheet(title=section[:31])
+        columns = list(dict.fromkeys(key for row in rows for key in row)) or [section]
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([_cell(row.get(column)) for column in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # Spreadsheets have no time zones: local time, as the pages show it.
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, dict | list):
+        value = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return safe_cell(value)
+
+
+def personal_data_export(*, employee, user, fmt):
+    """The person's own data as (bytes, content type, file name); recorded in the audit trail."""
+    if employee.user_id != user.pk:
+        raise PermissionDenied(_("Only the person can download their own data."))
+    data = personal_data(employee=employee)
+    audit_record(actor=user, action=AuditEntry.Action.EXPORTED, employee=employee, after={"format": fmt})
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        return (
+            personal_data_xlsx(data),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"servicelead-my-data-{stamp}.xlsx",
+        )
+    return personal_data_json(data), "application/json", f"servicelead-my-data-{stamp}.json"
+
+
+def is_anonymised(employee):
+    return employee.user_id is None and employee.name == ANONYMISED_NAME.format(pk=employee.pk)
+
+
+def employee_anonymise(*, employee, user):
+    """Anonymise a person who has left: name → "Anonymised #id", personnel number → "ANON-id", e-mail,
+    login, notes, interests, drafts and evidence files removed. Assessments (levels, sources, dates)
+    stay, so team statistics do not change. Recorded in the audit trail, without the removed values."""
+    if not is_hr_or_admin(user):
+        raise PermissionDenied(_("Only HR can anonymise a person."))
+    if employee.is_active and employee.left_on is None:
+        raise AssessmentInvalid(
+            _("Only a person who has left can be anonymised; record the leaving date first.")
+        )
+    if is_anonymised(employee):
+        raise AssessmentInvalid(_("This person has already been anonymised."))
+    with transaction.atomic():
+        files = list(EvidenceFile.objects.filter(employee=employee).values_list("file", flat=True))
+        removed = {
+            "login": employee.user_id is not None,
+            "email": bool(employee.email),
+            # The one sanctioned update of assessments: they are append-only, but a note may name the
+            # person, and anonymising must not leave it behind. Levels, sources and dates stay.
+            "assessment_notes": Assessment.objects.filter(employee=employee).exclude(note="").update(note=""),
+            "interests": Interest.objects.filter(employee=employee).delete()[0],
+            "drafts": SelfAssessmentDraft.objects.filter(employee=employee).delete()[0],
+            "evidence_files": EvidenceFile.objects.filter(employee=employee).delete()[0],
+        }
+        _blank_audit_texts(employee)
+        hooks.anonymise(employee)
+        employee.name = ANONYMISED_NAME.format(pk=employee.pk)
+        employee.personnel_no = f"ANON-{employee.pk}"
+        employee.email = ""
+        employee.user = None
+        employee.is_active = False
+        employee.save(update_fields=["name", "personnel_no", "email", "user", "is_active"])
+        audit_record(
+            actor=user,
+            action=AuditEntry.Action.ANONYMISED,
+            employee=employee,
+            after={"name": employee.name, "removed": removed},
+        )
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return employee
+
+
+def _blank_audit_texts(employee):
+    """Remove free text (reasons, notes) from the person's audit entries; who did what stays."""
+    entries = list(AuditEntry.objects.filter(employee=employee))
+    for entry in entries:
+        entry.reason = ""
+        entry.before = {k: v for k, v in entry.before.items() if k != "note"}
+        entry.after = {k: v for k, v in entry.after.items() if k != "note"}
+    AuditEntry.objects.bulk_update(entries, ["reason", "before", "after"])

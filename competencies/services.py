@@ -1,0 +1,588 @@
+"""State-changing services for the catalogue and people: keyword-only arguments, one transaction each."""
+
+import datetime
+from collections import defaultdict
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from . import hooks, selectors
+from .audit import audit_entry, audit_record, audit_write
+from .models import (
+    Assessment,
+    AuditEntry,
+    CertificateNotice,
+    Competency,
+    Employee,
+    EvidenceFile,
+    Interest,
+    ScaleLevel,
+    SelfAssessmentDraft,
+)
+
+
+class AssessmentInvalid(ValueError):
+    """An assessment that cannot be recorded; the message says why."""
+
+
+def assessment_record(
+    *, employee, competency, level, source, assessed_on, assessed_by, valid_until=None, note=""
+):
+    """Append one assessment after checking its level against the competency's scale.
+
+    A certificate of a competency with a validity gets ``valid_until`` from it when none is given."""
+    if source not in Assessment.Source.values:
+        raise AssessmentInvalid(_("Unknown assessment source %(source)r.") % {"source": source})
+    if assessed_on > timezone.localdate():
+        raise AssessmentInvalid(_("An assessment cannot be dated in the future."))
+    allowed = sorted(ScaleLevel.objects.filter(scale_id=competency.scale_id).values_list("value", flat=True))
+    if level not in allowed:
+        raise AssessmentInvalid(
+            _("Level %(level)s is not on the scale of %(competency)s (allowed: %(allowed)s).")
+            % {"level": level, "competency": competency, "allowed": ", ".join(map(str, allowed)) or "—"}
+        )
+    if valid_until is None and source == Assessment.Source.CERTIFICATE and competency.validity_months:
+        valid_until = assessed_on + relativedelta(months=competency.validity_months)
+    if valid_until is not None and valid_until < assessed_on:
+        raise AssessmentInvalid(_("“Valid until” cannot be before the assessment date."))
+    with transaction.atomic():
+        return Assessment.objects.create(
+            employee=employee,
+            competency=competency,
+            level=level,
+            source=source,
+            assessed_on=assessed_on,
+            assessed_by=assessed_by,
+            valid_until=valid_until,
+            note=note,
+        )
+
+
+# --- Self-assessment, leader confirmation, certificates ------------------------------------------------
+
+
+class SelfAssessmentStale(AssessmentInvalid):
+    """The form was rendered before the latest self-assessment was recorded and would change it again."""
+
+
+class ReviewInvalid(AssessmentInvalid):
+    """A leader's decision that cannot be recorded; the message says why."""
+
+
+class EvidenceInvalid(AssessmentInvalid):
+    """An evidence file that is too large or of a type that is not accepted."""
+
+
+def _allowed_levels(competency_ids):
+    """competency id → set of the levels on its scale (one query)."""
+    allowed = defaultdict(set)
+    rows = ScaleLevel.objects.filter(scale__competencies__in=list(competency_ids)).values_list(
+        "scale__competencies__id", "value"
+    )
+    for competency_id, value in rows:
+        allowed[competency_id].add(value)
+    return allowed
+
+
+def _check_level(allowed, competency_id, level, name):
+    if level not in allowed.get(competency_id, ()):
+        raise AssessmentInvalid(
+            _("Level %(level)s is not on the scale of %(competency)s (allowed: %(allowed)s).")
+            % {
+                "level": level,
+                "competency": name,
+                "allowed": ", ".join(map(str, sorted(allowed.get(competency_id, ())))) or "—",
+            }
+        )
+
+
+def _lock(employee):
+    # Serialises concurrent writes for one person (a double-clicked submit, two leads at once).
+    return Employee.objects.select_for_update().get(pk=employee.pk)
+
+
+def self_assessment_draft_save(*, employee, user, entries, added=()):
+    """Keep the person's unsubmitted self-assessment (``entries``: competency id → dict of level, note,
+    grow, target) and the competencies they added, replacing the previous draft."""
+    if employee.user_id != user.pk:
+        raise PermissionDenied(_("Only the person can save their own self-assessment."))
+    rows = {
+        str(competency_id): {
+            "level": entry.get("level"),
+            "note": entry.get("note", ""),
+            "grow": bool(entry.get("grow")),
+            "target": entry.get("target"),
+        }
+        for competency_id, entry in entries.items()
+    }
+    with transaction.atomic():
+        draft, _created = SelfAssessmentDraft.objects.update_or_create(
+            employee=employee, defaults={"rows": rows, "added": sorted({int(pk) for pk in added})}
+        )
+    return draft
+
+
+def self_assessment_submit(*, employee, user, entries, version, on=None):
+    """Record the person's self-assessment: a ``self`` assessment for each level (or note) that differs
+    from their latest one, their development interests, an audit entry per change; clears the draft.
+
+    ``entries``: competency id → {"level": int or None, "note", "grow", "target"}; ``version``: the id of
+    the latest self-assessment when the form was rendered. A form submitted again after it was recorded
+    (double click, back button) records nothing twice: without changes it reports ``already_submitted``,
+    with changes it raises SelfAssessmentStale. Returns counts of what was recorded."""
+    if employee.user_id != user.pk:
+        raise PermissionDenied(_("A self-assessment can only be recorded for one's own record."))
+    on = on or timezone.localdate()
+    names = dict(Competency.objects.filter(pk__in=list(entries)).values_list("pk", "name"))
+    unknown = sorted(set(entries) - set(names))
+    if unknown:
+        raise AssessmentInvalid(
+            _("Unknown competency %(ids)s: it cannot be rated.") % {"ids": ", ".join(map(str, unknown))}
+        )
+    allowed = _allowed_levels(entries)
+    for competency_id, entry in entries.items():
+        if entry.get("level") is not None:
+            _check_level(allowed, competency_id, entry["level"], names[competency_id])
+        target = entry.get("target") if entry.get("grow") else None
+        if target is not None:
+            _check_level(allowed, competency_id, target, names[competency_id])
+            if target < 1 or (entry.get("level") is not None and target <= entry["level"]):
+                raise AssessmentInvalid(
+                    _("The target for %(competency)s must lie above the level you chose.")
+                    % {"competency": names[competency_id]}
+                )
+    with transaction.atomic():
+        _lock(employee)
+        latest, current_version = selectors.latest_self_assessments(employee=employee)
+        interests = {i.competency_id: i for i in Interest.objects.filter(employee=employee)}
+        new_rows, audit_rows = [], []
+        for competency_id, entry in entries.items():
+            level, note = entry.get("level"), (entry.get("note") or "").strip()
+            previous = latest.get(competency_id)
+            if level is None:
+                continue
+            if previous is not None and previous[0] == level and (not note or note == previous[1]):
+                continue
+            new_rows.append(
+                Assessment(
+                    employee=employee,
+                    competency_id=competency_id,
+                    level=level,
+                    source=Assessment.Source.SELF,
+                    assessed_on=on,
+                    assessed_by=user,
+                    note=note,
+                )
+            )
+        interest_changes = _interest_changes(employee, entries, interests)
+        if int(version or 0) != current_version:
+            if new_rows or any(interest_changes):
+                raise SelfAssessmentStale(
+                    _(
+                        "Your self-assessment was recorded in the meantime (in another window or by a "
+                        "second click). Nothing was recorded now; please check the current values and "
+                        "submit again."
+                    )
+                )
+            return {"recorded": 0, "interests": 0, "already_submitted": True}
+        created = Assessment.objects.bulk_create(new_rows)
+        for assessment in created:
+            previous = latest.get(assessment.competency_id)
+            audit_rows.append(
+                audit_entry(
+                    actor=user,
+                    action=AuditEntry.Action.SELF_ASSESSED,
+                    employee=employee,
+                    competency_id=assessment.competency_id,
+                    assessment=assessment,
+                    before={"level": previous[0] if previous else None},
+                    after={"level": assessment.level, "note": assessment.note},
+                )
+            )
+        audit_rows.extend(_interest_apply(employee, user, *interest_changes))
+        audit_rows.append(
+            audit_entry(
+                actor=user,
+                action=AuditEntry.Action.SELF_SUBMITTED,
+                employee=employee,
+                after={"levels": len(created), "interests": sum(len(c) for c in interest_changes)},
+            )
+        )
+        audit_write(audit_rows)
+        SelfAssessmentDraft.objects.filter(employee=employee).delete()
+    return {
+        "recorded": len(created),
+        "interests": sum(len(c) for c in interest_changes),
+        "already_submitted": False,
+    }
+
+
+def _interest_changes(employee, entries, interests):
+    """(new, changed, removed) development interests the entries ask for."""
+    new, changed, removed = [], [], []
+    for competency_id, entry in entries.items():
+        existing = interests.get(competency_id)
+        target = entry.get("target") if entry.get("grow") else None
+        if entry.get("grow") and existing is None:
+            new.append(Interest(employee=employee, competency_id=competency_id, target_level=target))
+        elif entry.get("grow") and existing.target_level != target:
+            changed.append((existing, target))
+        elif not entry.get("grow") and existing is not None:
+            removed.append(existing)
+    return new, changed, removed
+
+
+def _interest_apply(employee, user, new, changed, removed):
+    """Write the interest changes (at most three queries) and return their audit entries."""
+    entries = []
+    Interest.objects.bulk_create(new)
+    for interest in new:
+        entries.append(
+            audit_entry(
+                actor=user,
+                action=AuditEntry.Action.INTEREST,
+                employee=employee,
+                competency_id=interest.competency_id,
+                before={"interested": False},
+                after={"interested": True, "target": interest.target_level},
+            )
+        )
+    for interest, target in changed:
+        entries.append(
+            audit_entry(
+                actor=user,
+                action=AuditEntry.Action.INTEREST,
+                employee=employee,
+                competency_id=interest.competency_id,
+                before={"interested": True, "target": interest.target_level},
+                after={"interested": True, "target": target},
+            )
+        )
+        interest.target_level = target
+    Interest.objects.bulk_update([interest for interest, _target in changed], ["target_level"])
+    if removed:
+        Interest.objects.filter(pk__in=[interest.pk for interest in removed]).delete()
+    for interest in removed:
+        entries.append(
+            audit_entry(
+                actor=user,
+                action=AuditEntry.Action.INTEREST,
+                employee=employee,
+                competency_id=interest.competency_id,
+                before={"interested": True, "target": interest.target_level},
+                after={"interested": False},
+            )
+        )
+    return entries
+
+
+REVIEW_CONFIRM = "confirm"
+REVIEW_ADJUST = "adjust"
+REVIEW_DISCUSS = "discuss"
+REVIEW_ACTIONS = (REVIEW_CONFIRM, REVIEW_ADJUST, REVIEW_DISCUSS)
+
+
+def require_may_confirm(user, employee):
+    """PermissionDenied unless ``user`` leads the person (or is HR/admin) and is not the person."""
+    if employee.user_id is not None and employee.user_id == user.pk:
+        raise PermissionDenied(_("You cannot confirm your own assessments; ask your team lead or HR."))
+    if not user.has_perm("competencies.confirm_assessment", employee):
+        raise PermissionDenied(_("Only the person's team lead, HR or an administrator may confirm levels."))
+
+
+def assessments_review(*, employee, user, decisions, on=None):
+    """Record a lead's decisions on the person's levels: confirm the self level, adjust it (a level and
+    a reason), or mark it for discussion. Confirming and adjusting record a ``manager`` assessment by
+    ``user``; every decision writes an audit entry with the levels before and after.
+
+    ``decisions``: dicts with competency_id, action, level (adjust), reason, seen (id of the pair's
+    latest assessment when the page was rendered). A decision already recorded (the same form sent
+    twice) is skipped; one overtaken by a newer assessment raises ReviewInvalid. All or nothing."""
+    require_may_confirm(user, employee)
+    on = on or timezone.localdate()
+    decisions = [d for d in decisions if d.get("action")]
+    if not decisions:
+        return {"confirmed": 0, "adjusted": 0, "discussion": 0, "skipped": 0}
+    ids = [d["competency_id"] for d in decisions]
+    if len(set(ids)) != len(ids):
+        raise ReviewInvalid(_("Each competency can only be decided once per form."))
+    names = dict(Competency.objects.filter(pk__in=ids).values_list("pk", "name"))
+    allowed = _allowed_levels(ids)
+    for decision in decisions:
+        name = names.get(decision["competency_id"])
+        if name is None:
+            raise ReviewInvalid(_("Unknown competency."))
+        if decision["action"] not in REVIEW_ACTIONS:
+            raise ReviewInvalid(_("Unknown decision %(action)r.") % {"action": decision["action"]})
+        if decision["action"] == REVIEW_ADJUST:
+            if decision.get("level") is None:
+                raise ReviewInvalid(_("Choose the level for %(competency)s.") % {"competency": name})
+            if not (decision.get("reason") or "").strip():
+                raise ReviewInvalid(
+                    _("Give a reason for adjusting %(competency)s; the person will see it.")
+                    % {"competency": name}
+                )
+            _check_level(allowed, decision["competency_id"], decision["level"], name)
+    counts = {"confirmed": 0, "adjusted": 0, "discussion": 0, "skipped": 0}
+    with transaction.atomic():
+        _lock(employee)
+        history = defaultdict(list)
+        for row in (
+            Assessment.objects.filter(employee=employee, competency_id__in=ids)
+            .order_by("id")
+            .values("id", "competency_id", "level", "source", "assessed_by_id")
+        ):
+            history[row["competency_id"]].append(row)
+        effective = {
+            row.competency_id: row
+            for row in selectors.effective_levels(
+                on=on, employee_ids=[employee.pk], competency_ids=ids
+            ).itertuples()
+        }
+        new_rows, audit_rows = [], []
+        for decision in decisions:
+            competency_id, action = decision["competency_id"], decision["action"]
+            rows = history.get(competency_id, [])
+            latest = rows[-1] if rows else None
+            selfs = [row for row in rows if row["source"] == Assessment.Source.SELF]
+            self_level = selfs[-1]["level"] if selfs else None
+            current = effective.get(competency_id)
+            confirmed = int(current.level) if current is not None and current.confirmed else None
+            level = self_level if action == REVIEW_CONFIRM else decision.get("level")
+            seen = int(decision.get("seen") or 0)
+            if latest is not None and latest["id"] != seen:
+                repeated = (
+                    action != REVIEW_DISCUSS
+                    and latest["source"] == Assessment.Source.MANAGER
+                    and latest["assessed_by_id"] == user.pk
+                    and latest["level"] == level
+                )
+                if repeated:
+                    counts["skipped"] += 1
+                    continue
+                raise ReviewInvalid(
+                    _(
+                        "%(competency)s was assessed again since you opened the page. Nothing was "
+                        "recorded; please look at the new level and decide again."
+                    )
+                    % {"competency": names[competency_id]}
+                )
+            if action == REVIEW_CONFIRM and self_level is None:
+                raise ReviewInvalid(
+                    _("There is no self-assessment of %(competency)s to confirm; adjust it instead.")
+                    % {"competency": names[competency_id]}
+                )
+            reason = (decision.get("reason") or "").strip()
+            before = {"self": self_level, "confirmed": confirmed}
+            if action == REVIEW_DISCUSS:
+                counts["discussion"] += 1
+                audit_rows.append(
+                    audit_entry(
+                        actor=user,
+                        action=AuditEntry.Action.DISCUSSION,
+                        employee=employee,
+                        competency_id=competency_id,
+                        before=before,
+                        reason=reason,
+                    )
+                )
+                continue
+            counts["confirmed" if action == REVIEW_CONFIRM else "adjusted"] += 1
+            new_rows.append(
+                (
+                    Assessment(
+                        employee=employee,
+                        competency_id=competency_id,
+                        level=level,
+                        source=Assessment.Source.MANAGER,
+                        assessed_on=on,
+                        assessed_by=user,
+                        note=reason,
+                    ),
+                    before,
+                    action,
+                )
+            )
+        created = Assessment.objects.bulk_create([row for row, _before, _action in new_rows])
+        for assessment, (_row, before, action) in zip(created, new_rows, strict=True):
+            audit_rows.append(
+                audit_entry(
+                    actor=user,
+                    action=AuditEntry.Action.CONFIRMED
+                    if action == REVIEW_CONFIRM
+                    else AuditEntry.Action.ADJUSTED,
+                    employee=employee,
+                    competency_id=assessment.competency_id,
+                    assessment=assessment,
+                    before=before,
+                    after={"level": assessment.level},
+                    reason=assessment.note,
+                )
+            )
+        audit_write(audit_rows)
+    return counts
+
+
+def evidence_check(upload):
+    """The content type of an acceptable evidence file; EvidenceInvalid for a file that is too large or
+    neither PDF, PNG nor JPEG (judged by name and by content, never by what the browser claims)."""
+    limit = settings.SERVICELEAD_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise EvidenceInvalid(
+            _("The file is %(size)s; evidence files may be at most %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    if upload.size == 0:
+        raise EvidenceInvalid(_("The file is empty."))
+    suffix = Path(upload.name or "").suffix.lower().lstrip(".")
+    content_type = settings.SERVICELEAD_EVIDENCE_TYPES.get(suffix)
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if content_type is None or not head.startswith(EVIDENCE_SIGNATURES[content_type]):
+        raise EvidenceInvalid(
+            _("Only %(types)s files are accepted as evidence.")
+            % {"types": ", ".join(sorted({s.upper() for s in settings.SERVICELEAD_EVIDENCE_TYPES}))}
+        )
+    return content_type
+
+
+EVIDENCE_SIGNATURES = {
+    "application/pdf": b"%PDF-",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+    "image/jpeg": b"\xff\xd8\xff",
+}
+
+
+def certificate_record(
+    *, employee, competency, level, issued_on, recorded_by, valid_until=None, evidence=None, note=""
+):
+    """Record a certificate: a ``certificate`` assessment dated ``issued_on``, valid until the end of
+    the competency's validity (or ``valid_until``), with an optional evidence file and an audit entry.
+    Nothing is written, and no file is kept, when anything fails."""
+    require_may_confirm(recorded_by, employee)
+    content_type = evidence_check(evidence) if evidence is not None else None
+    stored = None
+    try:
+        with transaction.atomic():
+            assessment = assessment_record(
+                employee=employee,
+                competency=competency,
+                level=level,
+                source=Assessment.Source.CERTIFICATE,
+                assessed_on=issued_on,
+                assessed_by=recorded_by,
+                valid_until=valid_until,
+                note=note,
+            )
+            if evidence is not None:
+                record = EvidenceFile(
+                    employee=employee,
+                    assessment=assessment,
+                    original_name=Path(evidence.name).name[:255],
+                    content_type=content_type,
+                    size=evidence.size,
+                    uploaded_by=recorded_by,
+                )
+                record.file.save(evidence.name, evidence, save=False)
+                stored = record.file.name
+                record.save()
+            audit_record(
+                actor=recorded_by,
+                action=AuditEntry.Action.CERTIFICATE,
+                employee=employee,
+                competency=competency,
+                assessment=assessment,
+                after={
+                    "level": level,
+                    "issued_on": issued_on.isoformat(),
+                    "valid_until": assessment.valid_until.isoformat() if assessment.valid_until else None,
+                    "evidence": bool(stored),
+                },
+                reason=note,
+            )
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return assessment
+
+
+def certificates_warn_expiring(*, on=None):
+    """E-mail the person and their leads about certificates that expire within one of the lead times
+    in SERVICELEAD_CERTIFICATE_WARNING_DAYS (60 and 30 days). Each lead time is warned about once per
+    certificate; a missed day is caught up with one e-mail. Returns the number of e-mails sent."""
+    on = on or timezone.localdate()
+    lead_times = sorted(settings.SERVICELEAD_CERTIFICATE_WARNING_DAYS, reverse=True)
+    due = selectors.certificates_expiring(
+        employee_ids=Employee.objects.filter(is_active=True).values("pk"), on=on, within_days=lead_times[0]
+    )
+    if not due:
+        return 0
+    sent = set(
+        CertificateNotice.objects.filter(assessment_id__in=[c["assessment_id"] for c in due]).values_list(
+            "assessment_id", "days_before"
+        )
+    )
+    employees = Employee.objects.in_bulk({c["employee"]["id"] for c in due})
+    mails = 0
+    for certificate in due:
+        new = [
+            days
+            for days in lead_times
+            if certificate["days_left"] <= days and (certificate["assessment_id"], days) not in sent
+        ]
+        if not new:
+            continue
+        employee = employees[certificate["employee"]["id"]]
+        recipients = [employee.email] if employee.email else []
+        recipients += [user.email for user in hooks.leads_of(employee) if user.email]
+        with transaction.atomic():
+            CertificateNotice.objects.bulk_create(
+                CertificateNotice(
+                    employee=employee, assessment_id=certificate["assessment_id"], days_before=days
+                )
+                for days in new
+            )
+            if recipients:
+                _send_expiry_mail(certificate, sorted(set(recipients)))
+                mails += 1
+    return mails
+
+
+def _send_expiry_mail(certificate, recipients):
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "name": certificate["employee"]["name"],
+            "competency": certificate["competency"]["name"],
+            "date": date_format(certificate["valid_until"], "DATE_FORMAT"),
+            "days": certificate["days_left"],
+        }
+        subject = _("Certificate expires in %(days)s days: %(competency)s (%(name)s)") % context
+        body = (
+            _(
+                "The certificate of %(name)s for “%(competency)s” is valid until %(date)s, that is for "
+                "%(days)s more days.\n\nPlease plan the re-certification in time; once it has expired, "
+                "the level no longer counts as confirmed."
+            )
+            % context
+        )
+    send_mail(subject, body, None, recipients)
+
+
+def self_assessment_drafts_expire(*, now=None):
+    """Delete drafts untouched for SERVICELEAD_DRAFT_RETENTION_DAYS (data minimisation: unsubmitted notes
+    are not kept for ever). Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.SERVICELEAD_DRAFT_RETENTION_DAYS)
+    deleted, _by_model = SelfAssessmentDraft.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,15 @@
+"""Celery tasks: thin wrappers that call one service (the beat schedule in settings runs them daily)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def certificate_expiry_warnings():
+    return services.certificates_warn_expiring()
+
+
+@shared_task
+def self_assessment_drafts_expire():
+    return services.self_assessment_drafts_expire()
