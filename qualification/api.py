@@ -1,0 +1,69 @@
+"""REST endpoints of the qualification app.
+
+Who may do what (SPEC.md): measures are catalogue (read by everyone signed in, changed by HR and
+admins); plans and their items are visible with their employee (``visible_employees``): one's own, those
+of the people one leads, all for HR and admins; jobs to their owner, all to HR and admins. Plans, items
+and jobs are read-only here: they change through plan generation and the plan pages."""
+
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import viewsets
+
+from competencies.api import DELETE_SCHEMA, ApiViewSetMixin, CatalogueAccess, ProtectedDeleteMixin
+from competencies.permissions import visible_employees
+from competencies.roles import is_hr_or_admin
+
+from . import filters
+from .models import Job, Measure, PlanItem, QualificationPlan
+from .serializers import JobSerializer, MeasureSerializer, PlanItemSerializer, QualificationPlanSerializer
+
+
+@extend_schema_view(destroy=DELETE_SCHEMA)
+class MeasureViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+    """The measure catalogue with the competency ranges each measure develops."""
+
+    queryset = Measure.objects.prefetch_related("ranges")
+    serializer_class = MeasureSerializer
+    permission_classes = [CatalogueAccess]
+    filterset_class = filters.MeasureFilter
+    ordering_fields = ["id", "title", "kind", "cost", "duration_hours"]
+
+
+class QualificationPlanViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Qualification plans with their items."""
+
+    serializer_class = QualificationPlanSerializer
+    filterset_class = filters.QualificationPlanFilter
+    ordering_fields = ["id", "period", "status", "employee", "created_at"]
+
+    def get_queryset(self):
+        return (
+            QualificationPlan.objects.filter(employee__in=visible_employees(self.request.user))
+            .prefetch_related("items")
+            .order_by("-period", "employee_id", "id")
+        )
+
+
+class PlanItemViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Items of the plans the user may see."""
+
+    serializer_class = PlanItemSerializer
+    filterset_class = filters.PlanItemFilter
+    ordering_fields = ["id", "plan", "priority", "due_date", "status", "progress"]
+
+    def get_queryset(self):
+        return PlanItem.objects.filter(plan__employee__in=visible_employees(self.request.user)).order_by(
+            "plan_id", "priority", "id"
+        )
+
+
+class JobViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Background jobs: one's own; all of them for HR and admins."""
+
+    serializer_class = JobSerializer
+    filterset_class = filters.JobFilter
+    ordering_fields = ["id", "created_at", "status", "kind"]
+
+    def get_queryset(self):
+        user = self.request.user
+        jobs = Job.objects.all() if is_hr_or_admin(user) else Job.objects.filter(owner_id=user.pk)
+        return jobs.order_by("-created_at", "-id")

@@ -1,0 +1,76 @@
+"""REST serializers of teams, memberships and team requirements."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from competencies.models import MAX_SCALE_LEVEL
+from competencies.serializers import SMALLINT_MAX, StrictModelSerializer, check_level_on_scale
+
+from .models import Membership, Team, TeamRequirement
+from .selectors import subtree_ids
+
+
+class TeamSerializer(StrictModelSerializer):
+    """A team (or department): name, parent and the ids of the users who lead it."""
+
+    leads = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), many=True, required=False, help_text="User ids."
+    )
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "description", "parent", "leads"]
+        read_only_fields = ["id"]
+
+    def validate_parent(self, parent):
+        if parent is not None and self.instance is not None and parent.pk in subtree_ids(self.instance.pk):
+            raise serializers.ValidationError(
+                _("A team cannot be placed below itself or one of its sub-teams.")
+            )
+        return parent
+
+
+class MembershipSerializer(StrictModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["id", "employee", "team", "start", "end"]
+        read_only_fields = ["id"]
+
+    constraint_messages = {
+        "membership_end_after_start": (
+            "end",
+            gettext_lazy("The end of a membership cannot lie before its start."),
+        ),
+    }
+
+
+class TeamRequirementSerializer(StrictModelSerializer):
+    """What a team needs: ``min_people`` members at ``required_level`` or above, weighted 1–3."""
+
+    class Meta:
+        model = TeamRequirement
+        fields = ["id", "team", "competency", "required_level", "min_people", "weight"]
+        read_only_fields = ["id"]
+        extra_kwargs = {
+            "required_level": {"min_value": 1, "max_value": MAX_SCALE_LEVEL},
+            "min_people": {"min_value": 1, "max_value": SMALLINT_MAX},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = self.context.get("teams")
+        if teams is not None and "team" in self.fields:
+            self.fields["team"].queryset = teams
+
+    def validate(self, attrs):
+        if self.instance is not None and "team" in attrs and attrs["team"].pk != self.instance.team_id:
+            raise serializers.ValidationError(
+                {"team": [_("A requirement cannot move to another team; create a new one there.")]}
+            )
+        competency = attrs.get("competency", self.instance.competency if self.instance else None)
+        level = attrs.get("required_level", self.instance.required_level if self.instance else None)
+        if competency is not None and level is not None:
+            check_level_on_scale(competency=competency, level=level, field="required_level", minimum=1)
+        return super().validate(attrs)
