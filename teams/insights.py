@@ -3,14 +3,16 @@ gathered in a bounded number of queries and returned as plain records (never Dat
 
 import pandas as pd
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db import router
+from django.db.models import BooleanField, Case, ExpressionWrapper, Max, Q, Value, When
 
-from competencies.models import Category, Competency, Employee
+from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
+from competencies.permissions import visible_employees
 from competencies.selectors import count_unconfirmed, effective_levels, effective_levels_at
 
 from . import analysis, hooks
-from .models import Membership, Team, TeamRequirement
-from .selectors import analysis_input, subtree_ids, team_tree
+from .models import Team, TeamRequirement
+from .selectors import analysis_input, memberships_active, subtree_ids, team_tree
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
@@ -21,50 +23,145 @@ def _month_steps(on, months, direction):
 
 
 def _requirements_frame(team_ids):
-    rows = TeamRequirement.objects.filter(team_id__in=team_ids).values_list(
-        *analysis.REQUIREMENT_COLUMNS, "competency__name", "competency__category__name"
+    """Requirements with competency and category names and the top level of the competency's scale."""
+    rows = (
+        TeamRequirement.objects.filter(team_id__in=team_ids)
+        .order_by()
+        .values_list(
+            *analysis.REQUIREMENT_COLUMNS,
+            "competency__name",
+            "competency__category_id",
+            "competency__category__name",
+        )
+        .annotate(scale_max=Max("competency__scale__levels__value"))
     )
-    return pd.DataFrame.from_records(
-        list(rows), columns=[*analysis.REQUIREMENT_COLUMNS, "competency", "category"]
-    ).astype({c: "int64" for c in analysis.REQUIREMENT_COLUMNS})
+    columns = [*analysis.REQUIREMENT_COLUMNS, "competency", "category_id", "category", "scale_max"]
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    frame["scale_max"] = frame["scale_max"].fillna(MAX_SCALE_LEVEL)
+    return frame.astype({c: "int64" for c in [*analysis.REQUIREMENT_COLUMNS, "category_id", "scale_max"]})
 
 
 def _memberships_at(memberships, dates):
     """Rows (on, team_id, employee_id) for each date on which a membership is active."""
-    frames = []
-    for on in dates:
-        active = memberships[
-            (memberships["start"] <= on) & (memberships["end"].isna() | (memberships["end"] >= on))
-        ]
-        frames.append(active[["team_id", "employee_id"]].drop_duplicates().assign(on=on))
-    if not frames:
-        return pd.DataFrame(columns=["on", "team_id", "employee_id"])
-    return pd.concat(frames, ignore_index=True)
+    if memberships.empty or not dates:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ["on", "team_id", "employee_id"]})
+    grid = memberships[["team_id", "employee_id", "start", "end"]].merge(
+        pd.DataFrame({"on": list(dates)}), how="cross"
+    )
+    active = grid[(grid["start"] <= grid["on"]) & (grid["end"].isna() | (grid["end"] >= grid["on"]))]
+    return active[["on", "team_id", "employee_id"]].drop_duplicates().reset_index(drop=True)
 
 
-def _with_projected(levels_at, projected):
-    """Per date, levels raised to the targets of plan items due by that date."""
+def _with_projected(levels_at, projected, dates):
+    """Per date, levels raised to the targets of plan items due by that date (the highest target when
+    several items aim at the same competency); a higher effective level stays."""
     if projected.empty:
         return levels_at
-    frames = []
-    for on, levels in levels_at.groupby("on", sort=True):
-        due = projected[projected["due_date"] <= on][["employee_id", "competency_id", "level"]]
-        frames.append(analysis.apply_projected_levels(levels.drop(columns="on"), due).assign(on=on))
-    return pd.concat(frames, ignore_index=True)
+    keys = ["on", "employee_id", "competency_id"]
+    due = projected.merge(pd.DataFrame({"on": list(dates)}), how="cross")
+    due = due[due["due_date"] <= due["on"]].groupby(keys, as_index=False)["level"].max()
+    merged = due.merge(levels_at[[*keys, "level"]], on=keys, how="left", suffixes=("", "_now"))
+    raised = merged[merged["level"] > merged["level_now"].fillna(0)][keys + ["level"]]
+    if raised.empty:
+        return levels_at
+    replaced = pd.MultiIndex.from_frame(levels_at[keys]).isin(pd.MultiIndex.from_frame(raised[keys]))
+    columns = [*keys, "level", "confirmed"]
+    return pd.concat(
+        [levels_at.loc[~replaced, columns], raised.assign(confirmed=True)[columns]], ignore_index=True
+    ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"})
 
 
-def team_dashboard(*, team, on):
-    """Everything the team dashboard shows, in five queries whatever the team size."""
+def _people(*, team, window_start, window_end, viewer, offer_join_candidates):
+    """One query for everyone the team dashboard names: the team's memberships overlapping the window,
+    ``viewer``'s own employee record, and with ``offer_join_candidates`` everyone ``viewer`` may see.
+
+    Returns (memberships frame, own record or None, visible people as records or None). Asking for the
+    viewer here spares the page's navigation and the what-if panel a query each."""
+    in_window = Q(memberships__team=team, memberships__start__lte=window_end) & (
+        Q(memberships__end__isnull=True) | Q(memberships__end__gte=window_start)
+    )
+    condition = in_window
+    if viewer is not None and viewer.is_authenticated:
+        condition |= Q(user=viewer)
+    visible = visible_employees(viewer).values("pk") if offer_join_candidates else None
+    rows = Employee.objects.filter(condition if visible is None else condition | Q(pk__in=visible)).order_by()
+    if visible is not None:
+        rows = rows.annotate(visible=ExpressionWrapper(Q(pk__in=visible), output_field=BooleanField()))
+    else:
+        rows = rows.annotate(visible=Value(False))
+    columns = [
+        "employee_id",
+        "personnel_no",
+        "name",
+        "user_id",
+        "is_active",
+        "team_id",
+        "start",
+        "end",
+        "visible",
+    ]
+    frame = pd.DataFrame.from_records(
+        list(
+            rows.values_list(
+                "id",
+                "personnel_no",
+                "name",
+                "user_id",
+                "is_active",
+                "memberships__team_id",
+                "memberships__start",
+                "memberships__end",
+                "visible",
+            )
+        ),
+        columns=columns,
+    )
+    own = None
+    if viewer is not None and viewer.is_authenticated:
+        mine = frame[frame["user_id"] == viewer.pk]
+        if len(mine):
+            first = mine.iloc[0]
+            own = Employee.from_db(
+                router.db_for_read(Employee),
+                ["id", "personnel_no", "name", "user_id"],
+                [int(first["employee_id"]), first["personnel_no"], first["name"], viewer.pk],
+            )
+    team_rows = frame[frame["team_id"] == team.pk]
+    team_rows = team_rows[
+        (team_rows["start"] <= window_end) & (team_rows["end"].isna() | (team_rows["end"] >= window_start))
+    ]
+    memberships = (
+        team_rows[["team_id", "employee_id", "start", "end", "name", "personnel_no"]]
+        .drop_duplicates()
+        .astype({"team_id": "int64", "employee_id": "int64"})
+        .reset_index(drop=True)
+    )
+    people = None
+    if visible is not None:
+        seen = frame[frame["visible"].astype(bool) & frame["is_active"].astype(bool)]
+        seen = seen.drop_duplicates("employee_id").sort_values(["name", "employee_id"])
+        people = [
+            {"id": int(r.employee_id), "name": r.name, "personnel_no": r.personnel_no}
+            for r in seen.itertuples(index=False)
+        ]
+    return memberships, own, people
+
+
+def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
+    """Everything the team dashboard shows, in four queries whatever the team size.
+
+    With ``viewer``, also ``viewer_employee`` (the viewer's own employee record or None) and, with
+    ``offer_join_candidates``, ``join_candidates``: active people the viewer may see outside the team on
+    ``on``, by name (for the what-if panel; None without)."""
     history = _month_steps(on, TREND_MONTHS, -1)[::-1]
     forecast = _month_steps(on, FORECAST_MONTHS, +1)
     window_start, window_end = history[0], forecast[-1]
-    membership_rows = (
-        Membership.objects.filter(team=team, start__lte=window_end)
-        .filter(Q(end__isnull=True) | Q(end__gte=window_start))
-        .values_list("team_id", "employee_id", "start", "end", "employee__name", "employee__personnel_no")
-    )
-    memberships = pd.DataFrame.from_records(
-        list(membership_rows), columns=["team_id", "employee_id", "start", "end", "name", "personnel_no"]
+    memberships, viewer_employee, visible_people = _people(
+        team=team,
+        window_start=window_start,
+        window_end=window_end,
+        viewer=viewer,
+        offer_join_candidates=offer_join_candidates,
     )
     requirements = _requirements_frame([team.pk])
     employee_ids = sorted(set(memberships["employee_id"].astype("int64")))
@@ -74,23 +171,33 @@ def team_dashboard(*, team, on):
     projected = hooks.projected_levels(employee_ids=employee_ids, until=window_end)
 
     engine_requirements = requirements[analysis.REQUIREMENT_COLUMNS]
-    trend = analysis.coverage_over_dates(
-        dates=history,
-        levels_at=levels_at[levels_at["on"].isin(history)],
-        memberships_at=_memberships_at(memberships, history),
-        requirements=engine_requirements,
-        team_ids=[team.pk],
-    )
-    forecast_levels = _with_projected(levels_at[levels_at["on"].isin(forecast)], projected)
-    outlook = analysis.coverage_over_dates(
-        dates=forecast,
-        levels_at=forecast_levels,
-        memberships_at=_memberships_at(memberships, forecast),
+    # Trend and forecast in one engine pass. Each point gets its own key, as the analysis date is on both
+    # lines: measured, and with the plan items due by then counted as reached.
+    trend_keys = {d: i for i, d in enumerate(history)}
+    forecast_keys = {d: len(history) + i for i, d in enumerate(forecast)}
+    members_at = _memberships_at(memberships, sorted(set(history) | set(forecast)))
+    forecast_levels = _with_projected(levels_at[levels_at["on"].isin(forecast)], projected, forecast)
+    coverage_at = analysis.coverage_over_dates(
+        dates=list(range(len(history) + len(forecast))),
+        levels_at=pd.concat(
+            [
+                _keyed(levels_at[levels_at["on"].isin(history)], trend_keys),
+                _keyed(forecast_levels, forecast_keys),
+            ],
+            ignore_index=True,
+        ),
+        memberships_at=pd.concat(
+            [
+                _keyed(members_at[members_at["on"].isin(history)], trend_keys),
+                _keyed(members_at[members_at["on"].isin(forecast)], forecast_keys),
+            ],
+            ignore_index=True,
+        ),
         requirements=engine_requirements,
         team_ids=[team.pk],
     )
 
-    current_members = _memberships_at(memberships, [on]).drop(columns="on")
+    current_members = members_at[members_at["on"] == on].drop(columns="on")
     current_levels = levels_at[levels_at["on"] == on].drop(columns="on")
     data = analysis.AnalysisInput(
         levels=current_levels,
@@ -102,29 +209,52 @@ def team_dashboard(*, team, on):
     coverage = float(analysis.coverage_by_team(table, [team.pk]).iloc[0])
     names = dict(zip(memberships["employee_id"], memberships["name"], strict=False))
     member_ids = sorted(set(current_members["employee_id"].tolist()))
-    competency_names = dict(zip(requirements["competency_id"], requirements["competency"], strict=False))
-    categories = dict(zip(requirements["competency_id"], requirements["category"], strict=False))
+    competencies = {
+        int(r.competency_id): {
+            "name": r.competency,
+            "category_id": int(r.category_id),
+            "category": r.category,
+            "scale_max": int(r.scale_max),
+        }
+        for r in requirements.itertuples(index=False)
+    }
     return {
         "team": team,
         "on": on,
         "coverage": coverage,
         "members": [{"id": e, "name": names[e]} for e in member_ids],
-        "requirements": _requirement_records(table, competency_names, categories, names),
-        "heatmap": _heatmap(table, current_levels, member_ids, names, competency_names),
-        "trend": [{"on": d, "coverage": float(trend.loc[d, team.pk])} for d in history],
-        "forecast": [{"on": d, "coverage": float(outlook.loc[d, team.pk])} for d in forecast],
+        "requirements": _requirement_records(table, competencies, names),
+        "heatmap": _heatmap(table, current_levels, member_ids, names, competencies),
+        "trend": [_point(d, coverage_at.loc[trend_keys[d], team.pk]) for d in history],
+        "forecast": [_point(d, coverage_at.loc[forecast_keys[d], team.pk]) for d in forecast],
         "has_projection": not projected.empty,
+        "viewer_employee": viewer_employee,
+        "join_candidates": None
+        if visible_people is None
+        else [p for p in visible_people if p["id"] not in set(member_ids)],
     }
 
 
-def _requirement_records(table, competency_names, categories, names):
+def _keyed(frame, keys):
+    """``frame`` with its ``on`` dates replaced by the engine keys of the points they belong to."""
+    return frame.assign(on=frame["on"].map(keys))
+
+
+def _point(on, coverage):
+    return {"on": on, "coverage": float(coverage), "percent": round(float(coverage) * 100, 1)}
+
+
+def _requirement_records(table, competencies, names):
     records = []
     for row in table.itertuples(index=False):
+        competency = competencies[int(row.competency_id)]
         records.append(
             {
                 "competency_id": int(row.competency_id),
-                "competency": competency_names[row.competency_id],
-                "category": categories[row.competency_id],
+                "competency": competency["name"],
+                "category_id": competency["category_id"],
+                "category": competency["category"],
+                "scale_max": competency["scale_max"],
                 "required_level": int(row.required_level),
                 "min_people": int(row.min_people),
                 "weight": int(row.weight),
@@ -138,7 +268,7 @@ def _requirement_records(table, competency_names, categories, names):
     return records
 
 
-def _heatmap(table, levels, member_ids, names, competency_names):
+def _heatmap(table, levels, member_ids, names, competencies):
     """Members × required competencies: level, required level and whether the level is confirmed."""
     lookup = {
         (int(r.employee_id), int(r.competency_id)): (int(r.level), bool(r.confirmed))
@@ -147,7 +277,9 @@ def _heatmap(table, levels, member_ids, names, competency_names):
     columns = [
         {
             "id": int(r.competency_id),
-            "name": competency_names[r.competency_id],
+            "name": competencies[int(r.competency_id)]["name"],
+            "category_id": competencies[int(r.competency_id)]["category_id"],
+            "weight": int(r.weight),
             "required": int(r.required_level),
         }
         for r in table.itertuples(index=False)
@@ -170,34 +302,173 @@ def _heatmap(table, levels, member_ids, names, competency_names):
     return {"columns": columns, "rows": rows}
 
 
-def staffing_hints(*, team, on, candidate_ids=None, limit=5):
+def weighted_coverage(records):
+    """SPEC.md's coverage over requirement records (1.0 without any)."""
+    needed = sum(r["weight"] * r["min_people"] for r in records)
+    if not needed:
+        return 1.0
+    return 1.0 - sum(r["weight"] * r["shortfall"] for r in records) / needed
+
+
+def requirement_matches(record, *, category_id=None, min_weight=None):
+    """True when a requirement record (or heatmap column) passes the category and weight filters."""
+    if category_id is not None and record["category_id"] != category_id:
+        return False
+    return min_weight is None or record["weight"] >= min_weight
+
+
+def filter_dashboard(dashboard, *, category_id=None, min_weight=None):
+    """The dashboard restricted to requirements of a category and of at least a weight.
+
+    Requirement lists and heatmap columns shrink; the headline coverage stays the whole team's, and
+    ``filtered_coverage`` is the coverage over the requirements that are left."""
+    if category_id is None and min_weight is None:
+        return {**dashboard, "filtered_coverage": None}
+    requirements = [
+        r
+        for r in dashboard["requirements"]
+        if requirement_matches(r, category_id=category_id, min_weight=min_weight)
+    ]
+    columns = dashboard["heatmap"]["columns"]
+    kept = [
+        i
+        for i, column in enumerate(columns)
+        if requirement_matches(column, category_id=category_id, min_weight=min_weight)
+    ]
+    heatmap = {
+        "columns": [columns[i] for i in kept],
+        "rows": [{**row, "cells": [row["cells"][i] for i in kept]} for row in dashboard["heatmap"]["rows"]],
+    }
+    return {
+        **dashboard,
+        "requirements": requirements,
+        "heatmap": heatmap,
+        "filtered_coverage": weighted_coverage(requirements),
+    }
+
+
+def near_holders_by_person(requirements):
+    """Who is one level below a required level, and where: people with the most such steps first."""
+    people = {}
+    for record in requirements:
+        for person in record["near_holders"]:
+            entry = people.setdefault(person["id"], {"employee": person, "requirements": []})
+            entry["requirements"].append(record)
+    return sorted(
+        people.values(), key=lambda p: (-len(p["requirements"]), p["employee"]["name"], p["employee"]["id"])
+    )
+
+
+def categories_of(records):
+    """(id, name) of the categories that ``records`` touch, by name."""
+    found = {r["category_id"]: r["category"] for r in records}
+    return sorted(found.items(), key=lambda item: (item[1], item[0]))
+
+
+def staffing_hints(*, team, on, candidate_ids=None, competency_ids=None, limit=5):
     """For each gap of ``team``: people outside it who hold the level, least missed by their own teams
-    first. ``candidate_ids`` limits who may be suggested (the people the user may see); None: anyone."""
+    first. ``candidate_ids`` limits who may be suggested (the people the user may see); None: anyone.
+    ``competency_ids`` limits the gaps looked at (None: every gap)."""
     data = analysis_input(on=on)
     table = analysis.requirement_table(data)
     gaps = table[(table["team_id"] == team.pk) & (table["status"] == analysis.STATUS_GAP)]
+    if competency_ids is not None:
+        gaps = gaps[gaps["competency_id"].isin(list(competency_ids))]
     if candidate_ids is None:
         candidate_ids = set(data.levels["employee_id"].tolist())
     hints = {}
     for row in gaps.itertuples(index=False):
-        hints[int(row.competency_id)] = analysis.staffing_hints(
-            data,
-            table,
-            team_id=team.pk,
-            competency_id=int(row.competency_id),
-            required_level=int(row.required_level),
-            candidate_ids=candidate_ids,
-        )[:limit]
-    people = set().union(*[{h["employee_id"] for h in v} for v in hints.values()]) if hints else set()
+        hints[int(row.competency_id)] = (
+            row,
+            analysis.staffing_hints(
+                data,
+                table,
+                team_id=team.pk,
+                competency_id=int(row.competency_id),
+                required_level=int(row.required_level),
+                candidate_ids=candidate_ids,
+            )[:limit],
+        )
+    people = {h["employee_id"] for _row, candidates in hints.values() for h in candidates}
     names = dict(Employee.objects.filter(pk__in=people).values_list("id", "name"))
-    competencies = dict(Competency.objects.filter(pk__in=hints).values_list("id", "name"))
+    competencies = {
+        pk: {"id": pk, "name": name, "category_id": category_id}
+        for pk, name, category_id in Competency.objects.filter(pk__in=hints).values_list(
+            "id", "name", "category_id"
+        )
+    }
+    memberships = data.memberships[data.memberships["employee_id"].isin(list(people))]
+    team_ids = set(memberships["team_id"].tolist())
+    team_names = dict(Team.objects.filter(pk__in=team_ids).values_list("id", "name"))
+    teams_of = {}
+    for membership in memberships.itertuples(index=False):
+        teams_of.setdefault(int(membership.employee_id), []).append(team_names[int(membership.team_id)])
     return [
         {
-            "competency": {"id": competency_id, "name": competencies[competency_id]},
-            "candidates": [{**h, "name": names[h["employee_id"]]} for h in candidates],
+            "competency": competencies[competency_id],
+            "category_id": competencies[competency_id]["category_id"],
+            "required_level": int(row.required_level),
+            "min_people": int(row.min_people),
+            "covered": int(row.covered),
+            "shortfall": int(row.shortfall),
+            "weight": int(row.weight),
+            "candidates": [
+                {
+                    **h,
+                    "name": names[h["employee_id"]],
+                    "teams": sorted(teams_of.get(h["employee_id"], [])),
+                }
+                for h in candidates
+            ],
         }
-        for competency_id, candidates in hints.items()
+        for competency_id, (row, candidates) in hints.items()
     ]
+
+
+def what_if_choices(*, team, on):
+    """The what-if form's choices: the team's members on ``on`` by name, its requirements with the top
+    level of each competency's scale. Two queries."""
+    members = (
+        memberships_active(on=on)
+        .filter(team=team)
+        .order_by("employee__name", "employee_id")
+        .values_list("employee_id", "employee__name")
+        .distinct()
+    )
+    requirements = _requirements_frame([team.pk]).sort_values(["competency", "competency_id"])
+    return {
+        "members": [{"id": int(pk), "name": name} for pk, name in members],
+        "requirements": [
+            {
+                "competency_id": int(r.competency_id),
+                "competency": r.competency,
+                "scale_max": int(r.scale_max),
+            }
+            for r in requirements.itertuples(index=False)
+        ],
+    }
+
+
+def what_if_candidates(*, people, user, exclude_ids, limit):
+    """Active people of ``people`` (a queryset already limited to whom ``user`` may see) outside
+    ``exclude_ids``, by name, at most ``limit``; and ``user``'s own employee record if ``people`` holds it
+    (None if not), which it always does for ``visible_employees``, so the navigation needs no query.
+
+    Returns (candidates as records, own record or None, whether the list was cut at ``limit``)."""
+    rows = list(
+        people.filter(Q(user=user) | (Q(is_active=True) & ~Q(pk__in=list(exclude_ids))))
+        .annotate(is_self=Case(When(user=user, then=Value(0)), default=Value(1)))
+        .order_by("is_self", "name", "id")
+        .only("id", "name", "personnel_no", "user_id", "is_active")[: limit + 2]
+    )
+    own = rows[0] if rows and rows[0].user_id == user.pk else None
+    excluded = set(exclude_ids)
+    candidates = [
+        {"id": e.pk, "name": e.name, "personnel_no": e.personnel_no}
+        for e in rows
+        if e.is_active and e.pk not in excluded
+    ]
+    return candidates[:limit], own, len(candidates) > limit
 
 
 def what_if(*, team, on, join=(), leave=(), raise_levels=()):
@@ -224,93 +495,170 @@ def what_if(*, team, on, join=(), leave=(), raise_levels=()):
     for old, new in zip(before.itertuples(index=False), after.itertuples(index=False), strict=True):
         rows.append(
             {
+                "competency_id": int(old.competency_id),
                 "competency": names[old.competency_id],
                 "required_level": int(old.required_level),
                 "min_people": int(old.min_people),
+                "weight": int(old.weight),
                 "covered_before": int(old.covered),
                 "covered_after": int(new.covered),
+                "shortfall_before": int(old.shortfall),
+                "shortfall_after": int(new.shortfall),
                 "status_before": old.status,
                 "status_after": new.status,
+                "changed": int(old.covered) != int(new.covered) or old.status != new.status,
             }
         )
+    rows.sort(key=lambda r: (not r["changed"], r["competency"], r["competency_id"]))
+    coverage_before = float(analysis.coverage_by_team(before, team_ids).iloc[0])
+    coverage_after = float(analysis.coverage_by_team(after, team_ids).iloc[0])
     return {
-        "coverage_before": float(analysis.coverage_by_team(before, team_ids).iloc[0]),
-        "coverage_after": float(analysis.coverage_by_team(after, team_ids).iloc[0]),
+        "coverage_before": coverage_before,
+        "coverage_after": coverage_after,
+        "delta_points": round((coverage_after - coverage_before) * 100, 1),
         "requirements": rows,
     }
 
 
+def _figures(table, memberships, team_ids):
+    """Members, requirements, gaps and single points over ``team_ids`` together."""
+    rows = table[table["team_id"].isin(team_ids)]
+    members = memberships.loc[memberships["team_id"].isin(team_ids), "employee_id"]
+    return {
+        "members": int(members.nunique()),
+        "requirements": len(rows),
+        "gaps": int((rows["status"] == analysis.STATUS_GAP).sum()),
+        "single_points": int((rows["status"] == analysis.STATUS_SINGLE_POINT).sum()),
+    }
+
+
 def department_overview(*, department, on):
-    """The roll-up over a department's subtree, its child teams side by side, the worst gaps first."""
+    """The roll-up over a department's subtree, its child teams side by side, the worst gaps first.
+
+    Eight queries whatever the size of the subtree."""
     tree = team_tree()
     team_ids = subtree_ids(department.pk, tree)
     data = analysis_input(on=on, team_ids=team_ids)
     table = analysis.requirement_table(data)
     coverage = analysis.coverage_by_team(table, team_ids)
     children = tree.get(department.pk, [])
-    rollups = analysis.rollup_coverage(
-        table, {child: subtree_ids(child, tree) for child in children} | {department.pk: team_ids}
-    )
+    subtrees = {child: subtree_ids(child, tree) for child in children} | {department.pk: team_ids}
+    rollups = analysis.rollup_coverage(table, subtrees)
     teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids)}
+    gaps = analysis.worst_gaps(table)
+    single_points = table[table["status"] == analysis.STATUS_SINGLE_POINT]
+    lookup = _gap_lookup(pd.concat([gaps, single_points]))
     return {
         "department": department,
         "on": on,
         "coverage": rollups[department.pk],
-        "children": [
-            {
-                "team": teams[child],
-                "coverage": rollups[child],
-                "gaps": int(
-                    ((table["team_id"].isin(subtree_ids(child, tree))) & (table["status"] == "gap")).sum()
-                ),
-            }
-            for child in children
-        ],
+        "figures": _figures(table, data.memberships, team_ids),
+        "own_requirements": int((table["team_id"] == department.pk).sum()),
+        "children": sorted(
+            (
+                {
+                    "team": teams[child],
+                    "coverage": rollups[child],
+                    "is_department": bool(tree.get(child)),
+                    **_figures(table, data.memberships, subtrees[child]),
+                }
+                for child in children
+            ),
+            key=lambda c: c["team"].name,
+        ),
         "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in team_ids],
-        "worst_gaps": _gap_records(analysis.worst_gaps(table, limit=20), teams),
-        "single_points": _gap_records(table[table["status"] == analysis.STATUS_SINGLE_POINT], teams),
+        "worst_gaps": _gap_records(gaps, teams, lookup),
+        "single_points": _by_weight(_gap_records(single_points, teams, lookup)),
     }
 
 
-def _gap_records(rows, teams):
-    names = dict(Competency.objects.filter(pk__in=rows["competency_id"].tolist()).values_list("id", "name"))
-    holder_ids = {int(e) for holders in rows["holders"] for e in holders}
-    people = dict(Employee.objects.filter(pk__in=holder_ids).values_list("id", "name"))
-    return [
-        {
-            "team": teams[int(r.team_id)],
-            "competency": names[int(r.competency_id)],
-            "required_level": int(r.required_level),
-            "min_people": int(r.min_people),
-            "weight": int(r.weight),
-            "covered": int(r.covered),
-            "shortfall": int(r.shortfall),
-            "holders": [people[int(e)] for e in r.holders],
-        }
-        for r in rows.itertuples(index=False)
-    ]
+def _by_weight(records):
+    """Most important first, then by team and competency name."""
+    return sorted(records, key=lambda r: (-r["weight"], r["team"].name, r["competency"], r["competency_id"]))
+
+
+def _gap_lookup(rows):
+    """Names and categories of the competencies in ``rows`` and names of their (near-)holders."""
+    competencies = {
+        pk: {"name": name, "category_id": category_id, "category": category}
+        for pk, name, category_id, category in Competency.objects.filter(
+            pk__in=set(rows["competency_id"].tolist())
+        ).values_list("id", "name", "category_id", "category__name")
+    }
+    people_ids = {int(e) for column in ("holders", "near_holders") for ids in rows[column] for e in ids}
+    people = dict(Employee.objects.filter(pk__in=people_ids).values_list("id", "name"))
+    return {"competencies": competencies, "people": people}
+
+
+def _gap_records(rows, teams, lookup):
+    competencies, people = lookup["competencies"], lookup["people"]
+    records = []
+    for r in rows.itertuples(index=False):
+        competency = competencies[int(r.competency_id)]
+        records.append(
+            {
+                "team": teams[int(r.team_id)],
+                "competency_id": int(r.competency_id),
+                "competency": competency["name"],
+                "category_id": competency["category_id"],
+                "category": competency["category"],
+                "required_level": int(r.required_level),
+                "min_people": int(r.min_people),
+                "weight": int(r.weight),
+                "covered": int(r.covered),
+                "shortfall": int(r.shortfall),
+                "status": r.status,
+                "holders": [people[int(e)] for e in r.holders],
+                "near_holders": [people[int(e)] for e in r.near_holders],
+            }
+        )
+    return records
+
+
+def _tree_order(teams):
+    """Team ids depth first from the roots, siblings by name."""
+    known = set(teams)
+    children = {}
+    for team in sorted(teams.values(), key=lambda t: (t.name, t.pk)):
+        parent = team.parent_id if team.parent_id in known else None
+        children.setdefault(parent, []).append(team.pk)
+    order, stack = [], list(reversed(children.get(None, [])))
+    while stack:
+        current = stack.pop()
+        order.append(current)
+        stack.extend(reversed(children.get(current, [])))
+    return order
 
 
 def organisation_overview(*, on):
-    """HR's view: teams × categories coverage, the most critical gaps, every single point of knowledge."""
+    """HR's view: teams × categories coverage, the most critical gaps, every single point of knowledge.
+
+    Seven queries whatever the size of the organisation."""
     data = analysis_input(on=on)
     table = analysis.requirement_table(data)
-    categories = dict(Competency.objects.values_list("id", "category_id"))
-    by_category = analysis.category_coverage(table, categories)
-    teams = {t.pk: t for t in Team.objects.all()}
-    category_names = dict(Category.objects.values_list("id", "name"))
-    team_ids = sorted(set(by_category["team_id"].tolist()))
-    category_ids = sorted(set(by_category["category_id"].tolist()))
+    competency_rows = list(
+        Competency.objects.order_by().values_list("id", "category_id", "category__name", "category__position")
+    )
+    competency_category = {pk: category for pk, category, _name, _position in competency_rows}
+    by_category = analysis.category_coverage(table, competency_category)
+    categories = {category: (position, name) for _pk, category, name, position in competency_rows}
+    teams = {t.pk: t for t in Team.objects.only("id", "name", "parent_id")}
+    rank = {team_id: i for i, team_id in enumerate(_tree_order(teams))}
+    team_ids = sorted(set(by_category["team_id"].tolist()), key=rank.get)
+    category_ids = sorted(set(by_category["category_id"].tolist()), key=lambda c: (*categories[c], c))
     grid = {(int(r.team_id), int(r.category_id)): float(r.coverage) for r in by_category.itertuples()}
     coverage = analysis.coverage_by_team(table, list(teams))
+    gaps = analysis.worst_gaps(table)
+    single_points = table[table["status"] == analysis.STATUS_SINGLE_POINT]
+    lookup = _gap_lookup(pd.concat([gaps, single_points]))
     return {
         "on": on,
         "heatmap": {
             "teams": [teams[t].name for t in team_ids],
-            "categories": [category_names[c] for c in category_ids],
+            "categories": [categories[c][1] for c in category_ids],
             "values": [[grid.get((t, c)) for c in category_ids] for t in team_ids],
         },
-        "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in sorted(teams)],
-        "worst_gaps": _gap_records(analysis.worst_gaps(table, limit=25), teams),
-        "single_points": _gap_records(table[table["status"] == analysis.STATUS_SINGLE_POINT], teams),
+        "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in sorted(teams, key=rank.get)],
+        "worst_gaps": _gap_records(gaps, teams, lookup),
+        "single_points": _by_weight(_gap_records(single_points, teams, lookup)),
     }

@@ -1,9 +1,15 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import insights, selectors
-from .permissions import team_for_viewing
+from competencies.permissions import visible_employees
+from competencies.roles import is_hr_or_admin
+
+from . import charts, forms, insights, selectors
+from .permissions import require_organisation_view, team_for_levels, team_for_viewing
 from .reports import gap_report
 
 
@@ -62,5 +68,277 @@ def team_detail(request, team_id):
             "single_points": sum(1 for row in rows if row["status"] == "single_point"),
             "can_view_levels": can_view_levels,
             "can_view_parent": can_view_parent,
+        },
+    )
+
+
+# Dashboards -------------------------------------------------------------------------------------------
+
+GAPS_SHOWN = 20
+SINGLE_POINTS_PER_PAGE = 50
+CANDIDATES_SHOWN = 200
+NEAR_HOLDERS_SHOWN = 5
+SCROLL_ROWS = 30  # a heatmap with more rows scrolls inside its card
+FILTER_PARAMS = ("date", "category", "weight")
+
+
+def _bad_request(request, form, *, team=None, fragment=False):
+    """400 with the form's messages: a page, or for htmx requests the fragment that is swapped in."""
+    problems = forms.error_messages(form)
+    template = "teams/_bad_request.html" if fragment else "teams/bad_request.html"
+    return render(request, template, {"problems": problems, "team": team}, status=400)
+
+
+def _analysis_date(request, *, team=None, fragment=False):
+    """(date, None) from ``?date=``, today when absent; (None, 400 response) when malformed."""
+    form = forms.DateForm(request.GET)
+    if not form.is_valid():
+        return None, _bad_request(request, form, team=team, fragment=fragment)
+    return form.cleaned_data["date"] or timezone.localdate(), None
+
+
+def _query(request, *names):
+    """The query string of ``names`` as given, to hand on to fragments and links."""
+    return urlencode([(name, request.GET[name]) for name in names if request.GET.get(name)])
+
+
+def _may_see_everyone(user):
+    return is_hr_or_admin(user)
+
+
+def _what_if_candidates(user, member_ids):
+    """People a lead may pick to join (None for HR and admins, who search instead). The same query
+    tells whether the user has an employee record, which the navigation would otherwise ask for."""
+    if _may_see_everyone(user):
+        return None, False
+    candidates, own, cut = insights.what_if_candidates(
+        people=visible_employees(user), user=user, exclude_ids=member_ids, limit=CANDIDATES_SHOWN
+    )
+    user._servicelead_employee = own
+    return candidates, cut
+
+
+def _page(request, records, per_page):
+    paginator = Paginator(records, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@login_required
+def dashboard(request, team_id):
+    team = team_for_levels(request.user, team_id)
+    on, error = _analysis_date(request, team=team)
+    if error:
+        return error
+    may_see_everyone = _may_see_everyone(request.user)
+    data = insights.team_dashboard(
+        team=team, on=on, viewer=request.user, offer_join_candidates=not may_see_everyone
+    )
+    # Read along with the team's memberships, so the navigation needs no query of its own.
+    request.user._servicelead_employee = data["viewer_employee"]
+    filters = forms.FilterForm(request.GET, categories=insights.categories_of(data["requirements"]))
+    if not filters.is_valid():
+        return _bad_request(request, filters, team=team)
+    category, weight = filters.cleaned_data["category"], filters.cleaned_data["weight"]
+    shown = insights.filter_dashboard(data, category_id=category, min_weight=weight)
+    requirements = shown["requirements"]
+
+    members_by_name = sorted(data["members"], key=lambda m: (m["name"], m["id"]))
+    candidates = data["join_candidates"]
+    candidates_cut = candidates is not None and len(candidates) > CANDIDATES_SHOWN
+    if candidates_cut:
+        candidates = candidates[:CANDIDATES_SHOWN]
+    what_if_form = forms.WhatIfForm(
+        initial={"date": request.GET.get("date") or ""},
+        user=request.user,
+        team=team,
+        choices={"members": members_by_name, "requirements": _sorted_requirements(data["requirements"])},
+        candidates=candidates,
+    )
+    near_holders = insights.near_holders_by_person([r for r in requirements if r["status"] != "ok"])
+    parent = team.parent
+    return render(
+        request,
+        "teams/team_dashboard.html",
+        {
+            "team": team,
+            "on": on,
+            "is_today": on == timezone.localdate(),
+            "can_view_parent": parent is not None and request.user.has_perm("teams.view_team_levels", parent),
+            "data": shown,
+            "filters": filters,
+            "is_filtered": filters.is_filtered,
+            "requirements": requirements,
+            "gaps": [r for r in requirements if r["status"] == "gap"],
+            "single_points": [r for r in requirements if r["status"] == "single_point"],
+            "near_holders": near_holders[:NEAR_HOLDERS_SHOWN],
+            "near_holders_more": near_holders[NEAR_HOLDERS_SHOWN:],
+            "near_count": len(near_holders),
+            "counts": {
+                "gaps": sum(1 for r in data["requirements"] if r["status"] == "gap"),
+                "single_points": sum(1 for r in data["requirements"] if r["status"] == "single_point"),
+            },
+            "forecast_end": data["forecast"][-1] if data["forecast"] else None,
+            "trend_figure": charts.trend_figure(data["trend"], data["forecast"]),
+            "heatmap_figure": charts.heatmap_figure(shown["heatmap"]),
+            "scroll_heatmap": len(shown["heatmap"]["rows"]) > SCROLL_ROWS,
+            "bar_figure": charts.coverage_bar_figure(requirements),
+            "hint_query": _query(request, *FILTER_PARAMS),
+            "what_if_form": what_if_form,
+            "candidates_cut": candidates_cut,
+            "candidates_shown": CANDIDATES_SHOWN,
+        },
+    )
+
+
+def _sorted_requirements(records):
+    return sorted(records, key=lambda r: (r["competency"], r["competency_id"]))
+
+
+@login_required
+def staffing_hints(request, team_id):
+    """Fragment (a page without htmx): for each gap, people outside the team who hold the level."""
+    team = team_for_levels(request.user, team_id)
+    fragment = bool(request.htmx)
+    on, error = _analysis_date(request, team=team, fragment=fragment)
+    if error:
+        return error
+    filters = forms.FilterForm(request.GET, categories=None)
+    if not filters.is_valid():
+        return _bad_request(request, filters, team=team, fragment=fragment)
+    candidate_ids = (
+        None
+        if _may_see_everyone(request.user)
+        else set(visible_employees(request.user).values_list("id", flat=True))
+    )
+    hints = insights.staffing_hints(team=team, on=on, candidate_ids=candidate_ids)
+    hints = [
+        hint
+        for hint in hints
+        if insights.requirement_matches(
+            hint, category_id=filters.cleaned_data["category"], min_weight=filters.cleaned_data["weight"]
+        )
+    ]
+    return render(
+        request,
+        "teams/_staffing_hints.html" if fragment else "teams/staffing_hints.html",
+        {"team": team, "on": on, "hints": hints, "date_query": _query(request, "date")},
+    )
+
+
+@login_required
+def what_if(request, team_id):
+    """The what-if result as a fragment for htmx, or as a page with the form without JavaScript.
+    Computed on copies of the analysis input: nothing is written."""
+    team = team_for_levels(request.user, team_id)
+    fragment = bool(request.htmx)
+    on, error = _analysis_date(request, team=team, fragment=fragment)
+    if error:
+        return error
+    choices = insights.what_if_choices(team=team, on=on)
+    if fragment:
+        # Only the result is rendered; who may join is checked against everyone the user may see.
+        candidates, candidates_cut = (None if _may_see_everyone(request.user) else []), False
+    else:
+        candidates, candidates_cut = _what_if_candidates(request.user, [m["id"] for m in choices["members"]])
+    form = forms.WhatIfForm(request.GET, user=request.user, team=team, choices=choices, candidates=candidates)
+    result, status = None, 200
+    if not form.is_valid():
+        status = 400
+    elif form.has_changes:
+        result = insights.what_if(team=team, on=on, **form.engine_arguments())
+    context = {
+        "team": team,
+        "on": on,
+        "form": form,
+        "what_if_form": form,
+        "result": result,
+        "scenario": form.scenario() if form.is_valid() else None,
+        "errors": forms.error_messages(form) if status == 400 else [],
+        "candidates_cut": candidates_cut,
+        "candidates_shown": CANDIDATES_SHOWN,
+    }
+    template = "teams/_what_if_result.html" if fragment else "teams/what_if.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def department(request, team_id):
+    team = team_for_levels(request.user, team_id)
+    on, error = _analysis_date(request, team=team)
+    if error:
+        return error
+    overview = insights.department_overview(department=team, on=on)
+    categories = insights.categories_of(overview["worst_gaps"] + overview["single_points"])
+    filters = forms.FilterForm(request.GET, categories=categories)
+    if not filters.is_valid():
+        return _bad_request(request, filters, team=team)
+    gaps, single_points = _filtered_gap_lists(overview, filters)
+    parent = team.parent
+    return render(
+        request,
+        "teams/department.html",
+        {
+            "team": team,
+            "on": on,
+            "is_today": on == timezone.localdate(),
+            "can_view_parent": parent is not None and request.user.has_perm("teams.view_team_levels", parent),
+            "overview": overview,
+            "filters": filters,
+            "is_filtered": filters.is_filtered,
+            "gaps": gaps[:GAPS_SHOWN],
+            "gap_count": len(gaps),
+            "single_points": _page(request, single_points, SINGLE_POINTS_PER_PAGE),
+            "children_figure": charts.team_coverage_figure(
+                [{"name": c["team"].name, "coverage": c["coverage"]} for c in overview["children"]]
+            ),
+            "page_query": _query(request, *FILTER_PARAMS),
+        },
+    )
+
+
+def _filtered_gap_lists(overview, filters):
+    category, weight = filters.cleaned_data["category"], filters.cleaned_data["weight"]
+
+    def keep(records):
+        return [
+            r for r in records if insights.requirement_matches(r, category_id=category, min_weight=weight)
+        ]
+
+    return keep(overview["worst_gaps"]), keep(overview["single_points"])
+
+
+@login_required
+def organisation(request):
+    require_organisation_view(request.user)
+    on, error = _analysis_date(request)
+    if error:
+        return error
+    overview = insights.organisation_overview(on=on)
+    categories = insights.categories_of(overview["worst_gaps"] + overview["single_points"])
+    filters = forms.FilterForm(request.GET, categories=categories)
+    if not filters.is_valid():
+        return _bad_request(request, filters)
+    gaps, single_points = _filtered_gap_lists(overview, filters)
+    return render(
+        request,
+        "teams/organisation.html",
+        {
+            "on": on,
+            "is_today": on == timezone.localdate(),
+            "overview": overview,
+            "filters": filters,
+            "is_filtered": filters.is_filtered,
+            "gaps": gaps[:GAPS_SHOWN],
+            "gap_count": len(gaps),
+            "single_points": _page(request, single_points, SINGLE_POINTS_PER_PAGE),
+            "heatmap_figure": charts.organisation_heatmap_figure(overview["heatmap"]),
+            "scroll_heatmap": len(overview["heatmap"]["teams"]) > SCROLL_ROWS,
+            "heatmap_rows": [
+                {"team": name, "values": values}
+                for name, values in zip(
+                    overview["heatmap"]["teams"], overview["heatmap"]["values"], strict=True
+                )
+            ],
+            "page_query": _query(request, *FILTER_PARAMS),
         },
     )
