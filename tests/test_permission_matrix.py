@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.api.permission_cases import API_EXPECTATIONS
+from tests.competencies.test_certificates import evidence_for
 from tests.conftest import ROLES
+from tests.factories import MeasureFactory
+from tests.qualification.test_views import completed_plan_for, export_job_for, item_of, job_for, plan_for
+from tests.teams.test_review_campaigns import campaign_for
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
 
@@ -82,6 +87,67 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.department.pk + 1000},
         ),
     ],
+    "teams:dashboard": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "department",
+            page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.department.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
+    "teams:staffing_hints": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
+    "teams:what_if": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
+    "teams:department": [
+        Case(
+            "department",
+            page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.department.pk},
+        ),
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
+    "teams:organisation": [
+        Case("organisation", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
+    ],
     "api:team_gap_analysis": [
         Case(
             "team A",
@@ -94,10 +160,290 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.team_b.pk},
         ),
     ],
+    # Self-assessment and "download my data": one's own record only; no record, nothing to show.
+    "competencies:self_assessment": [
+        Case("own self-assessment", page(employee=200, lead_a=404, lead_b=404, hr=404, admin=404)),
+    ],
+    "competencies:my_data_export": [
+        Case(
+            "own data as JSON",
+            page(employee=200, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"fmt": "json"},
+        ),
+    ],
+    "competencies:certificate_create": [
+        Case(
+            "own record",
+            page(employee=403, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"employee_id": org.employee.pk},
+        ),
+        Case(
+            "colleague in team A",
+            page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"employee_id": org.colleague.pk},
+        ),
+    ],
+    "competencies:evidence_download": [
+        Case(
+            "colleague's evidence",
+            page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"evidence_id": evidence_for(org.colleague)},
+        ),
+        Case(
+            "own evidence",
+            page(employee=200, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"evidence_id": evidence_for(org.employee)},
+        ),
+    ],
+    "competencies:employee_history": [
+        Case(
+            "colleague in team A",
+            page(employee=404, lead_a=403, lead_b=404, hr=200, admin=200),
+            lambda org: {"employee_id": org.colleague.pk},
+        ),
+        Case(
+            "own record",
+            page(employee=403, lead_a=403, lead_b=404, hr=200, admin=200),
+            lambda org: {"employee_id": org.employee.pk},
+        ),
+    ],
+    "competencies:employee_anonymise": [
+        Case(
+            "colleague in team A",
+            page(employee=404, lead_a=403, lead_b=404, hr=200, admin=200),
+            lambda org: {"employee_id": org.colleague.pk},
+        ),
+    ],
+    # Leader confirmation: the person's leads (team or department), HR and admins; never oneself.
+    "teams:review_member": [
+        Case(
+            "own record",
+            page(employee=403, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"employee_id": org.employee.pk},
+        ),
+        Case(
+            "member of team B",
+            page(employee=404, lead_a=404, lead_b=200, hr=200, admin=200),
+            lambda org: {"employee_id": org.member_b.pk},
+        ),
+        Case(
+            "unknown person",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"employee_id": org.member_b.pk + 1000},
+        ),
+    ],
+    "teams:review_queue": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
+    "teams:review_calibration": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+    ],
+    "teams:campaign_list": [Case("campaigns", page(employee=403, lead_a=200, lead_b=200, hr=200, admin=200))],
+    "teams:campaign_create": [
+        Case("new campaign", page(employee=403, lead_a=200, lead_b=200, hr=200, admin=200))
+    ],
+    "teams:campaign_detail": [
+        Case(
+            "campaign of team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"campaign_id": campaign_for(org.team_a)},
+        ),
+    ],
     # The schema and its viewer describe the API, they hold no data: open like the login page.
     "api_schema": [Case("schema", {"anonymous": 200, **EVERYONE})],
     "api_docs": [Case("docs", {"anonymous": 200, **EVERYONE})],
+    # Probes for load balancers: public, they hold no data (servicelead/health.py).
+    "healthz": [Case("liveness probe", {"anonymous": 200, **EVERYONE})],
+    "readyz": [Case("readiness probe", {"anonymous": 200, **EVERYONE})],
+    # Qualification (qualification/permissions.py): leads of the person's team or department, HR and
+    # admins manage a plan (never their own); its employee agrees, comments and reports progress; to
+    # anyone else it does not exist. Leads plan and export for their teams, HR and admins for all.
+    "qualification:index": [
+        Case("plans by team", page(employee=302, lead_a=200, lead_b=200, hr=200, admin=200)),
+    ],
+    "qualification:my_plan": [
+        Case("own plan", page(employee=200, lead_a=404, lead_b=404, hr=404, admin=404)),
+    ],
+    "qualification:generate": [
+        Case("generation form", page(employee=403, lead_a=200, lead_b=200, hr=200, admin=200)),
+    ],
+    "qualification:export": [
+        Case("export form", page(employee=403, lead_a=200, lead_b=200, hr=200, admin=200)),
+    ],
+    "qualification:team_plans": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
+    "qualification:team_progress": [
+        Case(
+            "team A",
+            page(employee=200, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "department",
+            page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.department.pk},
+        ),
+    ],
+    "qualification:job_detail": [
+        Case(
+            "lead A's job",
+            page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"job_id": job_for(org.users["lead_a"])},
+        ),
+    ],
+    "qualification:job_status": [
+        Case(
+            "lead A's job",
+            page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"job_id": job_for(org.users["lead_a"])},
+        ),
+    ],
+    "qualification:job_cancel": [
+        Case(
+            "lead A's job",
+            page(employee=404, lead_a=302, lead_b=404, hr=302, admin=302),
+            lambda org: {"job_id": job_for(org.users["lead_a"])},
+            method="post",
+        ),
+    ],
+    "qualification:job_download": [
+        Case(
+            "lead A's export",
+            page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"job_id": export_job_for(org.users["lead_a"])},
+        ),
+    ],
+    "qualification:plan_detail": [
+        Case(
+            "own plan",
+            page(employee=200, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"plan_id": plan_for(org.employee)},
+        ),
+        Case(
+            "colleague's plan",
+            page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"plan_id": plan_for(org.colleague)},
+        ),
+    ],
+    "qualification:plan_propose": [
+        Case(
+            "draft of the employee",
+            page(employee=403, lead_a=302, lead_b=404, hr=302, admin=302),
+            lambda org: {"plan_id": plan_for(org.employee)},
+            method="post",
+        ),
+    ],
+    "qualification:plan_agree": [
+        Case(
+            "proposal to the employee",
+            page(employee=302, lead_a=403, lead_b=404, hr=403, admin=403),
+            lambda org: {"plan_id": plan_for(org.employee, status="proposed")},
+            method="post",
+        ),
+    ],
+    "qualification:plan_request_change": [
+        Case(
+            "proposal to the employee",
+            page(employee=302, lead_a=403, lead_b=404, hr=403, admin=403),
+            lambda org: {"plan_id": plan_for(org.employee, status="proposed")},
+            method="post",
+        ),
+    ],
+    "qualification:plan_comment": [
+        Case(
+            "plan of the employee",
+            page(employee=302, lead_a=302, lead_b=404, hr=302, admin=302),
+            lambda org: {"plan_id": plan_for(org.employee, status="agreed")},
+            method="post",
+        ),
+    ],
+    "qualification:item_add": [
+        Case(
+            "draft of the employee",
+            page(employee=403, lead_a=302, lead_b=404, hr=302, admin=302),
+            lambda org: {"plan_id": plan_for(org.employee)},
+            method="post",
+        ),
+    ],
+    "qualification:plan_certificate": [
+        Case(
+            "completed plan of the employee",
+            page(employee=200, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"plan_id": completed_plan_for(org.employee)},
+        ),
+    ],
+    "qualification:item_update": [
+        Case(
+            "item of a draft",
+            page(employee=403, lead_a=302, lead_b=404, hr=302, admin=302),
+            lambda org: {"item_id": item_of(plan_for(org.employee))},
+            method="post",
+        ),
+    ],
+    "qualification:item_drop": [
+        Case(
+            "item of a draft",
+            page(employee=403, lead_a=302, lead_b=404, hr=302, admin=302),
+            lambda org: {"item_id": item_of(plan_for(org.employee))},
+            method="post",
+        ),
+    ],
+    "qualification:item_progress": [
+        Case(
+            "item of an agreed plan",
+            page(employee=302, lead_a=403, lead_b=404, hr=403, admin=403),
+            lambda org: {"item_id": item_of(plan_for(org.employee, status="agreed"))},
+            method="post",
+        ),
+    ],
+    "qualification:item_complete": [
+        Case(
+            "item of an agreed plan",
+            page(employee=403, lead_a=200, lead_b=404, hr=200, admin=200),
+            lambda org: {"item_id": item_of(plan_for(org.employee, status="agreed"))},
+        ),
+    ],
+    "qualification:measure_list": [Case("catalogue", page(**EVERYONE))],
+    "qualification:measure_detail": [
+        Case("a measure", page(**EVERYONE), lambda org: {"measure_id": MeasureFactory().pk}),
+    ],
+    "qualification:measure_create": [
+        Case("new measure", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
+    ],
+    "qualification:measure_update": [
+        Case(
+            "a measure",
+            page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
+            lambda org: {"measure_id": MeasureFactory().pk},
+        ),
+    ],
 }
+
+# The REST routes are declared beside their tests; the matrix runs them with every page.
+EXPECTATIONS.update(API_EXPECTATIONS)
 
 
 def _walk(patterns, prefix="", namespace=""):

@@ -1,7 +1,7 @@
 """Who may reach each REST route, in the shape of EXPECTATIONS in tests/test_permission_matrix.py.
 
-That module joins them with ``EXPECTATIONS.update(API_EXPECTATIONS)``; test_permission_cases.py here
-runs them on their own as well. Detail cases create the object they ask for."""
+That module joins them with ``EXPECTATIONS.update(API_EXPECTATIONS)`` and runs them for every role.
+Detail cases create the object they ask for."""
 
 from dataclasses import dataclass, field
 
