@@ -9,7 +9,8 @@ class QualificationConfig(AppConfig):
     def ready(self):
         from teams import hooks
 
-        from . import generation_jobs, selectors  # noqa: F401 - generation_jobs registers its job handler
+        # The *_jobs modules register their job handlers when imported.
+        from . import export_jobs, generation_jobs, import_jobs, selectors  # noqa: F401
 
         # The coverage forecast counts agreed plan items as reached by their due date.
         hooks.register_projected_levels(selectors.projected_levels)

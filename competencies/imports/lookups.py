@@ -1,0 +1,147 @@
+"""The database reads of an import, each a bounded number of queries: the catalogue, the people named in
+the file, their current levels and assessments, and suggestions for names that match nothing."""
+
+import difflib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from competencies.models import Assessment, Competency, Employee, ScaleLevel
+from competencies.selectors import effective_levels
+
+from .columns import name_key
+
+# Ids per IN (...) list: well below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+CHUNK = 5_000
+# Unknown values that get suggestions; difflib compares each with every candidate.
+MAX_SUGGESTED = 20
+
+
+def chunks(values, size=CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """Every competency with its category and scale, and the levels each scale allows (two queries)."""
+
+    competencies: pd.DataFrame  # id, name, category, scale_id, validity_months, label
+    allowed: pd.DataFrame  # scale_id, level
+    ids_by_key: dict  # name_key of "Name" and of "Category / Name" → list of ids
+    label_of: dict  # id → "Category / Name"
+    scale_of: dict  # id → scale id
+
+    @classmethod
+    def load(cls):
+        competencies = pd.DataFrame.from_records(
+            list(
+                Competency.objects.order_by("id").values_list(
+                    "id", "name", "category__name", "scale_id", "validity_months"
+                )
+            ),
+            columns=["id", "name", "category", "scale_id", "validity_months"],
+        )
+        competencies["label"] = competencies["category"] + " / " + competencies["name"]
+        allowed = pd.DataFrame.from_records(
+            list(ScaleLevel.objects.values_list("scale_id", "value")), columns=["scale_id", "level"]
+        ).astype("int64")
+        ids_by_key = {}
+        for competency_id, name, label in competencies[["id", "name", "label"]].itertuples(index=False):
+            for key in {name_key(name), name_key(label)}:
+                ids_by_key.setdefault(key, []).append(int(competency_id))
+        return cls(
+            competencies=competencies.set_index("id", drop=False),
+            allowed=allowed,
+            ids_by_key=ids_by_key,
+            label_of=dict(zip(competencies["id"].tolist(), competencies["label"].tolist(), strict=True)),
+            scale_of=dict(zip(competencies["id"].tolist(), competencies["scale_id"].tolist(), strict=True)),
+        )
+
+    def resolve(self, names):
+        """For a Series of competency names: (ids with NaN where none, matches as lists of ids)."""
+        matches = names.map(lambda name: self.ids_by_key.get(name_key(name), []))
+        ids = matches.map(lambda found: found[0] if len(found) == 1 else None).astype("Int64")
+        return ids, matches
+
+    def labels(self, ids):
+        return [self.label_of[competency_id] for competency_id in ids]
+
+    def suggestions(self, name):
+        candidates = [*self.competencies["name"], *self.competencies["label"]]
+        return difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
+
+    def allowed_text(self, scale_id):
+        levels = self.allowed.loc[self.allowed["scale_id"].eq(scale_id), "level"]
+        return ", ".join(map(str, sorted(levels))) or "—"
+
+
+def employees_by_number(numbers):
+    """personnel_no, employee_id, name of the employees with these personnel numbers (chunked queries)."""
+    rows = []
+    for chunk in chunks(sorted(set(numbers))):
+        rows.extend(Employee.objects.filter(personnel_no__in=chunk).values_list("personnel_no", "id", "name"))
+    return pd.DataFrame.from_records(rows, columns=["personnel_no", "employee_id", "name"])
+
+
+def person_suggestions(unknown):
+    """personnel_no → up to three “P-0012 (Name)” of the employees closest by number or name (one query).
+
+    ``unknown``: DataFrame personnel_no, name of the numbers found nowhere; the first MAX_SUGGESTED get
+    suggestions."""
+    if unknown.empty:
+        return {}
+    people = list(Employee.objects.values_list("personnel_no", "name"))
+    name_of = dict(people)
+    numbers_by_name = {}
+    for number, name in people:
+        numbers_by_name.setdefault(name, number)
+    suggestions = {}
+    for number, name in unknown.head(MAX_SUGGESTED).itertuples(index=False):
+        found = difflib.get_close_matches(number, name_of, n=3, cutoff=0.6)
+        if name:
+            found += [
+                numbers_by_name[close]
+                for close in difflib.get_close_matches(name, numbers_by_name, n=3, cutoff=0.75)
+            ]
+        found = list(dict.fromkeys(found))[:3]
+        suggestions[number] = [f"{match} ({name_of[match]})" for match in found]
+    return suggestions
+
+
+def current_levels(*, employee_ids, competency_ids, on):
+    """Effective levels on ``on`` of these employees in these competencies (SPEC.md's rule; chunked)."""
+    frames = [
+        effective_levels(on=on, employee_ids=chunk, competency_ids=competency_ids)
+        for chunk in chunks(sorted(set(employee_ids)))
+    ]
+    columns = ["employee_id", "competency_id", "level", "source", "assessed_on", "confirmed"]
+    frames = [frame[columns] for frame in frames if not frame.empty]
+    if not frames:
+        return pd.DataFrame({column: pd.Series(dtype="int64") for column in columns[:3]}).assign(
+            source=pd.Series(dtype=object),
+            assessed_on=pd.Series(dtype=object),
+            confirmed=pd.Series(dtype=bool),
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+ASSESSMENT_KEY = ["employee_id", "competency_id", "level", "source", "assessed_on", "valid_until"]
+
+
+def stored_assessments(*, employee_ids, competency_ids, first, last):
+    """The stored assessments of these pairs dated ``first``..``last``, as ASSESSMENT_KEY columns."""
+    rows = []
+    for chunk in chunks(sorted(set(employee_ids))):
+        rows.extend(
+            Assessment.objects.filter(
+                employee_id__in=chunk,
+                competency_id__in=list(competency_ids),
+                assessed_on__gte=first,
+                assessed_on__lte=last,
+            )
+            .order_by()
+            .values_list(*ASSESSMENT_KEY)
+        )
+    return pd.DataFrame.from_records(rows, columns=ASSESSMENT_KEY)

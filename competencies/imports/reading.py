@@ -1,0 +1,237 @@
+"""Reading an upload into a ``ParsedFile``: safety checks, CSV decoding and sniffing, xlsx via calamine,
+and the headings. Nothing here touches the database."""
+
+import codecs
+import csv
+import io
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import pandas as pd
+
+from . import cells, columns, limits
+from .problems import ImportRejected, Problem, column_letter
+
+CSV_EXTENSIONS = (".csv", ".txt")
+XLSX_EXTENSIONS = (".xlsx",)
+DELIMITERS = (";", ",", "\t")
+HEADER_SEARCH_ROWS = 10
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, eq=False)
+class ParsedFile:
+    """A file read and understood as far as possible without the database.
+
+    ``frame`` holds the raw data cells: index = row number as the spreadsheet shows it, columns = column
+    positions (0 = A); ``fields`` maps each recognised field (personnel_no, level, …) to its position and
+    ``competency_columns`` lists the wide format's competency columns."""
+
+    filename: str
+    sheet: str
+    format: str
+    header_row: int
+    headings: dict
+    fields: dict
+    competency_columns: tuple
+    frame: pd.DataFrame
+
+    @property
+    def row_count(self):
+        return len(self.frame)
+
+    def problem(self, code, *, row=None, position=None, value="", **params):
+        """A Problem located in this file (``position``: the column's position, None for none)."""
+        return Problem(
+            code,
+            sheet=self.sheet,
+            row=row,
+            column=self.headings.get(position, "") if position is not None else "",
+            column_letter=column_letter(position) if position is not None else "",
+            value=value,
+            params=params,
+        )
+
+
+def parse_file(*, file_obj, filename, format=None, sheet=None):
+    """Read ``file_obj`` (csv or xlsx by ``filename``'s extension) into a ParsedFile.
+
+    ``format``: "wide", "long" or None to detect it; ``sheet``: the xlsx sheet (default: the first).
+    Raises ImportRejected when the file is unsafe, unreadable, empty or lacks a required column."""
+    extension = PurePath(filename or "").suffix.lower()
+    if extension not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
+        raise ImportRejected([Problem("file_type", params={"extension": extension or filename or "?"})])
+    if format is not None and format not in columns.FORMATS:
+        raise ValueError(f"format must be one of {columns.FORMATS}, not {format!r}")
+    data = limits.read_limited(file_obj)
+    if not data.strip():
+        raise ImportRejected([Problem("file_empty", sheet=PurePath(filename).name)])
+    if extension in XLSX_EXTENSIONS:
+        shape = limits.inspect_xlsx(data, sheet=sheet)
+        limits.check_shape(rows=shape.rows, columns=shape.columns)
+        grid, sheet_name = _read_xlsx(data, shape.name), shape.name
+    else:
+        grid, sheet_name = _read_csv(data), PurePath(filename).name
+    return _understand(grid, filename=filename, sheet=sheet_name, format=format)
+
+
+def _read_xlsx(data, sheet_name):
+    try:
+        grid = pd.read_excel(
+            io.BytesIO(data), engine="calamine", sheet_name=sheet_name, header=None, dtype=object
+        )
+    except Exception as error:  # calamine raises its own error types for malformed parts
+        raise ImportRejected(
+            [Problem("xlsx_damaged", sheet=sheet_name, params={"detail": limits.technical(error)})]
+        ) from error
+    grid.index = grid.index + 1
+    grid.columns = range(len(grid.columns))
+    return grid
+
+
+def _read_csv(data):
+    if data.startswith((limits.ZIP_MAGIC, limits.OLE_MAGIC)):
+        limits.reject("csv_is_workbook")
+    text = _decode(data)
+    if CONTROL_CHARACTERS.search(text):
+        limits.reject("csv_is_binary")
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    allowed_rows = limits.limit("SERVICELEAD_IMPORT_MAX_ROWS") + 1
+    try:
+        rows = list(itertools.islice(reader, allowed_rows))
+        surplus = sum(1 for _ in reader)  # counted, not kept: a file of empty lines stays cheap
+    except csv.Error as error:
+        limits.reject("csv_damaged", line=reader.line_num, detail=str(error))
+    width = max(map(len, rows), default=0)
+    limits.check_shape(rows=len(rows) + surplus, columns=width)
+    grid = pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object)
+    grid.index = range(1, len(grid) + 1)
+    grid.columns = range(len(grid.columns))
+    return grid
+
+
+def _decode(data):
+    """UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8 with or without one, else Windows-1252
+    as German Excel writes it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    elif b"\x00" in data:
+        limits.reject("csv_is_binary")
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    limits.reject("encoding")
+
+
+def _sniff_delimiter(text):
+    """The delimiter that splits the first non-empty line into the most fields (comma on a tie)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: len(next(csv.reader([first], delimiter=delimiter), [])) for delimiter in DELIMITERS}
+    best = max(counts.values())
+    return "," if counts[","] == best else max(counts, key=counts.get)
+
+
+def _header_row(grid, used_rows):
+    """The first row with a personnel-number heading among the first used rows (title lines above the
+    table are common), else the first used row."""
+    candidates = grid[used_rows].head(HEADER_SEARCH_ROWS).apply(cells.text)
+    numbered = candidates.map(lambda text: columns.field_for(text) == "personnel_no").any(axis=1)
+    return int(numbered.idxmax() if numbered.any() else candidates.index[0])
+
+
+def _understand(grid, *, filename, sheet, format):
+    """Find the heading row, the fields and the format; refuse what cannot be imported at all."""
+    empty = cells.blank(grid) if len(grid.columns) else pd.DataFrame(index=grid.index)
+    used_rows = ~empty.all(axis=1) if len(grid.columns) else pd.Series(False, index=grid.index)
+    if not used_rows.any():
+        raise ImportRejected([Problem("file_empty", sheet=sheet)])
+    header_row = _header_row(grid, used_rows)
+    data_rows = used_rows & (grid.index > header_row)
+    headings_text = cells.text(grid.loc[header_row])
+    data = grid[data_rows]
+    data_empty = empty[data_rows]
+    parsed = ParsedFile(
+        filename=filename,
+        sheet=sheet,
+        format=format or columns.WIDE,
+        header_row=header_row,
+        headings={position: heading for position, heading in headings_text.items() if heading},
+        fields={},
+        competency_columns=(),
+        frame=data,
+    )
+    problems, fields, competency_columns = [], {}, []
+    for position, heading in headings_text.items():
+        if not heading:
+            if not data_empty[position].all():
+                problems.append(parsed.problem("unnamed_column", row=header_row, position=position))
+            continue
+        field = columns.field_for(heading)
+        if field is None:
+            competency_columns.append(position)
+        elif field in fields:
+            problems.append(
+                parsed.problem(
+                    "duplicate_column",
+                    row=header_row,
+                    position=position,
+                    value=heading,
+                    other=column_letter(fields[field]),
+                )
+            )
+        else:
+            fields[field] = position
+    detected = format or columns.detect_format(fields)
+    for field, position in fields.items():
+        if field not in columns.ALLOWED[detected]:
+            problems.append(
+                parsed.problem(
+                    "wrong_format_column", row=header_row, position=position, value=parsed.headings[position]
+                )
+            )
+    if detected == columns.LONG:
+        problems.extend(
+            parsed.problem(
+                "unknown_column",
+                row=header_row,
+                position=position,
+                value=parsed.headings[position],
+                columns=", ".join(columns.CANONICAL[field] for field in columns.ALLOWED[columns.LONG]),
+            )
+            for position in competency_columns
+        )
+        competency_columns = []
+    for field in columns.REQUIRED[detected]:
+        if field not in fields:
+            problems.append(
+                parsed.problem(
+                    "missing_column",
+                    row=header_row,
+                    field=columns.CANONICAL[field],
+                    aliases=", ".join(columns.FIELD_HEADINGS[field]),
+                )
+            )
+    if detected == columns.WIDE and not competency_columns and "personnel_no" in fields:
+        problems.append(parsed.problem("no_competency_columns", row=header_row))
+    if problems:
+        raise ImportRejected(problems)
+    if data.empty:
+        raise ImportRejected([Problem("file_empty", sheet=sheet)])
+    kept = sorted([*fields.values(), *competency_columns])
+    return ParsedFile(
+        filename=filename,
+        sheet=sheet,
+        format=detected,
+        header_row=header_row,
+        headings={position: parsed.headings[position] for position in kept},
+        fields=fields,
+        competency_columns=tuple(competency_columns),
+        frame=data[kept],
+    )

@@ -1,0 +1,134 @@
+"""Assessment import as a background job, for files too large to check and record within a request.
+
+The caller saves the upload under MEDIA_ROOT/imports/ and records the job with ``import_job_create``;
+the handler reads the file from there, reports progress and stores the report or the outcome as the
+job's result. It is idempotent: a second run of the same file records nothing (see competencies.imports).
+Imported by ``QualificationConfig.ready`` so the handler is registered in every process."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from competencies.imports import FORMATS, ImportRejected, Problem, import_file
+from competencies.imports.limits import read_limited
+from competencies.imports.reading import CSV_EXTENSIONS, XLSX_EXTENSIONS
+
+from . import jobs
+from .models import Job
+
+UPLOAD_DIRECTORY = "imports"
+REPORTED_PROBLEMS = 200
+
+
+class UploadPathInvalid(ValueError):
+    """The job names a file outside MEDIA_ROOT/imports/."""
+
+
+def upload_directory():
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIRECTORY
+
+
+def upload_path(path):
+    """The stored upload ``path`` (relative to MEDIA_ROOT, or absolute) if it lies in MEDIA_ROOT/imports/."""
+    root = upload_directory().resolve()
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        candidate = Path(settings.MEDIA_ROOT) / candidate
+    candidate = candidate.resolve()
+    if not candidate.is_relative_to(root) or candidate == root:
+        raise UploadPathInvalid(_("An import job can only read files saved under MEDIA_ROOT/imports/."))
+    return candidate
+
+
+def upload_save(*, file_obj, filename):
+    """Store an upload under MEDIA_ROOT/imports/ with a random name (keeping its extension, which decides
+    how it is read) and return the path relative to MEDIA_ROOT, as ``import_job_create`` takes it.
+
+    Refuses (ImportRejected) a file above the size limit or of a type that cannot be imported."""
+    extension = Path(filename or "").suffix.lower()
+    if extension not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
+        raise ImportRejected([Problem("file_type", params={"extension": extension or "?"})])
+    data = read_limited(file_obj)
+    directory = upload_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}{extension}"
+    (directory / name).write_bytes(data)
+    return f"{UPLOAD_DIRECTORY}/{name}"
+
+
+def import_job_create(
+    *, path, filename=None, format=None, sheet=None, create_missing=False, dry_run=False, owner=None
+):
+    """Record an import job for an upload saved under MEDIA_ROOT/imports/; it runs once the surrounding
+    transaction commits. ``filename``: the name the user uploaded, shown in the report; ``owner`` is
+    recorded as the assessor."""
+    upload_path(path)
+    if format is not None and format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    parameters = {
+        "path": str(path),
+        "filename": filename,
+        "format": format,
+        "sheet": sheet,
+        "create_missing": bool(create_missing),
+        "dry_run": bool(dry_run),
+    }
+    return jobs.job_create(kind=Job.Kind.IMPORT_ASSESSMENTS, parameters=parameters, owner=owner)
+
+
+@jobs.job_handler(Job.Kind.IMPORT_ASSESSMENTS)
+def import_assessments(job, progress):
+    """Parameters: path, filename, format, sheet, create_missing, dry_run. The result holds ``rejected``
+    and either ``problems`` (the first REPORTED_PROBLEMS as dicts) with ``problem_count``, or ``summary``
+    and ``written`` (None for a dry run)."""
+    parameters = job.parameters
+    path = upload_path(parameters["path"])
+    # The uploaded name reads better in the report; the stored file's extension decides how it is read.
+    filename = parameters.get("filename") or path.name
+    if Path(filename).suffix.lower() != path.suffix.lower():
+        filename = path.name
+    try:
+        with path.open("rb") as file_obj:
+            plan, written = import_file(
+                file_obj=file_obj,
+                filename=filename,
+                format=parameters.get("format"),
+                sheet=parameters.get("sheet"),
+                create_missing=bool(parameters.get("create_missing")),
+                user=job.owner,
+                dry_run=bool(parameters.get("dry_run")),
+                progress=progress,
+            )
+    except ImportRejected as rejection:
+        return _rejected(rejection.problems, rejection.problem_count)
+    if not plan.is_valid:
+        return _rejected(plan.problems, plan.problem_count)
+    summary = plan.summary()
+    if written is None:
+        message = _("Checked: %(changes)s levels would change, %(people)s new people; nothing written.") % {
+            "changes": summary["changes"],
+            "people": summary["new_people"],
+        }
+    else:
+        message = _("Recorded %(assessments)s assessments and %(people)s new people.") % {
+            "assessments": written["assessments"],
+            "people": written["new_people"],
+        }
+    return {"rejected": False, "summary": summary, "written": written, "message": message}
+
+
+def _rejected(problems, count):
+    return {
+        "rejected": True,
+        "problem_count": count,
+        "problems": [problem.as_dict() for problem in problems[:REPORTED_PROBLEMS]],
+        "message": ngettext(
+            "The file was rejected with %(count)s problem; nothing was written.",
+            "The file was rejected with %(count)s problems; nothing was written.",
+            count,
+        )
+        % {"count": count},
+    }
