@@ -88,13 +88,15 @@ def current_plan(employee):
     return None
 
 
-def badges(employee):
-    """Badges the person has earned, or None when no provider is registered (nothing to show yet)."""
+def badges(employee, certificates=()):
+    """Badges the person has earned, or None when no provider is registered (nothing to show yet).
+
+    ``certificates``: the profile's certificate records, passed on so providers need not read them again."""
     if not _badges:
         return None
     found = []
     for fn in _badges:
-        found.extend(fn(employee))
+        found.extend(fn(employee, certificates=certificates))
     return found
 
 

@@ -46,7 +46,7 @@ def employee_detail(request, employee_id):
             "radar_figure": radar,
             "history_figures": history,
             "plan": hooks.current_plan(employee),
-            "badges": hooks.badges(employee),
+            "badges": hooks.badges(employee, certificates=profile["certificates"]),
             "is_own_profile": is_own,
             # Whoever may see another person's levels (their lead, HR, admin) may confirm them too.
             "can_confirm": not is_own,

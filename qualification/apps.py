@@ -11,6 +11,10 @@ class QualificationConfig(AppConfig):
 
         # The *_jobs modules register their job handlers when imported.
         from . import export_jobs, generation_jobs, import_jobs, selectors  # noqa: F401
+        from .profile import register_profile_hooks
 
         # The coverage forecast counts agreed plan items as reached by their due date.
         hooks.register_projected_levels(selectors.projected_levels)
+        # The employee's profile shows the current plan and badges; data export and anonymisation
+        # cover plans and comments.
+        register_profile_hooks()

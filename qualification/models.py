@@ -87,6 +87,8 @@ class QualificationPlan(models.Model):
     class Origin(models.TextChoices):
         GENERATED = "generated", _("Generated")
         MANUAL = "manual", _("Created by hand")
+        # Generated, then changed by the lead or sent back by the employee: regenerating keeps it.
+        REVISED = "revised", _("Generated, then revised")
 
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="plans", verbose_name=_("employee")
@@ -177,6 +179,7 @@ class PlanItem(models.Model):
     cost = models.DecimalField(_("cost (EUR)"), max_digits=10, decimal_places=2, default=0)
     needs_approval = models.BooleanField(_("needs budget approval"), default=False)
     incentive = models.CharField(_("incentive"), max_length=200, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan item")
@@ -195,6 +198,37 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return f"{self.competency} {self.current_level}→{self.target_level}"
+
+
+class PlanComment(models.Model):
+    """The conversation about a plan: comments, and the steps of proposal, agreement and change requests."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        PROPOSED = "proposed", _("Proposed")
+        AGREED = "agreed", _("Agreed")
+        CHANGE_REQUEST = "change_request", _("Change requested")
+
+    plan = models.ForeignKey(QualificationPlan, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan comment")
+        verbose_name_plural = _("plan comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.plan}"
 
 
 class Job(models.Model):

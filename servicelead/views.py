@@ -11,6 +11,7 @@ from competencies.roles import is_hr_or_admin
 from competencies.selectors import effective_levels
 from teams.dashboards import organisation_tree
 from teams.reports import team_summaries
+from teams.review.selectors import campaigns_open_for_employee
 from teams.selectors import memberships_active
 
 
@@ -37,6 +38,7 @@ def _profile(employee, on):
         "assessed": len(levels),
         "unconfirmed": int((~levels["confirmed"]).sum()),
         "interests": employee.interest_set.count(),
+        "campaigns": campaigns_open_for_employee(employee=employee, on=on),
     }
 
 

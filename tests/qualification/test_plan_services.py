@@ -311,7 +311,12 @@ def test_generation_reads_a_bounded_number_of_queries(world):
     with CaptureQueriesContext(connection) as large:
         generate(world, team_ids=team_ids)
     assert PlanItem.objects.count() > 20
-    assert len(large) == len(small)
+
+    # Reads must not grow with the data; SQLite splits bulk inserts into batches by column count.
+    def reads(context):
+        return [q for q in context.captured_queries if not q["sql"].lstrip().upper().startswith("INSERT")]
+
+    assert len(reads(large)) == len(reads(small))
     assert len(small) <= 25
 
 

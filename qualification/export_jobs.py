@@ -1,0 +1,120 @@
+"""Plan export as a background job, for scopes too large to write within a request.
+
+The handler writes the file to the default storage under ``exports/`` (MEDIA_ROOT/exports/ with the
+file-system storage) and returns its name in the job's result; the job page offers it for download to
+whoever may see the job. A redelivered job writes the same file again under the same name."""
+
+import io
+import posixpath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from teams.models import Team
+from teams.selectors import subtree_ids, team_tree
+
+from . import exports, generation, jobs
+from .models import Job
+
+EXPORT_DIRECTORY = "exports"
+SCOPES = ("team", "department", "all")
+
+
+class ExportPathInvalid(ValueError):
+    """The name does not denote a file directly in the storage's exports/ directory."""
+
+
+def export_name(name):
+    """``name`` if it denotes a file directly in exports/ (no other directory, no way out of it)."""
+    name = str(name)
+    if posixpath.dirname(name) != EXPORT_DIRECTORY or posixpath.basename(name) in ("", ".", ".."):
+        raise ExportPathInvalid(_("An export is read from MEDIA_ROOT/exports/ only."))
+    return name
+
+
+def export_open(name):
+    """The stored export ``name`` opened for reading; FileNotFoundError when it is gone."""
+    name = export_name(name)
+    if not default_storage.exists(name):
+        raise FileNotFoundError(name)
+    return default_storage.open(name, "rb")
+
+
+def scope_team_ids(*, scope, team_id):
+    """(team ids or None for the organisation, the scope's name) of an export or generation scope."""
+    if scope == "all":
+        return None, _("Organisation")
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ValueError(_("There is no team with id %(id)s.") % {"id": team_id})
+    if scope == "team":
+        return [team.pk], team.name
+    return subtree_ids(team.pk, team_tree()), team.name
+
+
+def plans_export_job_create(
+    *, scope, team_id=None, period=None, file_format="xlsx", owner=None, language=None
+):
+    """Record an export job (ValueError on bad parameters) that runs once the surrounding transaction
+    commits. The file is written in ``language`` (the requester's; default: the site's)."""
+    if scope not in SCOPES:
+        raise ValueError(_("Unknown scope %(scope)r.") % {"scope": scope})
+    if file_format not in exports.FORMATS:
+        raise ValueError(_("Unknown format %(format)r.") % {"format": file_format})
+    if period:
+        period = str(generation.Period.parse(period))
+    parameters = {
+        "scope": scope,
+        "team_id": None if scope == "all" else int(team_id),
+        "period": period or None,
+        "format": file_format,
+    }
+    if language:
+        parameters["language"] = language
+    return jobs.job_create(kind=Job.Kind.EXPORT_PLANS, parameters=parameters, owner=owner)
+
+
+@jobs.job_handler(Job.Kind.EXPORT_PLANS)
+def export_plans(job, progress):
+    """Parameters: scope, team_id, period, format, language. The result names the file under
+    MEDIA_ROOT/exports/."""
+    with translation.override(job.parameters.get("language") or settings.LANGUAGE_CODE):
+        return _export_plans(job, progress)
+
+
+def _export_plans(job, progress):
+    parameters = job.parameters
+    file_format = parameters.get("format", "xlsx")
+    period = parameters.get("period")
+    team_ids, scope_name = scope_team_ids(scope=parameters.get("scope"), team_id=parameters.get("team_id"))
+    progress(10, _("Reading the plans …"))
+    export = exports.export_build(team_ids=team_ids, period=period, title=scope_name)
+    progress(60, _("Writing %(count)s items …") % {"count": len(export.items)})
+    name = export_name(
+        posixpath.join(
+            EXPORT_DIRECTORY,
+            f"{job.pk}-"
+            + exports.export_filename(
+                scope_name=scope_name, period=period, file_format=file_format, on=export.on
+            ),
+        )
+    )
+    buffer = io.BytesIO()
+    if file_format == "csv":
+        exports.export_csv(export, buffer)
+    else:
+        exports.export_xlsx(export, buffer)
+    # A redelivered job writes the file again: replace what an earlier run left under the same name.
+    default_storage.delete(name)
+    stored = default_storage.save(name, ContentFile(buffer.getvalue()))
+    return {
+        "file": stored,
+        "format": file_format,
+        "items": len(export.items),
+        "teams": len(export.summary),
+        "message": _("%(items)s items exported (%(scope)s); the file is ready for download.")
+        % {"items": len(export.items), "scope": scope_name},
+    }

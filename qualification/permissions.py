@@ -1,0 +1,146 @@
+"""Access rules for qualification plans, plan generation, exports and jobs (SPEC.md, "Who may do what").
+
+- A plan is seen by its employee, by the leads of the employee's teams (or of a department above them),
+  by HR and by admins; to anyone else it does not exist (404).
+- It is managed (reviewed, proposed, its items completed) by those leads, HR and admins, never by the
+  person themselves (403 for them: they know the plan exists).
+- It is agreed, commented on and worked on by its employee.
+- Plans are generated and exported for a team by its leads (with the teams below), HR and admins; for
+  the whole organisation by HR and admins.
+- A job is seen by whoever requested it, HR and admins."""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from competencies.permissions import has_hr_or_admin_role, leads_employee, require_catalogue_editor
+from competencies.roles import is_hr_or_admin
+from teams.models import Team
+from teams.permissions import leads_team
+
+from .models import Job, Measure, PlanItem, QualificationPlan
+
+__all__ = [
+    "may",
+    "item_for_employee",
+    "item_for_managing",
+    "job_for_viewing",
+    "measure_for_editing",
+    "plan_for_agreeing",
+    "plan_for_managing",
+    "plan_for_viewing",
+    "require_catalogue_editor",
+    "require_organisation_planning",
+    "team_for_planning",
+]
+
+
+@rules.predicate
+def is_plan_employee(user, plan):
+    return plan is not None and user.is_authenticated and plan.employee.user_id == user.pk
+
+
+@rules.predicate
+def leads_plan_employee(user, plan):
+    return plan is not None and leads_employee(user, plan.employee)
+
+
+rules.add_perm("qualification.view_plan", is_plan_employee | leads_plan_employee | has_hr_or_admin_role)
+# Nobody manages their own plan: a lead's or HR member's own plan is managed by their own lead or HR.
+rules.add_perm("qualification.manage_plan", (leads_plan_employee | has_hr_or_admin_role) & ~is_plan_employee)
+rules.add_perm("qualification.agree_plan", is_plan_employee)
+rules.add_perm("qualification.plan_for_team", has_hr_or_admin_role | leads_team)
+rules.add_perm("qualification.plan_for_organisation", has_hr_or_admin_role)
+
+
+def may(user, permission, obj=None):
+    """``permission`` by its rule alone. Unlike ``user.has_perm`` this does not wave superusers through:
+    an administrator's own plan is still agreed by them and managed by someone else."""
+    return bool(user.is_active and rules.has_perm(permission, user, obj))
+
+
+def _plan(plan_id):
+    return get_object_or_404(
+        QualificationPlan.objects.select_related("employee__role_profile", "employee__user", "created_by"),
+        pk=plan_id,
+    )
+
+
+def _visible(user, plan):
+    if not may(user, "qualification.view_plan", plan):
+        # Whether a person has a plan is personal data: answer as if there were none.
+        raise Http404
+    return plan
+
+
+def plan_for_viewing(user, plan_id):
+    """The plan if ``user`` may see it; 404 for anyone else."""
+    return _visible(user, _plan(plan_id))
+
+
+def plan_for_managing(user, plan_id):
+    """The plan if ``user`` may manage it (its employee's lead, HR, admin); 403 for the employee."""
+    plan = plan_for_viewing(user, plan_id)
+    if not may(user, "qualification.manage_plan", plan):
+        raise PermissionDenied
+    return plan
+
+
+def plan_for_agreeing(user, plan_id):
+    """The plan if ``user`` is its employee (who agrees, comments and reports progress); 403 for leads."""
+    plan = plan_for_viewing(user, plan_id)
+    if not may(user, "qualification.agree_plan", plan):
+        raise PermissionDenied
+    return plan
+
+
+def _item(user, item_id):
+    item = get_object_or_404(
+        PlanItem.objects.select_related(
+            "plan__employee__role_profile", "plan__employee__user", "competency", "measure", "mentor"
+        ),
+        pk=item_id,
+    )
+    _visible(user, item.plan)
+    return item
+
+
+def item_for_managing(user, item_id):
+    item = _item(user, item_id)
+    if not may(user, "qualification.manage_plan", item.plan):
+        raise PermissionDenied
+    return item
+
+
+def item_for_employee(user, item_id):
+    item = _item(user, item_id)
+    if not may(user, "qualification.agree_plan", item.plan):
+        raise PermissionDenied
+    return item
+
+
+def team_for_planning(user, team_id):
+    """The team if ``user`` may generate and export plans for it (and the teams below); 404 unknown."""
+    team = get_object_or_404(Team.objects.select_related("parent"), pk=team_id)
+    if not may(user, "qualification.plan_for_team", team):
+        raise PermissionDenied
+    return team
+
+
+def require_organisation_planning(user):
+    if not may(user, "qualification.plan_for_organisation"):
+        raise PermissionDenied
+
+
+def job_for_viewing(user, job_id):
+    """The job if ``user`` requested it or is HR or admin; 404 for anyone else."""
+    job = get_object_or_404(Job.objects.select_related("owner"), pk=job_id)
+    if job.owner_id != user.pk and not is_hr_or_admin(user):
+        raise Http404
+    return job
+
+
+def measure_for_editing(user, measure_id):
+    require_catalogue_editor(user)
+    return get_object_or_404(Measure, pk=measure_id)
