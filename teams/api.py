@@ -1,17 +1,33 @@
-"""REST endpoints of the teams app."""
+"""REST endpoints of the teams app.
+
+Who may do what (SPEC.md): a team is visible to HR and admins, to its leads (and the leads of a
+department above it) and to its members; memberships are individual data, visible as
+``visible_employees`` says; team requirements are read by whoever sees the team and set by those who
+may manage it; teams and memberships are changed by HR and admins."""
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from competencies.api import DELETE_SCHEMA, ApiViewSetMixin, HrWrites, ProtectedDeleteMixin
+from competencies.permissions import visible_employees
+from competencies.roles import is_hr_or_admin
+
+from . import filters
+from .models import Membership, Team, TeamRequirement
 from .permissions import team_for_levels
 from .reports import gap_report
+from .selectors import led_team_ids, memberships_active
+from .serializers import MembershipSerializer, TeamRequirementSerializer, TeamSerializer
 
 _ref = inline_serializer("Ref", {"id": serializers.IntegerField(), "name": serializers.CharField()})
 GapAnalysisSerializer = inline_serializer(
@@ -83,3 +99,80 @@ def gap_analysis(request, team_id):
     """Gap analysis of one team on a date, exactly as SPEC.md defines it."""
     team = team_for_levels(request.user, team_id)
     return Response(gap_report(team=team, on=parse_date(request.query_params.get("date"))))
+
+
+def teams_visible(user):
+    """Teams ``user`` may see (the ``teams.view_team`` rule as a queryset): all for HR and admins, else
+    the teams one leads (with their subtrees) and the teams one is a member of today."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if is_hr_or_admin(user):
+        return Team.objects.all()
+    member_of = memberships_active().filter(employee__user=user).values("team_id")
+    return Team.objects.filter(Q(pk__in=list(led_team_ids(user))) | Q(pk__in=member_of))
+
+
+@extend_schema_view(destroy=DELETE_SCHEMA)
+class TeamViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+    """Teams and departments the user may see (name, parent, leads: no individual levels)."""
+
+    serializer_class = TeamSerializer
+    permission_classes = [HrWrites]
+    filterset_class = filters.TeamFilter
+    ordering_fields = ["id", "name", "parent"]
+
+    def get_queryset(self):
+        leads = Prefetch("leads", queryset=get_user_model().objects.only("id"))
+        return teams_visible(self.request.user).prefetch_related(leads).order_by("name")
+
+
+class MembershipViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+    """Memberships of the employees the user may see individually. HR and admins change them."""
+
+    serializer_class = MembershipSerializer
+    permission_classes = [HrWrites]
+    filterset_class = filters.MembershipFilter
+    ordering_fields = ["id", "start", "end", "team", "employee"]
+
+    def get_queryset(self):
+        return Membership.objects.filter(employee__in=visible_employees(self.request.user)).order_by(
+            "team_id", "start", "id"
+        )
+
+
+class TeamRequirementAccess(permissions.BasePermission):
+    """Read: whoever may see the team. Write: ``teams.manage_team`` (its leads, HR, admins)."""
+
+    message = gettext_lazy("Only the team's leads, HR and administrators may set its requirements.")
+
+    def has_permission(self, request, view):
+        return bool(request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or request.user.has_perm(
+            "teams.manage_team", obj.team
+        )
+
+
+class TeamRequirementViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+    """Requirements of the teams the user may see."""
+
+    serializer_class = TeamRequirementSerializer
+    permission_classes = [TeamRequirementAccess]
+    filterset_class = filters.TeamRequirementFilter
+    ordering_fields = ["id", "team", "competency", "required_level", "min_people", "weight"]
+
+    def get_queryset(self):
+        return (
+            TeamRequirement.objects.filter(team__in=teams_visible(self.request.user))
+            .select_related("team")
+            .order_by("team_id", "competency_id")
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "teams": teams_visible(self.request.user)}
+
+    def perform_create(self, serializer):
+        if not self.request.user.has_perm("teams.manage_team", serializer.validated_data["team"]):
+            raise PermissionDenied(TeamRequirementAccess.message)
+        serializer.save()
