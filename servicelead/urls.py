@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("competencies.urls")),
     path("teams/", include("teams.urls")),
     path("qualification/", include("qualification.urls")),
+    path("import/", include("qualification.urls_import")),
     path("api/v1/", include("servicelead.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

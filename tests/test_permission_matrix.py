@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from qualification.models import Job
 from tests.api.permission_cases import API_EXPECTATIONS
 from tests.competencies.test_certificates import evidence_for
 from tests.conftest import ROLES
@@ -438,6 +439,32 @@ EXPECTATIONS = {
             "a measure",
             page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
             lambda org: {"measure_id": MeasureFactory().pk},
+        ),
+    ],
+    # Spreadsheet import (qualification/import_views.py): HR and admins only. Posting without a preview's
+    # signed token is a bad request.
+    "imports:upload": [
+        Case("upload form", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
+    ],
+    "imports:commit": [
+        Case(
+            "commit without token",
+            page(employee=403, lead_a=403, lead_b=403, hr=400, admin=400),
+            method="post",
+        ),
+    ],
+    "imports:job": [
+        Case(
+            "HR's import job",
+            page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
+            lambda org: {"job_id": job_for(org.users["hr"], kind=Job.Kind.IMPORT_ASSESSMENTS)},
+        ),
+    ],
+    "imports:job_status": [
+        Case(
+            "HR's import job",
+            page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
+            lambda org: {"job_id": job_for(org.users["hr"], kind=Job.Kind.IMPORT_ASSESSMENTS)},
         ),
     ],
 }
