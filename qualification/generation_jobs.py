@@ -13,12 +13,15 @@ subtree), at most three mentees per quarter. So:
   part, their *home*: the part of their lowest-id planned team (else of their lowest-id team that a part
   reads). In the other parts they count with the levels they hold and are not given those teams'
   shortfalls;
-- a part leaves out of its mentor counts all drafts that the run replaces, wherever they are.
+- a part leaves the drafts that the run replaces, wherever they are, out of what it counts: open items
+  and mentees.
 
 With that, no part reads what another part writes: the parts give the same plans in any order, side by side
 on workers (child jobs, ``jobs.job_split``) or one after the other in-process, and running them again
 replaces the drafts by the same items. A scope that is a single group is generated in one go by
-``services.plans_generate``."""
+``services.plans_generate``; a part runs its steps (read, generate, write, outcome) on the narrowed input.
+Against one run over everything, only people in teams of several departments may be planned differently:
+no shortfalls of teams outside their home, no mentors outside it, so other mentors are chosen too."""
 
 from collections import defaultdict
 from dataclasses import replace
@@ -80,14 +83,7 @@ def generate_plans(job, progress):
             created_by=parent.owner,
             job=parent,
         )
-    # Bad parameters fail the job here, with the message plans_generate would give, before any split.
-    _period, _capacity, _budget, team_ids = services._clean(
-        team_ids=arguments["team_ids"],
-        period=arguments["period"],
-        capacity_hours=arguments["capacity_hours"],
-        budget_per_team=arguments["budget_per_team"],
-    )
-    parts = generation_parts(team_ids)
+    parts = _checked_parts(**{key: value for key, value in arguments.items() if key != "progress"})
     if len(parts) > 1 and jobs.runs_on_workers():
         return jobs.job_split(job, [{**parameters, "parts": parts}] * len(parts))
     return plans_generate_in_parts(**arguments, parts=parts, created_by=job.owner, job=job)
@@ -170,7 +166,10 @@ def plans_generate_in_parts(
 ):
     """``services.plans_generate`` for a scope that may span several parts, generated one after the other
     (what workers do side by side); the same outcome, with ``parts`` added when there are several."""
-    parts = generation_parts(team_ids) if parts is None else parts
+    if parts is None:
+        parts = _checked_parts(
+            team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
+        )
     if len(parts) < 2:
         return services.plans_generate(
             team_ids=team_ids,
@@ -202,7 +201,17 @@ def plans_generate_in_parts(
                 progress=part_progress,
             )
         )
-    return combined_outcome(outcomes, period=period, capacity_hours=capacity_hours, budget=budget_per_team)
+    return combined_outcome(
+        outcomes, period=outcomes[0]["period"], capacity_hours=capacity_hours, budget=budget_per_team
+    )
+
+
+def _checked_parts(*, team_ids, period, capacity_hours, budget_per_team):
+    """The parts of a run; bad input fails here, with plans_generate's message, before anything is split."""
+    _period, _capacity, _budget, team_ids = services._clean(
+        team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
+    )
+    return generation_parts(team_ids)
 
 
 def plans_generate_part(
@@ -249,16 +258,21 @@ def plans_generate_part(
 
 
 def _at_home(data, snapshot, *, scope, parts, part, period):
-    """The part's generation input and write snapshot narrowed to the people whose home it is."""
+    """The part's generation input and write snapshot narrowed to the people whose home it is.
+
+    Open items and mentor counts are read again, in one statement each, leaving out every draft the run
+    replaces anywhere: other parts may be writing theirs right now."""
     on = max(timezone.localdate(), period.start)
     home = _home_people(part=part, scope=set(scope), parts=parts, on=on) & set(data.active_ids)
     carried = data.carried[~data.carried["team_id"].isin(list(scope))]
+    replaced_anywhere = _replaced_by_the_run(scope=scope, period=period, on=on)
     data = replace(
         data,
         eligible_ids=frozenset(data.eligible_ids & home),
         active_ids=frozenset(home),
         carried=carried.reset_index(drop=True),
-        mentor_load=_mentor_load(scope=scope, period=period, on=on),
+        open_items=_open_items(team_ids=parts[part], scope=scope, period=period, on=on),
+        mentor_load=_mentor_load(mentors=home, period=period, replaced=replaced_anywhere),
     )
     plan_people = {}
     replaced = list(snapshot.replaced_ids)
@@ -307,17 +321,18 @@ def _home_people(*, part, scope, parts, on):
     return home
 
 
-def _mentor_load(*, scope, period, on):
-    """Mentees per mentor and period in the plans that stay: every plan but the generated drafts this run
-    replaces anywhere in ``scope`` (those of its active members without a kept plan in the period)."""
-    members = memberships_active(on=on).filter(team_id__in=list(scope)).values("employee_id")
+def _replaced_by_the_run(*, scope, period, on, members=None):
+    """Ids (a subquery) of the plans a run over ``scope`` replaces: the generated drafts from ``period`` on
+    of its active members who have no kept plan in ``period`` (of ``members`` among them, if given)."""
+    if members is None:
+        members = memberships_active(on=on).filter(team_id__in=list(scope)).values("employee_id")
     kept_in_period = (
         QualificationPlan.objects.filter(period=str(period))
         .exclude(status=QualificationPlan.Status.CANCELLED)
         .exclude(status=QualificationPlan.Status.DRAFT, origin=QualificationPlan.Origin.GENERATED)
         .values("employee_id")
     )
-    replaced = (
+    return (
         QualificationPlan.objects.filter(
             status=QualificationPlan.Status.DRAFT,
             origin=QualificationPlan.Origin.GENERATED,
@@ -328,8 +343,27 @@ def _mentor_load(*, scope, period, on):
         .exclude(employee_id__in=kept_in_period)
         .values("pk")
     )
+
+
+def _open_items(*, team_ids, scope, period, on):
+    """Open items of the plans that stay, of the members of ``team_ids``: their targets count as reached."""
+    members = memberships_active(on=on).filter(team_id__in=list(team_ids)).values("employee_id")
     rows = (
-        PlanItem.objects.filter(mentor__isnull=False, plan__period__gte=str(period))
+        PlanItem.objects.filter(
+            plan__employee_id__in=members, status__in=[PlanItem.Status.OPEN, PlanItem.Status.IN_PROGRESS]
+        )
+        .exclude(plan__status__in=[QualificationPlan.Status.CANCELLED, QualificationPlan.Status.COMPLETED])
+        .exclude(plan_id__in=_replaced_by_the_run(scope=scope, period=period, on=on, members=members))
+        .values_list("plan__employee_id", "competency_id", "target_level")
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=generation.OPEN_ITEM_COLUMNS)
+    return frame.astype("int64")
+
+
+def _mentor_load(*, mentors, period, replaced):
+    """Mentees of ``mentors`` per mentor and period, from ``period`` on, in the plans that stay."""
+    rows = (
+        PlanItem.objects.filter(mentor_id__in=sorted(mentors), plan__period__gte=str(period))
         .exclude(plan__status=QualificationPlan.Status.CANCELLED)
         .exclude(status=PlanItem.Status.DROPPED)
         .exclude(plan_id__in=replaced)

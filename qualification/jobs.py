@@ -1,17 +1,34 @@
-"""Background jobs recorded as ``Job`` rows: creation, claiming, progress, cancellation, requeueing.
+"""Background jobs recorded as ``Job`` rows: creation, enqueueing, claiming, progress, parts, cancellation
+and the sweep that sends what the broker never got.
 
 A job is written in the request's transaction and enqueued after commit. With ``REDIS_URL`` it runs on a
-Celery worker; without, in-process through the same row. Handlers are registered per kind and must be
-idempotent: a redelivered task claims the job again and runs the handler again."""
+Celery worker; without, in-process through the same row. What makes a job lose nothing:
+
+- the task takes the job id and claims the row with a conditional update: a queued job, or a running one
+  whose claim carries the same Celery task id (the same message, redelivered after its worker was lost).
+  Any other delivery (a duplicate sent by the sweep, a redelivery of a finished job) does nothing;
+- every claim counts an attempt; after MAX_ATTEMPTS the job is failed with a message, never run again;
+- handlers are idempotent: a job run again replaces what an interrupted run wrote by the same rows;
+- an enqueue that cannot reach the broker leaves the job queued with a message saying that it waits, and
+  ``jobs_requeue`` (beat, and every worker start) sends it once the broker is back;
+- a large job may hand its work to parts (``job_split``): child jobs that run on any worker, while the
+  parent follows their progress and takes their combined outcome when the last part has finished.
+
+While a job is queued or running its ``result`` holds bookkeeping (``enqueued_at``, ``task_id``,
+``part_jobs``); the handler's outcome replaces it on success."""
 
 import datetime
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, transaction
-from django.db.models import F
+from django.db.models import Avg, F, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,52 +37,87 @@ from .models import Job
 logger = logging.getLogger(__name__)
 
 _handlers = {}
+_combiners = {}
 _executor = None
 _executor_lock = threading.Lock()
 
 # Errors worth another try: the broker, the database or the network hiccupped.
 TRANSIENT_ERRORS = (ConnectionError, TimeoutError, OperationalError)
 
-# Tries of one job before it is given up (each worker loss or transient error is one try).
+# Runs of one job before it is given up (each worker loss, redelivery or transient error is one more).
 MAX_ATTEMPTS = 3
+
+# A queued job that was never handed to the broker this long after it was created is sent by the sweep
+# (the requesting process died between commit and enqueue).
+UNSENT_AFTER_SECONDS = 30
+
+FINISHED = (Job.Status.SUCCEEDED, Job.Status.FAILED, Job.Status.CANCELLED)
+
+# A part reports to its parent's progress bar when its own has moved this many points.
+PARENT_PROGRESS_STEP = 5
 
 
 class JobCancelled(Exception):
     """Raised inside a handler when its job was cancelled; stops the work without failing the job."""
 
 
-def job_handler(kind):
-    """Register the function that does the work of jobs of ``kind``: ``fn(job, progress)``."""
+class _Waiting:
+    def __repr__(self):
+        return "WAITING"
+
+
+# Returned by a handler (through ``job_split``) whose job finishes when its parts have finished.
+WAITING = _Waiting()
+
+
+def job_handler(kind, *, combine=None):
+    """Register the function that does the work of jobs of ``kind``: ``fn(job, progress)`` returns the
+    outcome (a JSON-ready dict whose ``message`` is shown) or what ``job_split`` returns.
+
+    ``combine(job, outcomes)`` builds a split job's outcome from its parts' outcomes, in part order."""
 
     def register(fn):
         _handlers[kind] = fn
+        if combine is not None:
+            _combiners[kind] = combine
         return fn
 
     return register
+
+
+def runs_on_workers():
+    """True when jobs go to Celery workers (``REDIS_URL`` is set), False when they run in-process."""
+    return bool(settings.REDIS_URL)
 
 
 def job_create(*, kind, parameters, owner=None):
     """Record a queued job and enqueue it once the surrounding transaction commits."""
     with transaction.atomic():
         job = Job.objects.create(kind=kind, parameters=parameters, owner=owner)
-        transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
+        transaction.on_commit(partial(job_enqueue, job_id=job.pk))
     return job
 
 
 def job_enqueue(*, job_id):
     """Hand the job to a worker (Celery with REDIS_URL, else in-process). Returns False when the broker
-    is unreachable: the job stays queued and ``jobs_requeue`` sends it once the broker is back."""
-    if settings.REDIS_URL:
+    is unreachable: the job stays queued, says that it waits, and ``jobs_requeue`` sends it later."""
+    if runs_on_workers():
         from .tasks import run_job
 
         try:
+            # No publish retries: with the broker's short connect timeout an unreachable Redis answers
+            # within about a second, and the sweep is the retry.
             run_job.apply_async(args=[job_id], retry=False)
-        except Exception as error:  # kombu/redis raise several types for an unreachable broker
+        except Exception as error:  # kombu and redis raise several types for an unreachable broker
             logger.warning("broker unreachable, job %s stays queued: %s", job_id, error)
             Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-                message=_("Waiting for the job queue; the job starts as soon as it is reachable again.")
+                message=_("Waiting for the job queue; the job starts as soon as it is reachable again."),
+                result={"enqueue_failed_at": time.time()},
             )
             return False
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            message="", result={"enqueued_at": time.time()}
+        )
         return True
     if getattr(settings, "SERVICELEAD_INPROCESS_JOBS", "thread") == "sync":
         job_run(job_id=job_id)
@@ -90,49 +142,118 @@ def _run_in_thread(job_id):
         close_old_connections()
 
 
-def job_claim(*, job_id):
-    """Mark the job running if it is queued or was running when its worker died; None otherwise.
+def job_claim(*, job_id, task_id=None):
+    """Mark the job running and count the attempt; returns it, or None when this delivery may not run it.
 
-    The conditional update makes a second delivery of a finished job do nothing."""
-    claimed = Job.objects.filter(
-        pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING], attempts__lt=MAX_ATTEMPTS
-    ).update(status=Job.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
-    return Job.objects.get(pk=job_id) if claimed else None
+    A queued job is claimed by any delivery; a running one only by a delivery of the same Celery task
+    (``task_id``), which is the message redelivered after its worker was lost. A job out of attempts is
+    failed instead."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, attempts__lt=MAX_ATTEMPTS).update(
+        status=Job.Status.RUNNING, started_at=now, attempts=F("attempts") + 1, result={"task_id": task_id}
+    )
+    if not claimed and task_id is not None:
+        claimed = Job.objects.filter(
+            pk=job_id, status=Job.Status.RUNNING, result__task_id=task_id, attempts__lt=MAX_ATTEMPTS
+        ).update(started_at=now, attempts=F("attempts") + 1)
+    if claimed:
+        return Job.objects.get(pk=job_id)
+    mine = Q(status=Job.Status.QUEUED)
+    if task_id is not None:
+        mine |= Q(status=Job.Status.RUNNING, result__task_id=task_id)
+    if Job.objects.filter(mine, pk=job_id, attempts__gte=MAX_ATTEMPTS).exists():
+        job_fail(
+            job_id=job_id,
+            message=_("The job was given up after %(attempts)s attempts.") % {"attempts": MAX_ATTEMPTS},
+        )
+    return None
 
 
-def job_run(*, job_id):
-    """Claim the job and run its handler, recording success, failure or cancellation on the row."""
-    job = job_claim(job_id=job_id)
+def job_run(*, job_id, task_id=None):
+    """Claim the job and run its handler, recording success, failure or cancellation on the row.
+
+    Returns the job as it is afterwards, or None when this delivery had nothing to do. A transient error
+    is raised again on a worker (``task_id`` given) while attempts remain, so that Celery retries."""
+    job = job_claim(job_id=job_id, task_id=task_id)
     if job is None:
         return None
-    handler = _handlers[job.kind]
+    handler = _handlers.get(job.kind)
+    if handler is None:
+        job_fail(job_id=job.pk, message=_("No worker knows how to run jobs of this kind."))
+        return _reloaded(job)
+    parent_id = _parent_id(job)
     try:
-        result = handler(
-            job, lambda percent, message="": job_progress(job_id=job.pk, percent=percent, message=message)
-        )
+        result = handler(job, _reporter(job, parent_id))
     except JobCancelled:
-        return Job.objects.get(pk=job.pk)
+        return _reloaded(job)
     except TRANSIENT_ERRORS as error:
-        if job.attempts < MAX_ATTEMPTS:
-            # Let Celery retry with backoff; the next delivery claims the still-running job again.
-            job_progress(
-                job_id=job.pk, percent=job.progress, message=_("Retrying after: %(error)s") % {"error": error}
+        if task_id is not None and job.attempts < MAX_ATTEMPTS:
+            Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                message=_("Retrying after: %(error)s") % {"error": error}
             )
             raise
-        job_fail(job_id=job.pk, message=_("The job failed: %(error)s") % {"error": error})
-        return Job.objects.get(pk=job.pk)
+        job_fail(job_id=job.pk, message=failure_message(error))
+        return _reloaded(job)
     except Exception as error:
         logger.exception("job %s failed", job.pk)
-        job_fail(job_id=job.pk, message=_("The job failed: %(error)s") % {"error": error})
-        return Job.objects.get(pk=job.pk)
+        job_fail(job_id=job.pk, message=failure_message(error))
+        return _reloaded(job)
+    if result is WAITING:
+        return _reloaded(job)
+    result = result or {}
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
         status=Job.Status.SUCCEEDED,
         progress=100,
-        result=result or {},
+        result=result,
         finished_at=timezone.now(),
-        message=(result or {}).get("message", ""),
+        message=result.get("message", ""),
     )
+    if parent_id is not None:
+        job_settle(job_id=parent_id)
+    return _reloaded(job)
+
+
+def failure_message(error):
+    """What a failed job tells its owner about ``error``."""
+    if isinstance(error, SoftTimeLimitExceeded):
+        return _("The job took longer than allowed and was stopped.")
+    return _("The job failed: %(error)s") % {"error": error}
+
+
+def _reloaded(job):
     return Job.objects.get(pk=job.pk)
+
+
+def _parent_id(job):
+    parameters = job.parameters if isinstance(job.parameters, dict) else {}
+    return parameters.get("parent")
+
+
+def _reporter(job, parent_id):
+    """``progress(percent, message)`` for the handler of ``job``; a part moves its parent's bar too, in
+    steps of PARENT_PROGRESS_STEP."""
+    part_ids, reported = [], [-PARENT_PROGRESS_STEP]
+
+    def progress(percent, message=""):
+        job_progress(job_id=job.pk, percent=percent, message=message)
+        if parent_id is not None and percent - reported[0] >= PARENT_PROGRESS_STEP:
+            reported[0] = percent
+            if not part_ids:
+                result = Job.objects.filter(pk=parent_id).values_list("result", flat=True).first() or {}
+                part_ids.extend(result.get("part_jobs", []) if isinstance(result, dict) else [])
+            _parent_progress(parent_id, part_ids)
+
+    return progress
+
+
+def _parent_progress(parent_id, part_ids):
+    if not part_ids:
+        return
+    mean = Job.objects.filter(pk__in=part_ids).aggregate(mean=Avg("progress"))["mean"] or 0
+    # Two parts may report at once; the bar never moves back.
+    Job.objects.filter(pk=parent_id, status=Job.Status.RUNNING).update(
+        progress=Greatest(F("progress"), min(99, int(mean)))
+    )
 
 
 def job_progress(*, job_id, percent, message=""):
@@ -145,26 +266,161 @@ def job_progress(*, job_id, percent, message=""):
 
 
 def job_fail(*, job_id, message):
-    Job.objects.filter(pk=job_id).exclude(status__in=[Job.Status.SUCCEEDED, Job.Status.CANCELLED]).update(
-        status=Job.Status.FAILED, message=message, finished_at=timezone.now()
+    """Mark a job that has not succeeded or been cancelled as failed; its parts stop, its parent learns."""
+    failed = (
+        Job.objects.filter(pk=job_id)
+        .exclude(status__in=[Job.Status.SUCCEEDED, Job.Status.CANCELLED])
+        .update(status=Job.Status.FAILED, message=message, finished_at=timezone.now())
     )
+    if failed:
+        _parts_cancel(job_id)
+        parent_id = _parent_id(Job.objects.only("parameters").get(pk=job_id))
+        if parent_id is not None:
+            job_settle(job_id=parent_id)
+    return bool(failed)
 
 
 def job_cancel(*, job_id):
-    """Cancel a queued or running job; a running handler stops at its next progress report."""
-    return bool(
-        Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
-            status=Job.Status.CANCELLED,
-            finished_at=timezone.now(),
-            message=_("Cancelled."),
+    """Cancel a queued or running job and its parts; a running handler stops at its next progress report."""
+    cancelled = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+        status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("Cancelled.")
+    )
+    if cancelled:
+        _parts_cancel(job_id)
+        parent_id = _parent_id(Job.objects.only("parameters").get(pk=job_id))
+        if parent_id is not None:
+            job_settle(job_id=parent_id)
+    return bool(cancelled)
+
+
+def _parts_cancel(job_id):
+    Job.objects.filter(parameters__parent=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+        status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("Cancelled.")
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Parts
+
+
+def job_split(job, parts):
+    """Hand the work of the running ``job`` to one child job per parameter dict in ``parts`` (each gets
+    ``parent`` and ``part`` added) and return the marker its handler returns. The parts are enqueued
+    once this commits and run on any worker; the job finishes when the last of them has.
+
+    Safe to call again for a redelivered job: it finds the parts it made the first time."""
+    with transaction.atomic():
+        parent = Job.objects.select_for_update().get(pk=job.pk)
+        result = parent.result if isinstance(parent.result, dict) else {}
+        if parent.status == Job.Status.RUNNING and not result.get("part_jobs"):
+            children = Job.objects.bulk_create(
+                Job(kind=parent.kind, parameters={**parameters, "parent": parent.pk, "part": index})
+                for index, parameters in enumerate(parts)
+            )
+            part_ids = [child.pk for child in children]
+            Job.objects.filter(pk=parent.pk).update(
+                result={**result, "part_jobs": part_ids},
+                message=_("Split into %(count)s parts; they run on the next free workers.")
+                % {"count": len(part_ids)},
+            )
+            for part_id in part_ids:
+                transaction.on_commit(partial(job_enqueue, job_id=part_id))
+    job_settle(job_id=job.pk)
+    return WAITING
+
+
+def job_settle(*, job_id):
+    """Bring a split job up to date with its parts: its progress, and once every part has finished its
+    outcome: failed if a part failed, cancelled if one was cancelled, else succeeded with the parts'
+    combined outcome. Returns the job, or None when it is not a running split job."""
+    with transaction.atomic():
+        parent = Job.objects.select_for_update().filter(pk=job_id, status=Job.Status.RUNNING).first()
+        result = parent.result if parent is not None and isinstance(parent.result, dict) else {}
+        if not result.get("part_jobs"):
+            return None
+        parts = list(Job.objects.filter(pk__in=result["part_jobs"]).order_by("pk"))
+        finished = [part for part in parts if part.status in FINISHED]
+        progress = min(99, sum(part.progress for part in parts) // max(len(parts), 1))
+        if len(finished) < len(parts):
+            Job.objects.filter(pk=parent.pk).update(
+                progress=Greatest(F("progress"), progress),
+                message=_("%(finished)s of %(total)s parts finished.")
+                % {"finished": len(finished), "total": len(parts)},
+            )
+            return _reloaded(parent)
+        combine = _combiners.get(parent.kind, _outcomes_listed)
+        succeeded = [part.result for part in parts if part.status == Job.Status.SUCCEEDED]
+        outcome = {**combine(parent, succeeded), "part_jobs": [part.pk for part in parts]}
+        failed = [index for index, part in enumerate(parts) if part.status == Job.Status.FAILED]
+        if failed:
+            status = Job.Status.FAILED
+            outcome["failed_parts"] = failed
+            message = _("Part %(part)s of %(total)s failed: %(message)s") % {
+                "part": failed[0] + 1,
+                "total": len(parts),
+                "message": parts[failed[0]].message,
+            }
+        elif any(part.status == Job.Status.CANCELLED for part in parts):
+            status, message = Job.Status.CANCELLED, _("Cancelled.")
+        else:
+            status, message, progress = Job.Status.SUCCEEDED, outcome.get("message", ""), 100
+        Job.objects.filter(pk=parent.pk).update(
+            status=status, progress=progress, result=outcome, message=message, finished_at=timezone.now()
         )
-    )
+    return _reloaded(parent)
 
 
-def jobs_requeue(*, older_than_seconds=30):
-    """Enqueue jobs still queued after ``older_than_seconds`` (e.g. requested while Redis was down)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+def _outcomes_listed(job, outcomes):
+    return {"outcomes": outcomes}
+
+
+# --------------------------------------------------------------------------------------------------
+# The sweep
+
+
+def jobs_requeue(*, unsent_after=UNSENT_AFTER_SECONDS):
+    """Send the queued jobs the broker does not hold and finish what was left behind; returns how many
+    jobs were sent. Run by beat every minute and by every worker as it starts.
+
+    Sent: jobs whose enqueue failed, jobs never handed over ``unsent_after`` seconds after they were
+    created, and jobs handed over longer ago than the broker keeps an unacknowledged message (that message
+    was lost, e.g. by a Redis restarted without persistence). A duplicate message is harmless: the claim
+    lets only one delivery run the job. Split jobs whose parts have all finished are settled; running jobs
+    silent for longer than a task may run and be redelivered are failed."""
+    now = time.time()
+    visibility = _visibility_timeout()
     waiting = list(
-        Job.objects.filter(status=Job.Status.QUEUED, created_at__lte=cutoff).values_list("pk", flat=True)
+        Job.objects.filter(status=Job.Status.QUEUED)
+        .filter(
+            Q(result__has_key="enqueue_failed_at")
+            | Q(
+                ~Q(result__has_key="enqueued_at"),
+                created_at__lte=timezone.now() - datetime.timedelta(seconds=unsent_after),
+            )
+            | Q(result__enqueued_at__lte=now - visibility)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    return sum(1 for job_id in waiting if job_enqueue(job_id=job_id))
+    sent = sum(1 for job_id in waiting if job_enqueue(job_id=job_id))
+    for job_id in Job.objects.filter(status=Job.Status.RUNNING, result__has_key="part_jobs").values_list(
+        "pk", flat=True
+    ):
+        job_settle(job_id=job_id)
+    silent_since = timezone.now() - datetime.timedelta(seconds=_hard_time_limit() + visibility + 60)
+    for job_id in (
+        Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=silent_since)
+        .exclude(result__has_key="part_jobs")
+        .values_list("pk", flat=True)
+    ):
+        job_fail(job_id=job_id, message=_("The worker running this job was lost; please start it again."))
+    return sent
+
+
+def _visibility_timeout():
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    return int(options.get("visibility_timeout", 3600))
+
+
+def _hard_time_limit():
+    return int(getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 3600)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -124,6 +125,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per client (user, or address when anonymous); counted in the default cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "servicelead API",
@@ -138,25 +148,56 @@ SPECTACULAR_SETTINGS = {
 # Jobs: with REDIS_URL they go to Celery workers; without it they run in-process (embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Results live in the Job row and django-celery-results, never in Redis: with a Redis result backend a
+# dead Redis made delay() hang for 19 s; without one it fails within the connect timeout.
 CELERY_RESULT_BACKEND = "django-db"
-# A lost worker redelivers its task (bounded by the task's max_retries); results live in the Job row
-# and django-celery-results, never in Redis, so a dead Redis makes delay() fail fast instead of hanging.
+# A message is acknowledged when its task has finished, so a lost worker's task is delivered again; a
+# task that kills its worker every time stops after max_retries (qualification.tasks.run_job) and its
+# job is marked failed. One message at a time per worker process: the others stay free for other workers.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_RETRY_ON_WORKER_LOST = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
-CELERY_TASK_TIME_LIMIT = 35 * 60
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Redis hands an unacknowledged message out again after the visibility timeout, so it must exceed the
+# hard time limit, or a task still running would be delivered a second time. The job tests shorten all
+# three through the environment.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=35 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT * 6 // 7)
+_celery_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < _celery_visibility_timeout:
+    raise environ.ImproperlyConfigured(
+        "Need 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT (seconds)."
+    )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 40 * 60,
+    "visibility_timeout": _celery_visibility_timeout,
+    # Every worker looks for messages of lost workers this often (kombu's default is every 100 s).
+    "unacked_restore_interval": max(1, min(10, _celery_visibility_timeout // 4)),
+    "unacked_restore_throttle": 1,
+    # A dead Redis makes delay() fail within a second instead of hanging: one connection attempt, no
+    # retries (a job that could not be sent waits as a queued row; qualification.jobs.jobs_requeue sends it).
     "socket_timeout": 2,
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": 1,
+    "max_retries": 0,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "requeue-waiting-jobs": {"task": "qualification.tasks.jobs_requeue", "schedule": 60.0},
+    # Daily, early in the morning (CELERY_TIMEZONE): e-mails go out before the working day starts.
+    "certificate-expiry-warnings": {
+        "task": "competencies.tasks.certificate_expiry_warnings",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "campaign-reminders": {
+        "task": "teams.review.tasks.campaign_reminders",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "self-assessment-drafts-expire": {
+        "task": "competencies.tasks.self_assessment_drafts_expire",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Without REDIS_URL jobs run in-process: "thread" (pages follow the progress) or "sync" (tests, CLI).
 SERVICELEAD_INPROCESS_JOBS = env.str("SERVICELEAD_INPROCESS_JOBS", default="thread")
@@ -164,6 +205,21 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Domain settings.
 SERVICELEAD_COUNT_UNCONFIRMED = env.bool("SERVICELEAD_COUNT_UNCONFIRMED", default=True)
+# Evidence files of certificates: at most this many bytes, of these types (file suffix → content type;
+# the content is checked too).
+SERVICELEAD_EVIDENCE_MAX_BYTES = env.int("SERVICELEAD_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+SERVICELEAD_EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+# Days before a certificate expires on which the person and their leads are warned by e-mail.
+SERVICELEAD_CERTIFICATE_WARNING_DAYS = (60, 30)
+# Days before a campaign's deadline on which members who have not submitted are reminded.
+SERVICELEAD_CAMPAIGN_REMINDER_DAYS = (7, 1)
+# Unsubmitted self-assessment drafts (with their notes) are deleted after this many days untouched.
+SERVICELEAD_DRAFT_RETENTION_DAYS = env.int("SERVICELEAD_DRAFT_RETENTION_DAYS", default=180)
 
 LOGGING = {
     "version": 1,
