@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format messages bench migrate seed clean
+.PHONY: install run test test-fast lint format messages bench migrate seed clean prod-smoke load
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,10 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two processes for the suite; the real-worker job tests share one Redis and run on their own after it.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 -m "not jobs"
+	$(BIN)/pytest -m jobs
 
 lint: install
 	$(BIN)/ruff check .
@@ -43,6 +45,15 @@ messages: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The production stack natively (gunicorn, Celery worker and beat on the local PostgreSQL and Redis), used
+# over HTTP on 127.0.0.1: log in, pages, a plan-generation job, an export. Stops what it started.
+prod-smoke: install
+	$(BIN)/python -m scripts.prod_smoke
+
+# Locust against that stack on organisation L (10 and 50 users, bounded); prints throughput and latency.
+load: install
+	$(BIN)/python -m scripts.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,14 +1,24 @@
-"""Production: PostgreSQL, Redis, gunicorn, Celery workers and beat. Secrets come from the environment."""
+"""Production: PostgreSQL, Redis, gunicorn, Celery workers and beat. Secrets come from the environment.
+
+``DJANGO_SECRET_KEY`` and ``ALLOWED_HOSTS`` are required (ImproperlyConfigured without them). HTTPS is
+assumed (a TLS-terminating proxy in front sets ``X-Forwarded-Proto``): the redirect to HTTPS, secure cookies
+and HSTS are on. ``SECURE_SSL_REDIRECT=false`` and ``SECURE_COOKIES=false`` exist only for the smoke and
+load tests over plain HTTP on 127.0.0.1; a real deployment keeps both on."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, env
+from .base import DATABASES, MIDDLEWARE, REDIS_URL, STATIC_ROOT, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
+# Probes answer before host validation and the HTTPS redirect (see servicelead.health).
+MIDDLEWARE = ["servicelead.health.HealthCheckMiddleware", *MIDDLEWARE]
+
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
@@ -18,14 +28,37 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
+STATIC_ROOT = env.path("STATIC_ROOT", default=STATIC_ROOT)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Shared by every web and worker process: API throttling counts per user across all of them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "servicelead",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+# Web processes and workers log one JSON object per line to stdout; Celery keeps Django's configuration.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "servicelead.logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
+    },
+    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_CONCURRENCY", default=2)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicelead@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -1,0 +1,236 @@
+"""Locust scenario for ``make load``, run by scripts/load.py against the native production stack on 127.0.0.1.
+
+Who does what, in proportion 6 : 3 : 1:
+- leads open their team dashboard (the team page where the dashboard is not built) and call the
+  gap-analysis API, now and then the team page;
+- employees save their self-assessment as a draft (the page's own form, posted back), else record a self
+  assessment through the API; now and then they look at their profile;
+- HR start an export of the organisation's plans on the export page (a job for the workers) and look at
+  its job page, now and then the organisation overview; they pause five times as long between clicks.
+
+Everything it needs comes from the JSON file named by ``LOAD_PLAN`` (logins, team and employee ids, URLs,
+written by scripts/load.py, which also puts the project on PYTHONPATH); at the end it writes the figures
+to ``LOAD_SUMMARY``. Only the host given on the command line is contacted, and scripts/load.py only ever
+gives it 127.0.0.1."""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+
+import gevent
+from locust import HttpUser, between, events, task
+from locust.stats import StatsEntry
+
+from scripts.html_forms import form_for
+
+PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read()) if os.environ.get("LOAD_PLAN") else {}  # noqa: SIM115
+URLS = PLAN.get("urls", {})
+# Seconds a person takes between two clicks (reading the page). HR read a whole organisation's figures
+# and start exports now and then: they pause five times as long.
+THINK_MIN = float(os.environ.get("LOAD_THINK_MIN", "1"))
+THINK_MAX = float(os.environ.get("LOAD_THINK_MAX", "3"))
+HR_PAUSE = 5
+LOGIN_REQUESTS = ("login form", "login")
+# The measured window: it starts once every person has logged in (the figures are reset then), lasts this
+# long, and its start is written to LOAD_MEASURING for scripts/load.py to measure CPU over the same window.
+MEASURED_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+_next = {"lead": itertools.count(), "employee": itertools.count(), "hr": itertools.count()}
+_logged_in = itertools.count(1)
+_failed_logins = []
+
+
+def _logged_in_one(environment):
+    """After the last login: reset the figures, mark the window's start, stop when the window ends."""
+    if next(_logged_in) != environment.runner.target_user_count:
+        return
+    environment.runner.stats.reset_all()
+    if os.environ.get("LOAD_MEASURING"):
+        with open(os.environ["LOAD_MEASURING"], "w") as stream:
+            stream.write(str(time.time()))
+    gevent.spawn_later(MEASURED_SECONDS, environment.runner.quit)
+
+
+class Person(HttpUser):
+    abstract = True
+    wait_time = between(THINK_MIN, THINK_MAX)
+    role = ""
+
+    def on_start(self):
+        logins = PLAN[f"{self.role}s"]
+        self.login = logins[next(_next[self.role]) % len(logins)]
+        page = self.client.get("/login/", name="login form")
+        form = form_for(page.text, "/login/")
+        token = dict(form.fields).get("csrfmiddlewaretoken", "") if form else ""
+        with self.client.post(
+            "/login/",
+            data={
+                "username": self.login["username"],
+                "password": PLAN["password"],
+                "csrfmiddlewaretoken": token,
+            },
+            allow_redirects=False,
+            name="login",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login as {self.login['username']} answered {response.status_code}")
+                _failed_logins.append(self.login["username"])
+        _logged_in_one(self.environment)
+
+    def page(self, url, name):
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+            return response
+
+    def csrf_headers(self):
+        return {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "Referer": self.host + "/"}
+
+
+class Lead(Person):
+    weight = 6
+    role = "lead"
+
+    def on_start(self):
+        super().on_start()
+        self.team_id = self.login["team_id"]
+
+    @task(3)
+    def dashboard(self):
+        if URLS.get("dashboard"):
+            self.page(URLS["dashboard"].format(team_id=self.team_id), "team dashboard")
+        else:
+            self.page(URLS["team"].format(team_id=self.team_id), "team page")
+
+    @task(3)
+    def gap_analysis(self):
+        self.page(URLS["gap_api"].format(team_id=self.team_id), "gap-analysis API")
+
+    @task(1)
+    def team_page(self):
+        self.page(URLS["team"].format(team_id=self.team_id), "team page")
+
+
+class Employee(Person):
+    weight = 3
+    role = "employee"
+
+    @task(3)
+    def save_self_assessment(self):
+        if URLS.get("self_assessment"):
+            with self.client.get(
+                URLS["self_assessment"],
+                name="self-assessment page",
+                allow_redirects=False,
+                catch_response=True,
+            ) as page:
+                form = form_for(page.text, URLS["self_assessment"]) if page.status_code == 200 else None
+                if form is None:
+                    page.failure(f"{page.status_code}, no form to save")
+                    return
+            with self.client.post(
+                URLS["self_assessment"],
+                data=form.data({"action": "draft"}),
+                headers={"Referer": self.host + URLS["self_assessment"]},
+                allow_redirects=False,
+                name="self-assessment save",
+                catch_response=True,
+            ) as response:
+                if response.status_code != 302:
+                    alert = re.search(
+                        r'class="[^"]*(?:alert|invalid-feedback)[^"]*"[^>]*>\s*([^<]+)', response.text
+                    )
+                    reason = alert.group(1).strip() if alert else response.text[:200]
+                    response.failure(f"saving the draft answered {response.status_code}: {reason}")
+            return
+        with self.client.post(
+            "/api/v1/assessments/",
+            json={
+                "employee": self.login["employee_id"],
+                "competency": random.choice(self.login["competencies"]),  # noqa: S311 - load mix, not security
+                "level": random.randint(1, 3),  # noqa: S311
+                "source": "self",
+            },
+            headers=self.csrf_headers(),
+            name="self-assessment API",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code} {response.text[:200]}")
+
+    @task(1)
+    def profile(self):
+        self.page(URLS["profile"].format(employee_id=self.login["employee_id"]), "own profile")
+
+
+class Hr(Person):
+    weight = 1
+    role = "hr"
+    wait_time = between(HR_PAUSE * THINK_MIN, HR_PAUSE * THINK_MAX)
+
+    @task(2)
+    def start_export(self):
+        """The organisation's plans as xlsx: an export job for the workers (the page redirects to it)."""
+        if not URLS.get("export"):
+            self.page("/api/v1/jobs/", "jobs API")
+            return
+        page = self.page(URLS["export"], "export page")
+        form = form_for(page.text, URLS["export"]) if page.status_code == 200 else None
+        if form is None:
+            return
+        with self.client.post(
+            URLS["export"],
+            data=form.data({"scope": "all", "file_format": "xlsx", "period": ""}),
+            headers={"Referer": self.host + URLS["export"]},
+            allow_redirects=False,
+            name="export start",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"starting the export answered {response.status_code}")
+                return
+        self.page(response.headers["Location"], "job page")
+
+    @task(1)
+    def organisation(self):
+        self.page(URLS["organisation"], "organisation overview")
+
+
+@events.quitting.add_listener
+def write_summary(environment, **kwargs):
+    """The figures of the measured window as JSON for scripts/load.py: in total, without the logins (none
+    should fall in the window) and per request kind."""
+    path = os.environ.get("LOAD_SUMMARY")
+    if not path:
+        return
+    stats = environment.stats
+
+    def figures(entry):
+        return {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "rps": round(entry.total_rps, 2),
+            "median_ms": entry.median_response_time,
+            "p95_ms": entry.get_response_time_percentile(0.95) if entry.num_requests else 0,
+            "max_ms": round(entry.max_response_time or 0),
+        }
+
+    working = StatsEntry(stats, "without logins", "")
+    for entry in stats.entries.values():
+        if entry.name not in LOGIN_REQUESTS:
+            working.extend(entry)
+    summary = {
+        "working": figures(working),
+        "login_failures": len(_failed_logins),
+        "endpoints": {f"{entry.method} {entry.name}": figures(entry) for entry in stats.entries.values()},
+        "errors": [
+            {"request": f"{error.method} {error.name}", "error": str(error.error), "count": error.occurrences}
+            for error in stats.errors.values()
+        ],
+        "exceptions": [str(exception["msg"]) for exception in environment.runner.exceptions.values()],
+    }
+    with open(path, "w") as stream:
+        json.dump(summary, stream, indent=1)

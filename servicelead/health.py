@@ -1,0 +1,103 @@
+"""Probes for load balancers and orchestrators: ``/healthz`` (the process answers) and ``/readyz`` (it can
+serve: database reachable, migrations applied, broker reachable when jobs go through Redis).
+
+Both are public and hold no data; a failed check names the error's type only, the details go to the log."""
+
+import logging
+import time
+
+import redis
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+BROKER_TIMEOUT_SECONDS = 1.0
+
+
+def check_database():
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def unapplied_migrations():
+    """Names of the migrations on disk that the database has not applied, as ``app.name``."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def check_migrations():
+    pending = unapplied_migrations()
+    if pending:
+        raise RuntimeError(f"{len(pending)} unapplied migrations, first {pending[0]}")
+
+
+def check_broker():
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=BROKER_TIMEOUT_SECONDS,
+        socket_timeout=BROKER_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _run(name, check):
+    started = time.perf_counter()
+    try:
+        check()
+    except Exception as error:  # a probe reports every failure, it never raises
+        logger.warning("readiness check %s failed: %s", name, error)
+        outcome = {"ok": False, "error": type(error).__name__}
+    else:
+        outcome = {"ok": True}
+    outcome["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return outcome
+
+
+@never_cache
+def healthz(request):
+    """The process is alive and answers; nothing else is checked."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """200 when every check passes, else 503; the body lists each check."""
+    checks = {"database": _run("database", check_database)}
+    # Without a database the migration state cannot be read; report it as failed rather than guess.
+    if checks["database"]["ok"]:
+        checks["migrations"] = _run("migrations", check_migrations)
+    else:
+        checks["migrations"] = {"ok": False, "error": "DatabaseUnavailable", "ms": 0.0}
+    if settings.REDIS_URL:
+        checks["broker"] = _run("broker", check_broker)
+    ready = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
+
+
+class HealthCheckMiddleware:
+    """Answers the probes before host validation and the HTTPS redirect (production puts it first).
+
+    Probes reach the process over plain HTTP with the container's own address as Host, which is neither
+    an allowed host nor HTTPS; everything else still goes through the full middleware stack."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = {"/healthz": healthz, "/readyz": readyz}
+
+    def __call__(self, request):
+        view = self.views.get(request.path_info.rstrip("/"))
+        if view is not None and request.method in ("GET", "HEAD"):
+            return view(request)
+        return self.get_response(request)
