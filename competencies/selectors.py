@@ -225,6 +225,12 @@ def self_assessment_page(*, employee, on=None):
             addable.append(competency)
             continue
         saved = draft_rows.get(str(competency.pk))
+        level = saved.get("level") if saved else competency.self_level
+        target = saved.get("target") if saved else competency.interest_target
+        if target is not None and level is not None and target <= level:
+            # A stated aim the person has reached since is no aim any more; offering it again would make
+            # an unchanged page fail its own "aim above the level" check.
+            target = None
         rows.append(
             {
                 "competency": competency,
@@ -236,10 +242,10 @@ def self_assessment_page(*, employee, on=None):
                 "self_on": competency.self_on,
                 "confirmed_level": int(current.level) if current is not None and current.confirmed else None,
                 "confirmed_source": current.source if current is not None and current.confirmed else None,
-                "level": saved.get("level") if saved else competency.self_level,
+                "level": level,
                 "note": saved.get("note", "") if saved else "",
                 "grow": saved.get("grow", False) if saved else competency.interest_id is not None,
-                "target": saved.get("target") if saved else competency.interest_target,
+                "target": target,
                 "in_draft": saved is not None,
             }
         )

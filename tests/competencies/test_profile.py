@@ -106,7 +106,9 @@ def test_plan_and_badges_come_from_the_hooks(client_for, org, monkeypatch):
             ],
         }
     )
-    hooks.register_badges(lambda employee, certificates=(): [{"title": "Level 3 · De-escalation", "earned_on": days_ago(3)}])
+    hooks.register_badges(
+        lambda employee, certificates=(): [{"title": "Level 3 · De-escalation", "earned_on": days_ago(3)}]
+    )
     content = client_for("employee").get(url(org.employee)).content.decode()
     assert "Period 2027-Q1" in content and "Heat pump diagnostics" in content
     assert "Level 3 · De-escalation" in content

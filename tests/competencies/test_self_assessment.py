@@ -8,11 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from competencies import services
 from competencies.models import Assessment, AuditEntry, Interest, SelfAssessmentDraft
+from competencies.selectors import self_assessment_page
 from teams.review import register_competency_hooks
 from tests.factories import (
     AssessmentFactory,
     CategoryFactory,
     CompetencyFactory,
+    InterestFactory,
     RoleProfileFactory,
     RoleRequirementFactory,
     TeamRequirementFactory,
@@ -305,3 +307,14 @@ def test_submitting_80_competencies_takes_a_bounded_number_of_queries(
         response = post(client, data, version=version)
     assert response.status_code == 302
     assert Assessment.objects.filter(employee=org.employee, source=SELF, level=3).count() == 81
+
+
+def test_reached_interest_target_is_not_offered_again(org):
+    """An interest whose target the person has reached since must not make the unchanged page invalid."""
+    competency = CompetencyFactory(name="Remote diagnostics")
+    InterestFactory(employee=org.employee, competency=competency, target_level=2)
+    AssessmentFactory(employee=org.employee, competency=competency, level=3, source="self")
+    rows = {row["competency"].pk: row for row in self_assessment_page(employee=org.employee)["rows"]}
+    assert rows[competency.pk]["level"] == 3
+    assert rows[competency.pk]["grow"] is True
+    assert rows[competency.pk]["target"] is None
