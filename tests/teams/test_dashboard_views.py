@@ -414,8 +414,9 @@ def requirements(org):
     return competencies
 
 
-# Every request: session, user, groups; a lead also the team tree with led teams flagged; then the team, and the dashboard's
-# four: people and memberships, requirements, effective levels on 19 dates, planned levels.
+# Every request: session, user, groups; a lead also the team tree with led teams flagged; then the team,
+# and the dashboard's four: people and memberships, requirements, effective levels on 19 dates, planned
+# levels.
 @pytest.mark.parametrize("members", [5, 200])
 @pytest.mark.parametrize(("role", "queries"), [("lead_a", 9), ("lead_dept", 9), ("hr", 9)])
 def test_dashboard_query_count_does_not_grow_with_the_team(
