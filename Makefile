@@ -43,8 +43,12 @@ messages: install
 	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=static/vendor
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Figures, not tests: gap analysis and pages on S and L (SQLite and PostgreSQL), the 10,000 x 50 xlsx
+# import, plan generation for L on one and two Celery workers (needs PostgreSQL and Redis).
 bench: install
 	$(BIN)/python -m bench
+	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/imports.sqlite3 $(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.plans
 
 # The production stack natively (gunicorn, Celery worker and beat on the local PostgreSQL and Redis), used
 # over HTTP on 127.0.0.1: log in, pages, a plan-generation job, an export. Stops what it started.
