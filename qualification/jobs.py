@@ -86,8 +86,11 @@ def job_handler(kind, *, combine=None):
 
 
 def runs_on_workers():
-    """True when jobs go to Celery workers (``REDIS_URL`` is set), False when they run in-process."""
-    return bool(settings.REDIS_URL)
+    """True when jobs go to Celery workers (``REDIS_URL`` is set), False when they run in-process.
+
+    The test settings keep jobs in-process even with ``REDIS_URL`` (it is there for the real-worker
+    tests, which switch ``SERVICELEAD_JOBS_ON_WORKERS`` on)."""
+    return bool(settings.REDIS_URL) and getattr(settings, "SERVICELEAD_JOBS_ON_WORKERS", True)
 
 
 def job_create(*, kind, parameters, owner=None):

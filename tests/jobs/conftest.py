@@ -108,6 +108,13 @@ class Services:
     redis_url: str
 
 
+@pytest.fixture(autouse=True)
+def jobs_on_workers(settings, monkeypatch):
+    """Here jobs go to Celery when REDIS_URL is set, in this process and in the workers it starts."""
+    settings.SERVICELEAD_JOBS_ON_WORKERS = True
+    monkeypatch.setenv("SERVICELEAD_JOBS_ON_WORKERS", "1")
+
+
 def _require(problems):
     if not problems:
         return
