@@ -47,7 +47,12 @@ def manage(env, *args, capture=False):
 
 
 def run(database, size, keep):
-    env = {**os.environ, "DATABASE_URL": database_url(database, size), "DJANGO_DEBUG": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(database, size),
+        "DJANGO_DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    }
     env.pop("REDIS_URL", None)
     label = f"{database:<10} {size}"
     if not keep:

@@ -15,9 +15,8 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -124,12 +123,9 @@ def main():
         except NoReverseMatch:
             print(f"{label} {figure:<34} (page not built yet)")
             continue
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
         durations = timed_requests(client, url)
         report(label, f"{figure} median", statistics.median(durations), "ms")
         report(label, f"{figure} p95", percentile(durations, 95), "ms")
-        report(label, f"{figure} queries", len(queries), "")
 
     try:
         url = reverse("teams:organisation")
