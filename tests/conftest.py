@@ -1,5 +1,6 @@
 """Shared fixtures: a small organisation with one user per role of SPEC.md's permission table."""
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -68,3 +69,21 @@ def client_for(org):
         return client
 
     return build
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Headless Chromium; skipped without /usr/bin/chromium unless SERVICELEAD_REQUIRE_SERVICES=1."""
+    from .browser.support import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        if os.environ.get("SERVICELEAD_REQUIRE_SERVICES") == "1":
+            pytest.fail("SERVICELEAD_REQUIRE_SERVICES=1 but there is no Chromium at /usr/bin/chromium")
+        pytest.skip("no Chromium at /usr/bin/chromium (set SERVICELEAD_REQUIRE_SERVICES=1 to make this fail)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop running in this thread; the test's ORM calls stay sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()

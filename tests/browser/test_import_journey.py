@@ -2,47 +2,18 @@
 names row, column and reason; the corrected one is previewed, committed, and the employee's page shows the
 new level. A large file takes the same way through background jobs."""
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from competencies.models import Assessment
+from tests.browser.support import SHOTS
 from tests.factories import PASSWORD, CategoryFactory, CompetencyFactory
 from tests.imports.support import write_csv
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(
-    os.environ.get("SERVICELEAD_SCREENSHOTS", Path(tempfile.gettempdir()) / "servicelead-screenshots")
-)
 HEADER = ["Personalnummer", "Name", "Heat pump diagnostics"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    if not CHROMIUM.exists():
-        if os.environ.get("SERVICELEAD_REQUIRE_SERVICES") == "1":
-            pytest.fail("SERVICELEAD_REQUIRE_SERVICES=1 but there is no Chromium at /usr/bin/chromium")
-        pytest.skip("no Chromium at /usr/bin/chromium (set SERVICELEAD_REQUIRE_SERVICES=1 to make this fail)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop running in this thread; the test's ORM calls stay sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -3,15 +3,13 @@ and the job page's progress bar follows the job, proposes the employee's plan; t
 item matters, accepts and reports progress; the lead confirms the level; the badge and the team coverage
 change."""
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from qualification.models import Job, QualificationPlan
 from qualification.selectors import coverage_outlook
+from tests.browser.support import SHOTS
 from tests.factories import (
     PASSWORD,
     AssessmentFactory,
@@ -23,37 +21,10 @@ from tests.factories import (
 )
 from tests.qualification.test_views import PERIOD
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(
-    os.environ.get("SERVICELEAD_SCREENSHOTS", Path(tempfile.gettempdir()) / "servicelead-screenshots")
-)
 # Long enough for the job page's one-second polling to come round a few times.
 POLL_TIMEOUT_MS = 10_000
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    if not CHROMIUM.exists():
-        if os.environ.get("SERVICELEAD_REQUIRE_SERVICES") == "1":
-            pytest.fail("SERVICELEAD_REQUIRE_SERVICES=1 but there is no Chromium at /usr/bin/chromium")
-        pytest.skip("no Chromium at /usr/bin/chromium (set SERVICELEAD_REQUIRE_SERVICES=1 to make this fail)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop running in this thread; the test's ORM calls stay sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

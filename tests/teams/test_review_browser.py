@@ -1,46 +1,15 @@
 """In headless Chromium: an employee self-assesses with the keyboard, their lead confirms one level and
 corrects another, and the team's gap analysis follows."""
 
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from competencies.models import Assessment
 from teams.reports import gap_report
 from teams.review import register_competency_hooks
+from tests.browser.support import SHOTS
 from tests.factories import PASSWORD, AssessmentFactory, CompetencyFactory, TeamRequirementFactory, days_ago
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(
-    os.environ.get("SERVICELEAD_SCREENSHOTS", Path(tempfile.gettempdir()) / "servicelead-screenshots")
-)
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    if not CHROMIUM.exists():
-        if os.environ.get("SERVICELEAD_REQUIRE_SERVICES"):
-            pytest.fail("Chromium is required at /usr/bin/chromium")
-        pytest.skip("no Chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop running; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def sign_in(browser, live_server, username):
