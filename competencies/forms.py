@@ -1,5 +1,6 @@
 """Forms of the people pages. The rating grids (self-assessment, review) are one form each with a few
-plain fields per competency, rendered by one template loop: not a crispy field per input."""
+plain fields per competency (cheap ones: ``LevelField``, ``ActionField``), rendered one row at a time by
+competencies/grids.py: not a crispy field per input."""
 
 import re
 
@@ -7,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -18,81 +19,155 @@ from .services import REVIEW_ACTIONS
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 ROW_FIELD = re.compile(r"^c(\d+)-(level|note|grow|target)$")
 NOTE_MAX = 1000
-# Boolean attributes of the inputs built below; constants, so marking them safe is safe.
-CHECKED, SELECTED, DISABLED = (mark_safe(f" {name}") for name in ("checked", "selected", "disabled"))  # noqa: S308
 
 
-def _level_choices(levels, *, minimum=0):
-    return [(level.value, f"{level.value} · {level.label}") for level in levels if level.value >= minimum]
+class LevelField(forms.Field):
+    """An optional level among ``values`` (ints), or None. A rating grid has hundreds of these: unlike a
+    TypedChoiceField it takes no choices to normalise, the page renders its inputs itself."""
+
+    default_error_messages = forms.ChoiceField.default_error_messages
+
+    def __init__(self, values, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.values = values
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            value = str(value)
+        if value not in self.values:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return value
 
 
-def _level_radios(prefix, levels, checked, required):
+class ActionField(forms.Field):
+    """An optional decision among ``actions`` ("" for none), as cheap to build as ``LevelField``."""
+
+    default_error_messages = forms.ChoiceField.default_error_messages
+
+    def __init__(self, actions, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.actions = actions
+
+    def to_python(self, value):
+        value = "" if value in self.empty_values else str(value)
+        if value and value not in self.actions:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return value
+
+
+class _ScaleParts:
+    """The escaped pieces of one scale's level inputs, built once per scale and request; each row then
+    only puts its prefix and state into them (a page has up to a hundred rows)."""
+
+    def __init__(self, levels):
+        self.values = frozenset(level.value for level in levels)
+        self.targets = frozenset(level.value for level in levels if level.value >= 1)
+        self.radios = [
+            (
+                str(level.value),
+                str(
+                    format_html(
+                        '<span class="sl-level sl-level-{0}">{0}</span>{1}</span>{2}',
+                        level.value,
+                        level.label,
+                        format_html('<span class="sl-level-descriptor">{}</span>', level.descriptor)
+                        if level.descriptor
+                        else "",
+                    )
+                ),
+            )
+            for level in levels
+        ]
+        self.options = [
+            (level.value, str(level.value), str(format_html("{} · {}", level.value, level.label)))
+            for level in levels
+        ]
+
+
+def _scale_parts(cache, levels):
+    key = tuple(level.pk for level in levels)
+    if key not in cache:
+        cache[key] = _ScaleParts(levels)
+    return cache[key]
+
+
+def _level_radios(prefix, parts, checked, required):
     """The radio group of one competency: per level a radio and its label with the behavioural
-    descriptor. Built here rather than by a template loop: a page has up to a hundred of these groups."""
-    required_label = _("required level")
-    return format_html_join(
-        "\n",
-        '<input class="btn-check" type="radio" name="{0}-level" id="{0}-l{1}" value="{1}"{2}>'
-        '<label class="sl-level-option" for="{0}-l{1}"><span class="sl-level-head">'
-        '<span class="sl-level sl-level-{1}">{1}</span>{3}</span>{4}{5}</label>',
-        (
-            (
-                prefix,
-                level.value,
-                CHECKED if level.value == checked else "",
-                level.label,
-                format_html('<span class="sl-level-descriptor">{}</span>', level.descriptor)
-                if level.descriptor
-                else "",
-                format_html('<span class="sl-level-target">{}</span>', required_label)
-                if level.value == required
-                else "",
-            )
-            for level in levels
-        ),
+    descriptor. Built here rather than by a template loop: a page has up to a hundred of these groups.
+    ``prefix`` is ``c<id>`` (or ``e<id>-c<id>``): nothing to escape."""
+    target = str(format_html('<span class="sl-level-target">{}</span>', _("required level")))
+    checked, required = str(checked), str(required)
+    return mark_safe(  # noqa: S308 - escaped pieces and a prefix made of ids only  # nosec B308 B703
+        "\n".join(
+            f'<input class="btn-check" type="radio" name="{prefix}-level" id="{prefix}-l{value}" '
+            f'value="{value}"{" checked" if value == checked else ""}>'
+            f'<label class="sl-level-option" for="{prefix}-l{value}"><span class="sl-level-head">'
+            f"{body}{target if value == required else ''}</label>"
+            for value, body in parts.radios
+        )
     )
 
 
-def _target_options(levels, selected, minimum=1):
+def _target_options(parts, selected, minimum=1):
     """The <option>s of a level select, from ``minimum`` up."""
-    return format_html_join(
-        "",
-        '<option value="{0}"{1}>{0} · {2}</option>',
-        (
-            (level.value, SELECTED if level.value == selected else "", level.label)
-            for level in levels
-            if level.value >= minimum
-        ),
+    return mark_safe(  # noqa: S308 - escaped pieces  # nosec B308 B703
+        "".join(
+            f'<option value="{value}"{" selected" if level == selected else ""}>{text}</option>'
+            for level, value, text in parts.options
+            if level >= minimum
+        )
     )
 
 
-def _decision_radios(prefix, chosen, self_level):
-    """Later / Confirm (the self level) / Adjust / Discuss as one group of radio buttons."""
-    confirm = _("Confirm") if self_level is None else f"{_('Confirm')} {self_level}"
-    choices = [
-        ("", "none", "btn-outline-secondary", _("Later")),
-        ("confirm", "confirm", "btn-outline-success", confirm),
-        ("adjust", "adjust", "btn-outline-primary", _("Adjust")),
-        ("discuss", "discuss", "btn-outline-secondary", _("Discuss")),
+def _add_options(choices):
+    """The <option>s and <optgroup>s of the "add a competency" select (a few hundred: rendering them
+    through the widget's templates took longer than the rest of the page)."""
+    html = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            options = format_html_join("", '<option value="{}">{}</option>', label)
+            html.append(format_html('<optgroup label="{}">{}</optgroup>', value, options))
+        else:
+            html.append(format_html('<option value="{}">{}</option>', value, label))
+    return mark_safe("".join(html))  # noqa: S308 - each piece escaped by format_html  # nosec B308 B703
+
+
+def _decision_choices():
+    """(value, key, style, label) of the decision radios, labels in the active language."""
+    return [
+        ("", "none", "btn-outline-secondary", str(_("Later"))),
+        ("confirm", "confirm", "btn-outline-success", str(_("Confirm"))),
+        ("adjust", "adjust", "btn-outline-primary", str(_("Adjust"))),
+        ("discuss", "discuss", "btn-outline-secondary", str(_("Discuss"))),
     ]
-    return format_html_join(
-        "\n",
-        '<input type="radio" class="btn-check" name="{0}-action" id="{0}-{2}" value="{1}" '
-        'data-decision{4}{5}><label class="btn btn-sm {3}" for="{0}-{2}">{6}</label>',
-        (
-            (
-                prefix,
-                value,
-                key,
-                style,
-                CHECKED if value == (chosen or "") else "",
-                # A row without a self-assessment cannot be confirmed, only adjusted.
-                DISABLED if value == "confirm" and self_level is None else "",
-                label,
-            )
-            for value, key, style, label in choices
-        ),
-    )
+
+
+def _decision_radios(prefix, chosen, self_level, choices):
+    """Later / Confirm (the self level) / Adjust / Discuss as one group of radio buttons. ``prefix`` is
+    made of ids (nothing to escape); ``choices`` from ``_decision_choices``, read once per form."""
+    chosen = chosen or ""
+    html = []
+    for value, key, style, label in choices:
+        if value == "confirm" and self_level is not None:
+            label = f"{label} {int(self_level)}"
+        checked = " checked" if value == chosen else ""
+        # A row without a self-assessment cannot be confirmed, only adjusted.
+        disabled = " disabled" if value == "confirm" and self_level is None else ""
+        html.append(
+            f'<input type="radio" class="btn-check" name="{prefix}-action" id="{prefix}-{key}" '
+            f'value="{value}" data-decision{checked}{disabled}>'
+            f'<label class="btn btn-sm {style}" for="{prefix}-{key}">'
+            f"{escape(label)}</label>"
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 - constants, ids and escaped labels  # nosec B308 B703
 
 
 class SelfAssessmentForm(forms.Form):
@@ -111,20 +186,28 @@ class SelfAssessmentForm(forms.Form):
     def __init__(self, *args, rows, addable=(), version=0, **kwargs):
         super().__init__(*args, initial={"version": version}, **kwargs)
         self.rows = rows
+        self._scales = {}
         for row in rows:
             prefix = f"c{row['competency'].pk}"
-            self.fields[f"{prefix}-level"] = forms.TypedChoiceField(
-                choices=_level_choices(row["levels"]), coerce=int, required=False, empty_value=None
-            )
+            parts = _scale_parts(self._scales, row["levels"])
+            self.fields[f"{prefix}-level"] = LevelField(parts.values)
             self.fields[f"{prefix}-note"] = forms.CharField(required=False, max_length=NOTE_MAX, strip=True)
             self.fields[f"{prefix}-grow"] = forms.BooleanField(required=False)
-            self.fields[f"{prefix}-target"] = forms.TypedChoiceField(
-                choices=_level_choices(row["levels"], minimum=1), coerce=int, required=False, empty_value=None
-            )
+            self.fields[f"{prefix}-target"] = LevelField(parts.targets)
         groups = {}
         for competency in addable:
             groups.setdefault(competency.category.name, []).append((competency.pk, competency.name))
         self.fields["add"].choices = [("", _("Choose a competency …")), *groups.items()]
+
+    def add_options(self):
+        """The options of the "add a competency" select, the posted one selected (see ``_add_options``)."""
+        chosen = str(self.data.get("add", "")) if self.is_bound else ""
+        html = _add_options(self.fields["add"].choices)
+        if chosen.isdigit():
+            html = mark_safe(  # noqa: S308 - an id, inserted into escaped markup  # nosec B308 B703
+                html.replace(f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1)
+            )
+        return html
 
     def clean(self):
         cleaned = super().clean()
@@ -186,6 +269,7 @@ class SelfAssessmentForm(forms.Form):
             ]
             changed = values["level"] is not None and values["level"] != row["self_level"]
             competency = row["competency"]
+            parts = _scale_parts(self._scales, row["levels"])
             yield {
                 **row,
                 **values,
@@ -193,8 +277,8 @@ class SelfAssessmentForm(forms.Form):
                 "pk": pk,
                 "name": competency.name,
                 "description": competency.description,
-                "level_radios": _level_radios(prefix, row["levels"], values["level"], row["required"]),
-                "target_options": _target_options(row["levels"], values["target"]),
+                "level_radios": _level_radios(prefix, parts, values["level"], row["required"]),
+                "target_options": _target_options(parts, values["target"]),
                 "prefix": prefix,
                 "errors": row_errors,
                 "changed": changed,
@@ -207,14 +291,12 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        self._scales = {}
+        actions = frozenset(REVIEW_ACTIONS)
         for row in rows:
             prefix = row["prefix"]
-            self.fields[f"{prefix}-action"] = forms.ChoiceField(
-                choices=[("", "—"), *[(action, action) for action in REVIEW_ACTIONS]], required=False
-            )
-            self.fields[f"{prefix}-level"] = forms.TypedChoiceField(
-                choices=_level_choices(row["levels"]), coerce=int, required=False, empty_value=None
-            )
+            self.fields[f"{prefix}-action"] = ActionField(actions)
+            self.fields[f"{prefix}-level"] = LevelField(_scale_parts(self._scales, row["levels"]).values)
             self.fields[f"{prefix}-reason"] = forms.CharField(required=False, max_length=NOTE_MAX, strip=True)
             self.fields[f"{prefix}-seen"] = forms.IntegerField(min_value=0, required=False)
 
@@ -252,6 +334,7 @@ class ReviewForm(forms.Form):
     def row_states(self):
         bound = self.is_bound
         errors = self.errors if bound else {}
+        choices = _decision_choices()
         for row in self.rows:
             prefix = row["prefix"]
             if bound:
@@ -272,8 +355,10 @@ class ReviewForm(forms.Form):
                 **row,
                 **values,
                 "name": row["competency"].name,
-                "decision_radios": _decision_radios(prefix, values["action"], row["self_level"]),
-                "level_options": _target_options(row["levels"], values["adjust_level"], minimum=0),
+                "decision_radios": _decision_radios(prefix, values["action"], row["self_level"], choices),
+                "level_options": _target_options(
+                    _scale_parts(self._scales, row["levels"]), values["adjust_level"], minimum=0
+                ),
                 "errors": row_errors,
             }
 

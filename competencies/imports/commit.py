@@ -7,6 +7,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competencies import hooks
 from competencies.models import Assessment, Employee
 
 from . import lookups
@@ -37,6 +38,9 @@ def import_commit(plan, *, user=None):
                     ["employee_id", "competency_id", "row"], kind="stable"
                 )
             _insert_assessments(writes, user=user)
+            if len(writes):
+                # COPY sends no model signals: the cached analyses of these people's teams go stale.
+                hooks.levels_changed(employee_ids=writes["employee_id"].unique().tolist())
     except IntegrityError as error:
         raise ImportRejected([Problem("changed_meanwhile", sheet=plan.parsed.sheet)]) from error
     return {"new_people": len(plan.new_people), "assessments": len(plan.writes), "changes": len(plan.changes)}
@@ -97,7 +101,7 @@ def _insert_assessments(writes, *, user):
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(values))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - quoted names only
+            sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - quoted names only  # nosec B608
             cursor.executemany(sql, list(rows))
 
 

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.test import override_settings
 from django.utils import timezone
 
@@ -83,12 +84,17 @@ def test_seed_demo_builds_department_tree_and_catalogue():
     assert set(TeamRequirement.objects.values_list("weight", flat=True)) == {1, 2, 3}
 
 
+def signs_in(client, username):
+    """The demo password opens ``username``'s account (login throttling needs the request it checks)."""
+    return client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD)
+
+
 @pytest.mark.django_db
 def test_seed_demo_logins_work_and_have_their_roles(client):
     output = seed()
 
     for username in ("head", "lead", "employee", "hr", "admin"):
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        assert signs_in(client, username), username
         assert username in output
     assert DEMO_PASSWORD in output
     users = {user.username: user for user in get_user_model().objects.select_related("employee")}
@@ -150,7 +156,7 @@ def test_seed_demo_refuses_taken_demo_username_until_reset(client):
     assert not Employee.objects.exists()
 
     seed("--reset")
-    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert signs_in(client, "admin")
 
 
 @pytest.mark.django_db
@@ -164,7 +170,7 @@ def test_seed_demo_reset_rebuilds(client):
     assert counts() == before
     assert not first_ids & set(Employee.objects.values_list("pk", flat=True))
     assert get_user_model().objects.filter(username="lead").count() == 1
-    assert client.login(username="lead", password=DEMO_PASSWORD)
+    assert signs_in(client, "lead")
 
 
 @pytest.mark.django_db
@@ -232,7 +238,7 @@ def test_synthetic_seed_logins_work(client):
     seed(*SMALL_ORG)
 
     for username in ("head", "lead", "employee", "hr", "admin"):
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        assert signs_in(client, username), username
     lead = get_user_model().objects.get(username="lead")
     employee = Employee.objects.get(user__username="employee")
     assert Membership.objects.filter(employee=employee, team__leads=lead).exists()

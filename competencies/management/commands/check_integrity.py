@@ -152,7 +152,7 @@ def sequences_ahead():
             quote = connection.ops.quote_name
             # Names come from the models and from PostgreSQL itself, never from input.
             query = (
-                f"SELECT (SELECT MAX({quote(pk)}) FROM {quote(table)}), last_value, is_called FROM {sequence}"  # noqa: S608, E501
+                f"SELECT (SELECT MAX({quote(pk)}) FROM {quote(table)}), last_value, is_called FROM {sequence}"  # noqa: S608, E501  # nosec B608
             )
             cursor.execute(query)
             largest, last_value, is_called = cursor.fetchone()
