@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Assessment,
+    AuditEntry,
     Category,
     Competency,
     Employee,
@@ -11,6 +13,7 @@ from .models import (
     Scale,
     ScaleLevel,
 )
+from .roles import is_admin
 
 
 class ScaleLevelInline(admin.TabularInline):
@@ -91,3 +94,49 @@ class AssessmentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.assessed_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read-only and for administrators only: filter by who acted or read (reader), by
+    whose record it was (person), by action and by what was read; search finds logins, people and teams.
+    A team's page is one entry naming the team, so search for the team to find who read its members."""
+
+    list_display = ["created_at", "actor_name", "action", "what", "employee", "team", "competency"]
+    list_filter = [
+        "action",
+        "what",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("employee", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
+    search_fields = ["actor_name", "employee__name", "employee__personnel_no"]
+    date_hierarchy = "created_at"
+    list_select_related = ["employee", "competency"]
+    show_full_result_count = False
+
+    @admin.display(description=_("team"))
+    def team(self, entry):
+        team = entry.after.get("team") if isinstance(entry.after, dict) else None
+        return team.get("name", "") if isinstance(team, dict) else ""
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            found |= queryset.filter(after__team__name__icontains=search_term)
+        return found, may_have_duplicates
+
+    def has_module_permission(self, request):
+        return is_admin(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_admin(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

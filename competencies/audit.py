@@ -48,10 +48,39 @@ def audit_record(**kwargs):
     return audit_write([audit_entry(**kwargs)])[0]
 
 
+def audit_record_view(*, actor, what, employee=None, team=None, details=None):
+    """Record that ``actor`` read individual levels: one person's (``employee``) or a team's members'
+    (``team``, kept by id and name in ``after``: one row per page, not one per member; ``details`` adds
+    more, such as a job). One INSERT; nothing when people read their own record. Returns the entry or
+    None.
+
+    Recorded where a page shows a named person's levels as numbers: the profile, the review pages, the
+    evidence files, plans, the team dashboard's heatmap, staffing hints and plan exports. Pages that
+    show only aggregates or who holds a level (team, department and organisation pages) are not."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    if employee is not None and employee.user_id == actor.pk:
+        return None
+    entry = audit_entry(
+        actor=actor,
+        action=AuditEntry.Action.VIEWED,
+        employee=employee,
+        after={
+            **({"team": {"id": team.pk, "name": team.name}} if team is not None else {}),
+            **(details or {}),
+        },
+    )
+    entry.what = what
+    entry.save(force_insert=True)
+    return entry
+
+
 def employee_history(*, employee, limit=500):
-    """The person's audit entries, newest first, with actor and competency, as records (one query)."""
+    """The person's audit entries but the reads, newest first, with actor and competency, as records (one
+    query)."""
     rows = (
         AuditEntry.objects.filter(employee=employee)
+        .exclude(action=AuditEntry.Action.VIEWED)
         .select_related("competency")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -63,6 +92,14 @@ def employee_history(*, employee, limit=500):
         }
         for entry in rows
     ]
+
+
+def employee_reads(*, employee, limit=500):
+    """Who read the person's individual levels on their pages, newest first, as records (one query)."""
+    rows = AuditEntry.objects.filter(employee=employee, action=AuditEntry.Action.VIEWED).order_by(
+        "-created_at", "-id"
+    )[:limit]
+    return [{"entry": entry, "what_label": entry.get_what_display()} for entry in rows]
 
 
 def assessment_log(*, employee, limit=1000):

@@ -3,8 +3,12 @@
 Built as plain dicts rather than ``plotly.graph_objects``: a profile has up to a hundred small history
 figures, and validating each through graph objects would cost more than the rest of the page.
 Colour never carries meaning alone: the series differ in line style and marker shape too, and the page
-offers every chart's numbers as a table."""
+offers every chart's numbers as a table. Names are HTML-escaped because plotly renders labels and hover
+text as a small subset of HTML."""
 
+from html import escape
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
@@ -18,8 +22,8 @@ def radar_figure(records, *, max_level):
     """Effective levels against the role-profile targets, one spoke per role-profile competency.
 
     Unconfirmed levels are drawn with open markers (and named so in the hover text)."""
-    names = [_short(record["competency"].name) for record in records]
-    full_names = [record["competency"].name for record in records]
+    names = [escape(_short(record["competency"].name)) for record in records]
+    full_names = [escape(record["competency"].name) for record in records]
     if len(set(names)) < len(names):
         names = full_names  # shortening made two spokes alike
     levels = [record["level"] for record in records]
@@ -121,11 +125,27 @@ def history_figures(history, *, on, max_level):
                 "margin": {"l": 50, "r": 20, "t": 20, "b": 40},
                 "height": 280,
                 "yaxis": {"title": {"text": _("Level")}, "range": [-0.2, max_level + 0.3], "dtick": 1},
-                "xaxis": {"type": "date"},
+                "xaxis": {"type": "date", **_date_axis()},
                 "legend": {"orientation": "h", "y": -0.22},
             },
         }
     return figures
+
+
+def _date_axis():
+    """German dates on a date axis (plotly.js ships English month names only): 27.11.2026, 11.2026, 2026.
+    English keeps plotly's own formats."""
+    if not (get_language() or "en").startswith("de"):
+        return {}
+    return {
+        "hoverformat": "%d.%m.%Y",
+        # Tick spacing in milliseconds below a month, "M<n>" from a month on.
+        "tickformatstops": [
+            {"dtickrange": [None, "M1"], "value": "%d.%m.%Y"},
+            {"dtickrange": ["M1", "M12"], "value": "%m.%Y"},
+            {"dtickrange": ["M12", None], "value": "%Y"},
+        ],
+    }
 
 
 def _series(points, on, name, colour, dash, symbol):

@@ -2,7 +2,8 @@
 
 competencies must not import teams or qualification, yet a person's pages need what those apps know:
 which competencies the person's teams require, who leads the person, their memberships for the data
-export, their current qualification plan and badges. Each provider returns plain data; with no provider
+export, their current qualification plan and badges; and what each app stores about a person, for the
+data export, anonymisation and note retention. Each provider returns plain data; with no provider
 registered the pages simply show less."""
 
 _required_levels = []
@@ -10,7 +11,11 @@ _leads = []
 _personal_data = []
 _current_plan = []
 _badges = []
+_plan_and_badges = []
 _anonymisers = []
+_levels_changed = []
+_privacy_coverage = {}
+_note_purgers = []
 
 
 def _add(registry, fn):
@@ -47,10 +52,43 @@ def register_badges(fn):
     _add(_badges, fn)
 
 
+def register_plan_and_badges(fn):
+    """Register ``fn(employee, certificates=()) -> (current plan, badges)``, as the two providers above
+    would return them, read together (one query instead of two on the profile)."""
+    _add(_plan_and_badges, fn)
+
+
 def register_anonymiser(fn):
     """Register ``fn(employee)``, called inside the anonymisation's transaction to remove what the
     provider's app stores about the person in free text (e.g. comments on plans)."""
     _add(_anonymisers, fn)
+
+
+def register_privacy_coverage(relation, *, sections, anonymised):
+    """Declare how a field that refers to a person, ``relation`` ("app_label.Model.field" pointing to an
+    employee or a login), is covered: ``sections`` of "download my data" hold the rows it links to the
+    person (empty only when those rows say nothing about the person but who did something to another
+    person's record), ``anonymised`` says what anonymising the person does to them. tests/privacy fails
+    for any such field of any installed app without a declaration."""
+    _privacy_coverage[relation] = {"sections": tuple(sections), "anonymised": anonymised}
+
+
+def register_note_purger(fn):
+    """Register ``fn(cutoff) -> {what: count}``, called by the retention job inside its transaction to
+    blank the provider's personal notes written before ``cutoff`` (e.g. comments on plans)."""
+    _add(_note_purgers, fn)
+
+
+def register_levels_changed(fn):
+    """Register ``fn(employee_ids)``, told of assessments written in bulk (which send no model signals):
+    the teams app drops the cached gap analyses they touch. ``employee_ids`` None: possibly anyone."""
+    _add(_levels_changed, fn)
+
+
+def levels_changed(*, employee_ids=None):
+    """Tell registered providers that the levels of ``employee_ids`` (None: anyone's) changed."""
+    for fn in _levels_changed:
+        fn(employee_ids=None if employee_ids is None else sorted({int(e) for e in employee_ids}))
 
 
 def required_levels(*, employee_ids, on):
@@ -100,6 +138,14 @@ def badges(employee, certificates=()):
     return found
 
 
+def plan_and_badges(employee, certificates=()):
+    """``(current_plan(employee), badges(employee, certificates))``; a provider registered to read both
+    at once answers for the separate ones."""
+    if _plan_and_badges:
+        return _plan_and_badges[0](employee, certificates=certificates)
+    return current_plan(employee), badges(employee, certificates=certificates)
+
+
 def has_badge_source():
     return bool(_badges)
 
@@ -108,3 +154,16 @@ def anonymise(employee):
     """Let every registered app remove its free-text personal data of ``employee``."""
     for fn in _anonymisers:
         fn(employee)
+
+
+def privacy_coverage():
+    """The declarations of ``register_privacy_coverage``, by relation."""
+    return dict(_privacy_coverage)
+
+
+def purge_notes(cutoff):
+    """Let every registered app blank its personal notes older than ``cutoff``; counts merged."""
+    counts = {}
+    for fn in _note_purgers:
+        counts.update(fn(cutoff))
+    return counts

@@ -388,6 +388,21 @@ class AuditEntry(models.Model):
         INTEREST = "interest", _("Changed a development interest")
         EXPORTED = "exported", _("Downloaded the personal data")
         ANONYMISED = "anonymised", _("Anonymised the person")
+        VIEWED = "viewed", _("Viewed individual levels")
+        NOTES_PURGED = "notes_purged", _("Removed personal notes past their retention")
+
+    class Read(models.TextChoices):
+        """What a ``VIEWED`` entry records as read: a person's page, or a team's (team in ``after``)."""
+
+        PROFILE = "profile", _("Profile")
+        REVIEW = "review", _("Review page")
+        EVIDENCE = "evidence", _("Evidence file")
+        PLAN = "plan", _("Qualification plan")
+        TEAM_DASHBOARD = "team_dashboard", _("Team dashboard")
+        STAFFING_HINTS = "staffing_hints", _("Staffing hints")
+        TEAM_REVIEW = "team_review", _("Team review queue")
+        CALIBRATION = "calibration", _("Calibration list")
+        PLAN_EXPORT = "plan_export", _("Plan export")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -430,6 +445,7 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    what = models.CharField(_("what was read"), max_length=20, choices=Read.choices, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

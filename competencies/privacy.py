@@ -1,10 +1,16 @@
 """What is stored about a person, for them to download (JSON and xlsx), and anonymising a person who
-has left: the levels stay as anonymous statistics, everything that names the person goes."""
+has left: the levels stay as anonymous statistics, everything that names the person goes.
+
+Both cover every field of every app that refers to a person (an employee or a login): ``COVERAGE``
+declares this app's and Django's, teams and qualification declare theirs through
+``hooks.register_privacy_coverage``, and tests/privacy fails for a field nobody declared."""
 
 import datetime
 import io
 import json
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -12,15 +18,76 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from rest_framework.authtoken.models import Token
 
 from . import hooks
 from .audit import audit_record
-from .models import Assessment, AuditEntry, Competency, EvidenceFile, Interest, SelfAssessmentDraft
+from .models import (
+    Assessment,
+    AuditEntry,
+    CertificateNotice,
+    Competency,
+    EvidenceFile,
+    Interest,
+    SelfAssessmentDraft,
+)
 from .roles import is_hr_or_admin
 from .services import AssessmentInvalid
 from .spreadsheets import safe_cell
 
 ANONYMISED_NAME = "Anonymised #{pk}"
+ANONYMISED_LOGIN = "anonymised-{pk}"
+
+KEPT_FOR_OTHERS = "kept: part of another person's record, attributed to the anonymised login"
+
+# How "download my data" and anonymisation cover the fields of this app and of Django's apps that refer to
+# a person; see hooks.register_privacy_coverage.
+COVERAGE = {
+    "competencies.Employee.user": {
+        "sections": ("employee", "login"),
+        "anonymised": "name, personnel number and e-mail replaced; the login renamed anonymised-<id>, its "
+        "names and e-mail blanked, deactivated, password unusable, roles and API token removed",
+    },
+    "competencies.Interest.employee": {"sections": ("interests",), "anonymised": "deleted"},
+    "competencies.Assessment.employee": {
+        "sections": ("assessments",),
+        "anonymised": "notes blanked; levels, sources and dates kept as anonymous statistics",
+    },
+    "competencies.Assessment.assessed_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
+    "competencies.SelfAssessmentDraft.employee": {
+        "sections": ("self_assessment_draft",),
+        "anonymised": "deleted",
+    },
+    "competencies.EvidenceFile.employee": {
+        "sections": ("evidence_files",),
+        "anonymised": "deleted, with the stored files",
+    },
+    "competencies.EvidenceFile.uploaded_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
+    "competencies.CertificateNotice.employee": {
+        "sections": ("certificate_notices",),
+        "anonymised": "deleted",
+    },
+    "competencies.AuditEntry.employee": {
+        "sections": ("history",),
+        "anonymised": "reasons and notes blanked; who did what when stays",
+    },
+    "competencies.AuditEntry.actor": {
+        "sections": (),
+        "anonymised": "the login name in the entry replaced by the anonymised login",
+    },
+    "admin.LogEntry.user": {
+        "sections": (),
+        "anonymised": "the admin site's change log: kept, attributed to the anonymised login; entries about "
+        "the person's records show the anonymised name",
+    },
+    "authtoken.Token.user": {"sections": ("login",), "anonymised": "deleted"},
+}
+
+
+def privacy_coverage():
+    """Every declared field that refers to a person → {"sections", "anonymised"} (this app's, Django's and
+    those the higher apps registered)."""
+    return {**COVERAGE, **hooks.privacy_coverage()}
 
 
 def personal_data(*, employee):
@@ -38,6 +105,7 @@ def personal_data(*, employee):
                 "left_on": employee.left_on,
             }
         ],
+        "login": _login_rows(user),
         "assessments": [
             {
                 "competency": row["competency__name"],
@@ -87,11 +155,18 @@ def personal_data(*, employee):
                 "original_name", "content_type", "size", "uploaded_at", "assessment__competency__name"
             )
         ],
+        "certificate_notices": [
+            {"competency": competency, "days_before": days, "sent_at": sent}
+            for competency, days, sent in CertificateNotice.objects.filter(employee=employee)
+            .order_by("sent_at", "id")
+            .values_list("assessment__competency__name", "days_before", "sent_at")
+        ],
         "history": [
             {
                 "when": entry.created_at,
                 "who": entry.actor_name,
                 "action": entry.action,
+                "what_was_read": entry.what,
                 "competency": entry.competency.name if entry.competency else "",
                 "before": json.dumps(entry.before, cls=DjangoJSONEncoder, ensure_ascii=False),
                 "after": json.dumps(entry.after, cls=DjangoJSONEncoder, ensure_ascii=False),
@@ -104,6 +179,26 @@ def personal_data(*, employee):
     }
     data.update(hooks.personal_data(employee))
     return data
+
+
+def _login_rows(user):
+    if user is None:
+        return []
+    token = Token.objects.filter(user=user).values_list("created", flat=True).first()
+    return [
+        {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "active": user.is_active,
+            "joined": user.date_joined,
+            "last_login": user.last_login,
+            "roles": ", ".join(sorted(user.groups.values_list("name", flat=True))),
+            # Only that a key exists: the key itself is a password.
+            "api_token_created": token,
+        }
+    ]
 
 
 def _draft_rows(employee):
@@ -180,8 +275,10 @@ def is_anonymised(employee):
 
 def employee_anonymise(*, employee, user):
     """Anonymise a person who has left: name → "Anonymised #id", personnel number → "ANON-id", e-mail,
-    login, notes, interests, drafts and evidence files removed. Assessments (levels, sources, dates)
-    stay, so team statistics do not change. Recorded in the audit trail, without the removed values."""
+    notes, interests, drafts, evidence files and expiry notices removed, the login renamed and emptied
+    (``_anonymise_login``), and whatever the higher apps registered (``hooks.anonymise``). Assessments
+    (levels, sources, dates) stay, so team statistics do not change. Recorded in the audit trail, without
+    the removed values."""
     if not is_hr_or_admin(user):
         raise PermissionDenied(_("Only HR can anonymise a person."))
     if employee.is_active and employee.left_on is None:
@@ -201,9 +298,14 @@ def employee_anonymise(*, employee, user):
             "interests": Interest.objects.filter(employee=employee).delete()[0],
             "drafts": SelfAssessmentDraft.objects.filter(employee=employee).delete()[0],
             "evidence_files": EvidenceFile.objects.filter(employee=employee).delete()[0],
+            "certificate_notices": CertificateNotice.objects.filter(employee=employee).delete()[0],
         }
         _blank_audit_texts(employee)
+        # Higher apps first: they may still need the login (e.g. to remove it from the teams it led).
         hooks.anonymise(employee)
+        if employee.user is not None:
+            _anonymise_login(employee.user)
+        _rename_in_admin_log(employee, ANONYMISED_NAME.format(pk=employee.pk))
         employee.name = ANONYMISED_NAME.format(pk=employee.pk)
         employee.personnel_no = f"ANON-{employee.pk}"
         employee.email = ""
@@ -218,6 +320,29 @@ def employee_anonymise(*, employee, user):
         )
         transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
     return employee
+
+
+def _anonymise_login(user):
+    """Keep the login row, as the anonymous author of what the person did to others' records (assessments,
+    comments, audit entries), but let it name no one and open nothing."""
+    login = ANONYMISED_LOGIN.format(pk=user.pk)
+    Token.objects.filter(user=user).delete()
+    AuditEntry.objects.filter(actor=user).update(actor_name=login)
+    _rename_in_admin_log(user, login)
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.username = login
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+
+
+def _rename_in_admin_log(obj, name):
+    """The admin site's change log keeps each object's name as it was: replace it for ``obj``."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
+    ).update(object_repr=name)
 
 
 def _blank_audit_texts(employee):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import retention, services
 
 
 @shared_task
@@ -13,3 +13,8 @@ def certificate_expiry_warnings():
 @shared_task
 def self_assessment_drafts_expire():
     return services.self_assessment_drafts_expire()
+
+
+@shared_task
+def personal_notes_purge():
+    return retention.personal_notes_purge()

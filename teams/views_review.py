@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from competencies.audit import audit_record_view
 from competencies.forms import ReviewForm
+from competencies.models import AuditEntry
 from competencies.services import REVIEW_CONFIRM, AssessmentInvalid, assessments_review
 
 from .permissions import team_for_levels
@@ -119,6 +121,8 @@ def _by_category(rows):
 def review_member(request, employee_id):
     employee, own = employee_for_review(request.user, employee_id)
     request.user._servicelead_employee = own
+    if request.method == "GET":  # a POST redirects to the page again, which records the read once
+        audit_record_view(actor=request.user, employee=employee, what=AuditEntry.Read.REVIEW)
     today = timezone.localdate()
     rows = selectors.member_review_rows(employee=employee, on=today)
     form = ReviewForm(request.POST or None, rows=rows)
@@ -158,6 +162,8 @@ def review_queue(request, team_id):
     # One's own self-assessments are confirmed by one's own lead, not here.
     reviewable = [member for member in members if member.user_id is None or member.user_id != request.user.pk]
     pages = _pages(selectors.team_review_queue(team=team, members=reviewable, on=today))
+    if request.method == "GET":
+        audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.TEAM_REVIEW)
     page = _page_number(request, len(pages))
     rows = pages[page - 1] if pages else []
     form = ReviewForm(request.POST or None, rows=rows)
@@ -193,6 +199,7 @@ def review_calibration(request, team_id):
     today = timezone.localdate()
     members, own = selectors.team_members_with_viewer(team=team, user=request.user, on=today)
     request.user._servicelead_employee = own
+    audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.CALIBRATION)
     return render(
         request,
         "teams/review_calibration.html",

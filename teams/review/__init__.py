@@ -14,3 +14,6 @@ def register_competency_hooks():
     hooks.register_required_levels(providers.required_levels)
     hooks.register_leads(providers.leads)
     hooks.register_personal_data(providers.personal_data)
+    hooks.register_anonymiser(providers.anonymise)
+    for relation, coverage in providers.PRIVACY_COVERAGE.items():
+        hooks.register_privacy_coverage(relation, **coverage)

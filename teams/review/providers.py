@@ -1,8 +1,11 @@
 """What teams tells competencies through its hooks (registered by ``register_competency_hooks``)."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
 
-from ..models import Campaign, Membership, TeamRequirement
+from competencies.models import AuditEntry
+
+from ..models import Campaign, Membership, Team, TeamRequirement
 from ..selectors import memberships_active, team_tree
 
 
@@ -36,7 +39,8 @@ def leads(employee):
 
 
 def personal_data(employee):
-    """The person's memberships and the campaigns they were asked to take part in, for the export."""
+    """The person's memberships, the campaigns they were asked to take part in (with when they submitted),
+    the teams their login leads and the campaigns it opened, for the export."""
     memberships = (
         Membership.objects.filter(employee=employee)
         .select_related("team")
@@ -44,16 +48,60 @@ def personal_data(employee):
         .values_list("team__name", "start", "end")
     )
     team_ids = Membership.objects.filter(employee=employee).values("team_id")
+    first_submission = (
+        AuditEntry.objects.filter(
+            employee=employee,
+            action=AuditEntry.Action.SELF_SUBMITTED,
+            created_at__date__gte=OuterRef("opens_on"),
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
     campaigns = (
         Campaign.objects.filter(teams__in=team_ids)
         .distinct()
+        .annotate(submitted_at=Subquery(first_submission))
         .order_by("opens_on", "id")
-        .values_list("name", "opens_on", "deadline")
+        .values_list("name", "opens_on", "deadline", "submitted_at")
+    )
+    user_id = employee.user_id
+    led = (
+        Team.objects.filter(leads=user_id).order_by("name").values_list("name", flat=True) if user_id else []
+    )
+    opened = (
+        Campaign.objects.filter(created_by=user_id)
+        .order_by("created_at", "id")
+        .values_list("name", "created_at")
+        if user_id
+        else []
     )
     return {
         "memberships": [{"team": team, "start": start, "end": end} for team, start, end in memberships],
         "campaigns": [
-            {"campaign": name, "opens_on": opens_on, "deadline": deadline}
-            for name, opens_on, deadline in campaigns
+            {"campaign": name, "opens_on": opens_on, "deadline": deadline, "submitted_at": submitted_at}
+            for name, opens_on, deadline, submitted_at in campaigns
         ],
+        "teams_led": [{"team": name} for name in led],
+        "campaigns_opened": [{"campaign": name, "opened_at": created} for name, created in opened],
     }
+
+
+def anonymise(employee):
+    """A person who has left leads no team any more. Memberships stay: without names they are the anonymous
+    statistics the team's history is made of."""
+    if employee.user_id is not None:
+        employee.user.led_teams.clear()
+
+
+# See competencies.hooks.register_privacy_coverage.
+PRIVACY_COVERAGE = {
+    "teams.Membership.employee": {
+        "sections": ("memberships", "campaigns"),
+        "anonymised": "kept: which anonymous person belonged to which team when (team statistics)",
+    },
+    "teams.Team.leads": {"sections": ("teams_led",), "anonymised": "removed from the leads of every team"},
+    "teams.Campaign.created_by": {
+        "sections": ("campaigns_opened",),
+        "anonymised": "kept: a campaign belongs to its teams; opened by the anonymised login",
+    },
+}

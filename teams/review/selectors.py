@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from competencies.models import Assessment, AuditEntry, Category, Competency, Employee
 from competencies.roles import is_hr_or_admin
-from competencies.selectors import certificates_expiring, effective_levels, scale_levels_by_scale
+from competencies.selectors import certificates_expiring, effective_level_records, scale_levels_by_scale
 
 from ..models import Campaign, TeamRequirement
 from ..selectors import led_team_ids, memberships_active
@@ -110,7 +110,7 @@ def member_review_rows(*, employee, on=None):
     )
     effective = {
         (row.employee_id, row.competency_id): row
-        for row in effective_levels(on=on, employee_ids=[employee.pk]).itertuples(index=False)
+        for row in effective_level_records(on=on, employee_ids=[employee.pk])
     }
     levels = scale_levels_by_scale()
     rows = []
@@ -198,7 +198,7 @@ def team_review_queue(*, team, members, on=None):
     )
     effective = {
         (row.employee_id, row.competency_id): row
-        for row in effective_levels(on=on, employee_ids=member_ids).itertuples(index=False)
+        for row in effective_level_records(on=on, employee_ids=member_ids)
     }
     levels = scale_levels_by_scale()
     by_id = {member.pk: member for member in members}
@@ -288,7 +288,7 @@ def team_calibration(*, team, members, on=None, limit=CALIBRATION_LIMIT):
     )
     effective = {
         (row.employee_id, row.competency_id): row
-        for row in effective_levels(on=on, employee_ids=member_ids).itertuples(index=False)
+        for row in effective_level_records(on=on, employee_ids=member_ids)
     }
     pairs = []
     per_person = defaultdict(list)
