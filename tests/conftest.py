@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from competencies.roles import ADMIN_GROUP, HR_GROUP
@@ -25,6 +26,12 @@ class Org:
     member_b: object  # a member of team B
     lead_dept: object  # leads the department (the parent of A and B)
     users: dict = field(default_factory=dict)
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_analyses():
+    """Each test starts without cached gap analyses: a rolled-back test's results must not serve the next."""
+    caches["analysis"].clear()
 
 
 @pytest.fixture
@@ -71,9 +78,11 @@ def client_for(org):
     return build
 
 
-@pytest.fixture
-def chromium(monkeypatch):
-    """Headless Chromium; skipped without /usr/bin/chromium unless SERVICELEAD_REQUIRE_SERVICES=1."""
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """Headless Chromium, one per test module; skipped without /usr/bin/chromium unless
+    SERVICELEAD_REQUIRE_SERVICES=1. Not one per session: while Playwright runs, its event loop is marked
+    as running in this thread, which would break async_to_sync and asyncio.run in the tests after it."""
     from .browser.support import ARGS, CHROMIUM
 
     if not CHROMIUM.exists():
@@ -81,9 +90,18 @@ def chromium(monkeypatch):
             pytest.fail("SERVICELEAD_REQUIRE_SERVICES=1 but there is no Chromium at /usr/bin/chromium")
         pytest.skip("no Chromium at /usr/bin/chromium (set SERVICELEAD_REQUIRE_SERVICES=1 to make this fail)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API keeps an event loop running in this thread; the test's ORM calls stay sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        # With Playwright's loop marked as running, the tests' ORM calls (sync) would be refused.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def chromium(chromium_browser):
+    """The module's Chromium; the contexts (cookies, pages) a test opens are closed after it."""
+    yield chromium_browser
+    for context in chromium_browser.contexts:
+        context.close()

@@ -112,7 +112,12 @@
   }
 
   // --- Profile: history of the chosen competency -------------------------------------------------------
-  var CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] };
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    showSendToCloud: false,  // no offer to upload personal data to Plotly's cloud
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
+  };
 
   function drawHistory(picker) {
     var source = document.getElementById(picker.getAttribute("data-history-source"));
@@ -130,7 +135,13 @@
     if (!figure) {
       return;
     }
-    window.Plotly.react(target, figure.data, figure.layout, CONFIG);
+    window.Plotly.react(target, figure.data, figure.layout, CONFIG).then(function (element) {
+      // As in charts.js: the drawing is hidden from screen readers, its label and the table speak for it.
+      var drawings = element.querySelectorAll(".main-svg");
+      for (var i = 0; i < drawings.length; i += 1) {
+        drawings[i].setAttribute("aria-hidden", "true");
+      }
+    });
     target.setAttribute("aria-label", target.getAttribute("data-label-template").replace("__name__", picker.options[picker.selectedIndex].text));
     var tables = document.querySelectorAll("[data-history-table]");
     for (var t = 0; t < tables.length; t += 1) {

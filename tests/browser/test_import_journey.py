@@ -1,14 +1,22 @@
-"""In headless Chromium, HR imports a skill matrix: a spreadsheet with errors is rejected with a report that
-names row, column and reason; the corrected one is previewed, committed, and the employee's page shows the
-new level. A large file takes the same way through background jobs."""
+"""In headless Chromium, in English and German, HR imports a skill matrix: a spreadsheet with errors is
+rejected with a report that names row, column and reason; the corrected one is previewed, committed, and
+the employee's page shows the new level. A large file takes the same way through background jobs."""
 
 import re
 
 import pytest
 
 from competencies.models import Assessment
-from tests.browser.support import SHOTS
-from tests.factories import PASSWORD, CategoryFactory, CompetencyFactory
+from tests.browser.support import (
+    LANGUAGES,
+    assert_accessible,
+    assert_language,
+    phrase,
+    shot,
+    sign_in,
+    text,
+)
+from tests.factories import CategoryFactory, CompetencyFactory
 from tests.imports.support import write_csv
 
 HEADER = ["Personalnummer", "Name", "Heat pump diagnostics"]
@@ -25,23 +33,22 @@ def importing(settings, tmp_path):
     return tmp_path
 
 
-def sign_in(browser, live_server, username):
-    page = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+def opening(language, message, until, **values):
+    """The translated ``message`` up to its placeholder ``until``, the others filled in with ``values``."""
+    return phrase(language, message, **{until: "\x00"}, **values).split("\x00")[0]
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"import-journey-{name}.png"), full_page=True)
-
-
-def text(page, selector):
-    return page.inner_text(selector).replace("\xa0", " ")
+def recorded(language, assessments, changes, people):
+    return phrase(
+        language,
+        "%(assessments)s assessment recorded by you; levels changed: %(changes)s, new people: %(people)s.",
+        plural="%(assessments)s assessments recorded by you; levels changed: %(changes)s, new people: "
+        "%(people)s.",
+        count=assessments,
+        assessments=assessments,
+        changes=changes,
+        people=people,
+    )
 
 
 def upload(page, path):
@@ -49,7 +56,13 @@ def upload(page, path):
     page.click("form button[type=submit].btn-primary")
 
 
-def test_hr_imports_a_matrix_after_fixing_the_report(chromium, live_server, transactional_db, org, importing):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_hr_imports_a_matrix_after_fixing_the_report(
+    chromium, live_server, transactional_db, org, importing, language
+):
+    def say(message, **values):
+        return phrase(language, message, **values)
+
     CompetencyFactory(category=CategoryFactory(name="Technical systems"), name="Heat pump diagnostics")
     erika = org.employee
     bad = write_csv(
@@ -63,39 +76,52 @@ def test_hr_imports_a_matrix_after_fixing_the_report(chromium, live_server, tran
         delimiter=";",
     )
 
-    hr = sign_in(chromium, live_server, "hr")
-    hr.click("nav >> text=Import")
+    hr = sign_in(chromium, live_server, "hr", language)
+    hr.click(f"nav >> text={say('Import')}")
     hr.wait_for_url(f"{live_server.url}/import/")
+    assert_language(hr, language)
     assert "Personalnummer" in text(hr, "main")
-    shot(hr, "1-upload")
+    assert_accessible(hr)
+    if language == "de":
+        shot(hr, "de-import-journey-1-upload")
 
     # The file with errors: every problem with its row, column and reason; nothing to commit.
     upload(hr, bad)
     hr.wait_for_selector("#import-problems")
     report = text(hr, "#import-problems")
-    assert re.search(
-        r"skills\.csv\s+2\s+C \(Heat pump diagnostics\)\s+9\s+Level 9 is not on the scale", report
+    outside = opening(
+        language,
+        "Level %(level)s is not on the scale of %(competency)s (allowed: %(allowed)s).",
+        until="allowed",
+        level=9,
+        competency="Technical systems / Heat pump diagnostics",
     )
-    assert re.search(r"3\s+A \(Personalnummer\)\s+X-404\s+No employee has this personnel number", report)
+    assert re.search(rf"skills\.csv\s+2\s+C \(Heat pump diagnostics\)\s+9\s+{re.escape(outside)}", report)
+    unknown = say("No employee has this personnel number.")
+    assert re.search(rf"3\s+A \(Personalnummer\)\s+X-404\s+{re.escape(unknown)}", report)
     assert hr.locator("#import-commit").count() == 0
-    shot(hr, "2-report")
+    assert_accessible(hr)
+    if language == "de":
+        shot(hr, "de-import-journey-2-report")
     assert Assessment.objects.count() == 0
 
     # The corrected file: the preview lists the change; committing records it.
-    hr.click("text=Upload a corrected file")
+    hr.click(f"text={say('Upload a corrected file')}")
     upload(hr, good)
     hr.wait_for_selector("#import-changes")
     changes = text(hr, "#import-changes")
     assert erika.name in changes and "Technical systems / Heat pump diagnostics" in changes
-    assert re.search(r"not assessed\s+→\s+to\s+3", changes)  # the arrow is read as "to"
-    assert re.search(
-        r"Rows read\s+2\s+New people\s+0\s+Levels that change\s+1\b", text(hr, "#import-summary")
-    )
-    shot(hr, "3-preview")
+    # The arrow is read as "to".
+    assert re.search(rf"{say('not assessed')}\s+→\s+{say('to')}\s+3", changes)
+    figures = rf"{say('Rows read')}\s+2\s+{say('New people')}\s+0\s+{say('Levels that change')}\s+1\b"
+    assert re.search(figures, text(hr, "#import-summary"))
+    assert_accessible(hr)
+    if language == "de":
+        shot(hr, "de-import-journey-3-preview")
     assert Assessment.objects.count() == 0
     hr.click("#import-commit")
     hr.wait_for_selector(".sl-messages")
-    assert "1 assessment recorded by you" in text(hr, ".sl-messages")
+    assert recorded(language, 1, 1, 0) in text(hr, ".sl-messages")
     assessment = Assessment.objects.get()
     assert (assessment.level, assessment.source, assessment.assessed_by) == (3, "import", org.users["hr"])
 
@@ -103,24 +129,27 @@ def test_hr_imports_a_matrix_after_fixing_the_report(chromium, live_server, tran
     hr.goto(f"{live_server.url}/people/{erika.pk}/")
     levels = text(hr, "section:has(#levels-title)")
     assert re.search(r"Heat pump diagnostics\s+3", levels)
-    assert "Import" in levels
+    assert say("Import") in levels
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_large_file_is_checked_and_recorded_by_jobs(
-    chromium, live_server, transactional_db, org, importing, settings
+    chromium, live_server, transactional_db, org, importing, settings, language
 ):
     settings.SERVICELEAD_IMPORT_SYNC_BYTES = 10
     CompetencyFactory(category=CategoryFactory(name="Technical systems"), name="Heat pump diagnostics")
     good = write_csv(importing / "big.csv", [HEADER, [org.employee.personnel_no, org.employee.name, "2"]])
 
-    hr = sign_in(chromium, live_server, "hr")
+    hr = sign_in(chromium, live_server, "hr", language)
     hr.goto(f"{live_server.url}/import/")
     upload(hr, good)
     hr.wait_for_url(re.compile(r".*/import/jobs/\d+/$"))
     hr.wait_for_selector("#import-summary")
-    assert "Checking the file" in text(hr, "h1")
-    assert re.search(r"Levels that change\s+1\b", text(hr, "#import-summary"))
+    assert_language(hr, language)
+    assert phrase(language, "Checking the file") in text(hr, "h1")
+    assert re.search(rf"{phrase(language, 'Levels that change')}\s+1\b", text(hr, "#import-summary"))
+    assert_accessible(hr)
     hr.click("#import-commit")
     hr.wait_for_selector("#import-written")
-    assert "1 assessment recorded by you" in text(hr, "#import-written")
+    assert recorded(language, 1, 1, 0) in text(hr, "#import-written")
     assert Assessment.objects.get().level == 2

@@ -1,7 +1,7 @@
-"""In headless Chromium, the way of a qualification plan: a lead generates plans for Field Service North
-and the job page's progress bar follows the job, proposes the employee's plan; the employee reads why each
-item matters, accepts and reports progress; the lead confirms the level; the badge and the team coverage
-change."""
+"""In headless Chromium, in English and German, the way of a qualification plan: a lead generates plans for
+Field Service North and the job page's progress bar follows the job, proposes the employee's plan; the
+employee reads why each item matters, accepts and reports progress; the lead confirms the level; the badge
+and the team coverage change."""
 
 import re
 
@@ -9,9 +9,16 @@ import pytest
 
 from qualification.models import Job, QualificationPlan
 from qualification.selectors import coverage_outlook
-from tests.browser.support import SHOTS
+from tests.browser.support import (
+    LANGUAGES,
+    assert_accessible,
+    assert_language,
+    phrase,
+    shot,
+    sign_in,
+    text,
+)
 from tests.factories import (
-    PASSWORD,
     AssessmentFactory,
     CompetencyFactory,
     InterestFactory,
@@ -34,33 +41,21 @@ def jobs_in_request(settings):
     settings.SERVICELEAD_INPROCESS_JOBS = "sync"
 
 
-def sign_in(browser, live_server, username):
-    page = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"plan-journey-{name}.png"), full_page=True)
-
-
-def text(page, selector):
-    """The visible text of ``selector`` with non-breaking spaces as plain ones."""
-    return page.inner_text(selector).replace("\xa0", " ")
-
-
 def progress_of(page):
     return int(page.get_attribute("#job-status [role=progressbar]", "aria-valuenow"))
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_plan_from_generation_to_badge_and_team_coverage(
-    chromium, live_server, transactional_db, org, jobs_in_request
+    chromium, live_server, transactional_db, org, jobs_in_request, language
 ):
+    def say(message, **values):
+        return phrase(language, message, **values)
+
+    def snap(page, name):
+        if language == "de":  # the English pages look the same, with shorter words
+            shot(page, f"de-plan-journey-{name}")
+
     heat = CompetencyFactory(name="Heat pump diagnostics")
     TeamRequirementFactory(team=org.team_a, competency=heat, required_level=3, min_people=2, weight=3)
     AssessmentFactory(employee=org.colleague, competency=heat, level=3)
@@ -69,11 +64,14 @@ def test_plan_from_generation_to_badge_and_team_coverage(
     MeasureCompetencyFactory(competency=heat, from_level=1, to_level=3, measure__title="Heat pump course")
     team = org.team_a.pk
     assert coverage_outlook(team_ids=[team])[team]["percent"] == 50
+    badge = say("Level %(level)s · %(competency)s", level=3, competency=heat.name)
 
     # The lead generates plans for the team.
-    lead = sign_in(chromium, live_server, "lead_a")
-    lead.click("nav >> text=Qualification")
-    lead.click("text=Generate plans")
+    lead = sign_in(chromium, live_server, "lead_a", language)
+    lead.click(f"nav >> text={say('Qualification')}")
+    lead.click(f"text={say('Generate plans')}")
+    assert_language(lead, language)
+    assert_accessible(lead)
     lead.select_option("select[name=scope]", f"team-{team}")
     lead.fill("input[name=period]", str(PERIOD))
     lead.click("form button[type=submit].btn-primary")
@@ -81,7 +79,8 @@ def test_plan_from_generation_to_badge_and_team_coverage(
     lead.wait_for_selector("#outcome-title", timeout=POLL_TIMEOUT_MS)
     outcome = text(lead, "#outcome-title ~ .card table")
     assert "Field Service North" in outcome and "50 %" in outcome and "100 %" in outcome
-    shot(lead, "1-generated")
+    assert_accessible(lead)
+    snap(lead, "1-generated")
     generated = Job.objects.get(kind=Job.Kind.GENERATE_PLANS)
 
     # The job page follows a job as a worker takes it on: the bar moves without a reload, then stops.
@@ -94,7 +93,8 @@ def test_plan_from_generation_to_badge_and_team_coverage(
     lead.wait_for_selector('#job-status [aria-valuenow="40"]', timeout=POLL_TIMEOUT_MS)
     seen.append(progress_of(lead))
     assert "Planned 0 of 1 teams" in text(lead, "#job-status")
-    shot(lead, "2-running")
+    assert_accessible(lead)
+    snap(lead, "2-running")
     Job.objects.filter(pk=followed.pk).update(status="succeeded", progress=100, result=generated.result)
     lead.wait_for_selector("#outcome-title", timeout=POLL_TIMEOUT_MS)
     seen.append(progress_of(lead))
@@ -103,57 +103,97 @@ def test_plan_from_generation_to_badge_and_team_coverage(
 
     # The lead reviews the team's plans and proposes the employee's.
     lead.goto(f"{live_server.url}/qualification/teams/{team}/?period={PERIOD}")
+    assert_accessible(lead)
     lead.click("text=Erika Employee")
     assert "Heat pump course" in text(lead, "#items")
+    assert_accessible(lead)
     lead.fill("#id_propose-text", "Let's close the heat-pump gap together.")
     lead.click("#propose button[type=submit]")
     lead.wait_for_selector(".sl-messages")
-    assert "The plan was proposed to Erika Employee" in text(lead, ".sl-messages")
+    proposed = say(
+        "The plan was proposed to %(name)s, who can now accept it, comment or ask for a change.",
+        name="Erika Employee",
+    )
+    assert proposed in text(lead, ".sl-messages")
     plan = QualificationPlan.objects.get(employee=org.employee, period=str(PERIOD))
     assert plan.status == "proposed"
 
     # The employee reads why it matters and what it earns, accepts and reports progress.
-    employee = sign_in(chromium, live_server, "employee")
-    employee.click("nav >> text=My plan")
+    employee = sign_in(chromium, live_server, "employee", language)
+    employee.click(f"nav >> text={say('My plan')}")
     employee.wait_for_url(re.compile(rf".*/qualification/plans/{plan.pk}/$"))
     items = text(employee, "#items")
-    assert (
-        "Field Service North needs 2 people at level 3 or higher in Heat pump diagnostics; 1 have it" in items
+    why = phrase(
+        language,
+        "%(team)s needs %(people)s person at level %(level)s or higher in %(competency)s; "
+        "%(covered)s has it today.",
+        plural="%(team)s needs %(people)s people at level %(level)s or higher in %(competency)s; "
+        "%(covered)s have it today.",
+        count=2,
+        team="Field Service North",
+        people=2,
+        level=3,
+        competency=heat.name,
+        covered=1,
     )
-    assert "You said you want to grow in this, up to level 3." in items
-    assert "Level 3 · Heat pump diagnostics" in items
+    assert why in items
+    assert say("You said you want to grow in this, up to level %(level)s.", level=3) in items
+    assert badge in items
     assert "Let's close the heat-pump gap together." in text(employee, "#conversation")
-    shot(employee, "3-proposal")
+    assert_accessible(employee)
+    snap(employee, "3-proposal")
     employee.fill("#id_agree-text", "Looking forward to it!")
     employee.click("#respond button.btn-success")
     employee.wait_for_selector(".sl-messages")
-    assert "You agreed to the plan." in text(employee, ".sl-messages")
-    assert "With the plans agreed, coverage rises from 50 % to 100 %." in text(employee, "aside")
+    assert say("You agreed to the plan. It is your working plan now — good luck!") in text(
+        employee, ".sl-messages"
+    )
+    rises = say(
+        "With the plans agreed, coverage rises from <strong>%(before)s&nbsp;%%</strong> to "
+        "<strong>%(after)s&nbsp;%%</strong>.",
+        before=50,
+        after=100,
+    )
+    assert rises in text(employee, "aside")
+    assert_accessible(employee)
     slider = employee.locator(".sl-progress-form input[type=range]").first
     slider.fill("100")
     assert "100" in text(employee, ".sl-progress-form output")
     employee.click(".sl-progress-form button[type=submit]")
     employee.wait_for_selector(".sl-messages")
-    assert "your lead has been asked to confirm the new level" in text(employee, ".sl-messages")
-    shot(employee, "4-progress")
+    reported = say(
+        "%(competency)s: 100 %% — your lead has been asked to confirm the new level.", competency=heat.name
+    )
+    assert reported in text(employee, ".sl-messages")
+    snap(employee, "4-progress")
 
     # The lead confirms the level: a manager assessment, the badge and the team coverage follow.
     lead.goto(f"{live_server.url}/qualification/plans/{plan.pk}/")
-    assert "Erika Employee reported it finished." in text(lead, "#items")
+    assert say("%(name)s reported it finished.", name="Erika Employee") in text(lead, "#items")
     lead.click(".sl-plan-item a.btn-primary[href$='/complete/']")
+    assert_accessible(lead)
     lead.click("form button[type=submit].btn-primary")
     lead.wait_for_selector(".sl-messages")
-    assert "Erika Employee earned the badge “Level 3 · Heat pump diagnostics”" in text(lead, ".sl-messages")
-    shot(lead, "5-confirmed")
+    earned = say(
+        "Level %(level)s in %(competency)s recorded — %(name)s earned the badge “%(badge)s”.",
+        level=3,
+        competency=heat.name,
+        name="Erika Employee",
+        badge=badge,
+    )
+    assert earned in text(lead, ".sl-messages")
+    snap(lead, "5-confirmed")
     after = coverage_outlook(team_ids=[team])[team]
     assert (after["before_percent"], after["percent"]) == (50, 100)
 
     employee.goto(f"{live_server.url}/qualification/plans/{plan.pk}/")
-    assert "Level 3 · Heat pump diagnostics" in text(employee, "section:has(#badges-title)")
-    assert "Goal reached." in text(employee, "aside")
+    assert badge in text(employee, "section:has(#badges-title)")
+    assert say("Goal reached.") in text(employee, "aside")
     employee.goto(f"{live_server.url}/qualification/teams/{team}/progress/")
-    assert "coverage rises from 50 % to 100 %" in text(employee, "main")
-    shot(employee, "6-team-progress")
+    assert rises in text(employee, "main")
+    assert_accessible(employee)
+    snap(employee, "6-team-progress")
     employee.goto(f"{live_server.url}/qualification/plans/{plan.pk}/certificate/")
-    assert "Certificate of achievement" in text(employee, "main")
-    shot(employee, "7-certificate")
+    assert say("Certificate of achievement") in text(employee, "main")
+    assert_accessible(employee)
+    snap(employee, "7-certificate")
