@@ -24,6 +24,8 @@ from competencies.roles import HR_GROUP  # noqa: E402
 from competencies.selectors import effective_levels  # noqa: E402
 from teams.models import Membership, Team, TeamRequirement  # noqa: E402
 
+from .person import measure_person_pages  # noqa: E402
+
 REQUESTS = 50
 
 
@@ -133,6 +135,8 @@ def main():
         report(label, "organisation overview median", statistics.median(durations), "ms")
     except NoReverseMatch:
         print(f"{label} {'organisation overview':<34} (page not built yet)")
+
+    measure_person_pages(label, team, report)
 
     started = time.perf_counter()
     subprocess.run(  # noqa: S603

@@ -6,7 +6,8 @@ own (default servicelead_bench_plans; created, migrated and seeded with ``seed_d
 L yet, or copied from ``--from-database``). For each worker count it starts that many workers
 (``celery worker -c 1``) on a Redis database of its own (BENCH_REDIS_URL, default
 redis://127.0.0.1:6379/10, flushed first), requests the organisation-wide generation job the way a page
-does and prints the time from the request to the finished job, e.g. ``plans L on 2 workers: 17.9 s``.
+does and prints the time from the request to the finished job, e.g. ``plans L on 2 workers: 17.9 s``;
+then the time of ``manage.py export_plans --format xlsx --all`` of the plans the runs left.
 A first, unprinted run makes every measured run replace the drafts of the one before. The workers are
 stopped by their process ids, whatever happens."""
 
@@ -127,6 +128,21 @@ def generate_on_workers():
     return (job.finished_at - job.created_at).total_seconds(), job
 
 
+def export_seconds(env, output):
+    """Time ``manage.py export_plans --format xlsx --all`` (what HR downloads); returns (seconds, its
+    summary line)."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "export_plans", "--format", "xlsx", "--all", "--output", str(output)],
+        cwd=ROOT,
+        env={**env, "REDIS_URL": ""},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started, done.stdout.strip()
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -148,7 +164,7 @@ def main():
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    counts = [int(count) for count in args.workers.split(",")]
+    counts = [int(count) for count in args.workers.split(",") if count]  # --workers "": the export only
     with tempfile.TemporaryDirectory(prefix="bench-plans-") as logs:
         for index, count in enumerate(counts):
             workers = start_workers(count, env, logs)
@@ -171,6 +187,10 @@ def main():
                 f"({job.result['items']} items, {job.result.get('parts', 1)} parts{spread})",
                 flush=True,
             )
+        exports = [export_seconds(env, Path(logs) / "plans.xlsx") for _ in range(max(args.repeat, 1))]
+        seconds = statistics.median(run for run, _summary in exports)
+        spread = "" if len(exports) == 1 else ", median of " + " / ".join(f"{run:.1f}" for run, _s in exports)
+        print(f"export of all L plans to xlsx: {seconds:.1f} s ({exports[-1][1]}{spread})", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from .models import Employee
 from .roles import is_admin, is_hr, is_hr_or_admin
@@ -62,8 +61,19 @@ rules.add_perm("competencies.confirm_assessment", has_hr_or_admin_role | leads_e
 
 
 def employee_for_levels(user, employee_id):
-    """The employee whose individual levels ``user`` may see; 404 for anyone else."""
-    employee = get_object_or_404(Employee.objects.select_related("role_profile", "user"), pk=employee_id)
+    """The employee whose individual levels ``user`` may see; 404 for anyone else.
+
+    The same query reads the user's own employee record, which the navigation needs on every page: it is
+    left on the user (``_servicelead_employee``, None when there is none)."""
+    condition = Q(pk=employee_id)
+    if user.is_authenticated:
+        condition |= Q(user=user)
+    found = {e.pk: e for e in Employee.objects.select_related("role_profile", "user").filter(condition)}
+    if user.is_authenticated:
+        user._servicelead_employee = next((e for e in found.values() if e.user_id == user.pk), None)
+    employee = found.get(int(employee_id))
+    if employee is None:
+        raise Http404
     if not user.has_perm("competencies.view_employee_levels", employee):
         # Whether a person exists is itself personal data: answer as if there were no such person.
         raise Http404

@@ -1,7 +1,7 @@
 """Read-side queries for the catalogue and people. The effective-level rule of SPEC.md lives here, once."""
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 import pandas as pd
 from django.conf import settings
@@ -42,15 +42,8 @@ def _id_filter(column, ids, connection):
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-def effective_levels_at(*, dates, employee_ids=None, competency_ids=None):
-    """Effective levels on each of ``dates`` in one SQL query; the effective-level rule of SPEC.md.
-
-    Among the assessments valid on a date (``assessed_on <= d`` and ``valid_until`` empty or ``>= d``)
-    a confirmed source (manager, certificate, import) beats ``self``; then the most recent
-    ``assessed_on``; then the later-created row (higher id). Pairs without a valid assessment are absent
-    (level 0, *unassessed*). ``employee_ids``/``competency_ids``: lists of ids or values() querysets.
-
-    Returns a DataFrame with columns ``on`` (date) plus EFFECTIVE_COLUMNS."""
+def _effective_rows(*, dates, employee_ids=None, competency_ids=None):
+    """The rows of ``effective_levels_at``: (on, *EFFECTIVE_COLUMNS) tuples as the database returns them."""
     dates = sorted(set(dates))
     table = Assessment._meta.db_table
     connection = connections[router.db_for_read(Assessment)]
@@ -75,11 +68,23 @@ def effective_levels_at(*, dates, employee_ids=None, competency_ids=None):
         ) ranked
         WHERE rank = 1
         ORDER BY on_date, employee_id, competency_id
-    """  # noqa: S608 - only placeholders and our own table/column names are interpolated
+    """  # noqa: S608 - only placeholders and our own table/column names are interpolated  # nosec B608
     params = [d.isoformat() for d in dates] + employee_params + competency_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def effective_levels_at(*, dates, employee_ids=None, competency_ids=None):
+    """Effective levels on each of ``dates`` in one SQL query; the effective-level rule of SPEC.md.
+
+    Among the assessments valid on a date (``assessed_on <= d`` and ``valid_until`` empty or ``>= d``)
+    a confirmed source (manager, certificate, import) beats ``self``; then the most recent
+    ``assessed_on``; then the later-created row (higher id). Pairs without a valid assessment are absent
+    (level 0, *unassessed*). ``employee_ids``/``competency_ids``: lists of ids or values() querysets.
+
+    Returns a DataFrame with columns ``on`` (date) plus EFFECTIVE_COLUMNS."""
+    rows = _effective_rows(dates=dates, employee_ids=employee_ids, competency_ids=competency_ids)
     frame = pd.DataFrame.from_records(rows, columns=["on", *EFFECTIVE_COLUMNS])
     frame = frame.astype({"employee_id": "int64", "competency_id": "int64", "level": "int64"})
     frame["confirmed"] = frame["confirmed"].astype(bool)
@@ -95,6 +100,26 @@ def effective_levels(*, on, employee_ids=None, competency_ids=None):
     Columns: employee_id, competency_id, level, source, assessed_on, confirmed (bool)."""
     frame = effective_levels_at(dates=[on], employee_ids=employee_ids, competency_ids=competency_ids)
     return frame.drop(columns="on")
+
+
+EffectiveLevel = namedtuple("EffectiveLevel", EFFECTIVE_COLUMNS)
+
+
+def effective_level_records(*, on, employee_ids):
+    """``effective_levels`` as a list of EffectiveLevel tuples, without building a DataFrame: for the
+    pages of one person or one team, where pandas would cost more than the query."""
+    records = []
+    for _on, employee_id, competency_id, level, source, assessed_on, confirmed in _effective_rows(
+        dates=[on], employee_ids=employee_ids
+    ):
+        if isinstance(assessed_on, str):
+            assessed_on = datetime.date.fromisoformat(assessed_on)
+        records.append(
+            EffectiveLevel(
+                int(employee_id), int(competency_id), int(level), source, assessed_on, bool(confirmed)
+            )
+        )
+    return records
 
 
 def employee_effective_levels(*, employee, on=None):
@@ -194,9 +219,7 @@ def self_assessment_page(*, employee, on=None):
     on = on or timezone.localdate()
     competencies = list(competencies_for_employee(employee=employee))
     levels = scale_levels_by_scale()
-    effective = {
-        row.competency_id: row for row in effective_levels(on=on, employee_ids=[employee.pk]).itertuples()
-    }
+    effective = {row.competency_id: row for row in effective_level_records(on=on, employee_ids=[employee.pk])}
     required = _required_by_others(employee, on)
     try:
         # Read with the employee when the caller used select_related("self_assessment_draft").
@@ -302,14 +325,21 @@ def employee_profile(*, employee, on=None):
     ``interests``; ``certificates`` (newest per competency, with expiry state); ``history`` (per
     competency the self and confirmed assessments over time) and ``radar`` (role-profile competencies)."""
     on = on or timezone.localdate()
-    frame = effective_levels(on=on, employee_ids=[employee.pk])
-    effective = {row.competency_id: row for row in frame.itertuples(index=False)}
+    effective = {row.competency_id: row for row in effective_level_records(on=on, employee_ids=[employee.pk])}
     history_rows = employee_assessment_rows(employee_ids=[employee.pk])
     interest = Interest.objects.filter(employee_id=employee.pk, competency_id=OuterRef("pk"))
-    wanted = Q(pk__in=list(effective)) | Q(interest_set__employee_id=employee.pk)
-    wanted |= Q(pk__in={row["competency_id"] for row in history_rows})
+    # Subqueries, not joins: joining every interest and role requirement and then DISTINCT made the
+    # planner scan them all (1.4 s on organisation L).
+    assessed = set(effective) | {row["competency_id"] for row in history_rows}
+    wanted = Q(pk__in=sorted(assessed)) | Q(
+        pk__in=Interest.objects.filter(employee_id=employee.pk).values("competency_id")
+    )
     if employee.role_profile_id:
-        wanted |= Q(role_requirements__role_profile_id=employee.role_profile_id)
+        wanted |= Q(
+            pk__in=RoleRequirement.objects.filter(role_profile_id=employee.role_profile_id).values(
+                "competency_id"
+            )
+        )
         role_target = Subquery(
             RoleRequirement.objects.filter(
                 role_profile_id=employee.role_profile_id, competency_id=OuterRef("pk")
@@ -319,7 +349,6 @@ def employee_profile(*, employee, on=None):
         role_target = Value(None, output_field=IntegerField())
     competencies = list(
         Competency.objects.filter(wanted)
-        .distinct()
         .select_related("category")
         .annotate(
             role_target=role_target,

@@ -195,6 +195,8 @@ def self_assessment_submit(*, employee, user, entries, version, on=None):
                 )
             return {"recorded": 0, "interests": 0, "already_submitted": True}
         created = Assessment.objects.bulk_create(new_rows)
+        if created:
+            hooks.levels_changed(employee_ids=[employee.pk])
         for assessment in created:
             previous = latest.get(assessment.competency_id)
             audit_rows.append(
@@ -413,6 +415,8 @@ def assessments_review(*, employee, user, decisions, on=None):
                 )
             )
         created = Assessment.objects.bulk_create([row for row, _before, _action in new_rows])
+        if created:
+            hooks.levels_changed(employee_ids=[employee.pk])
         for assessment, (_row, before, action) in zip(created, new_rows, strict=True):
             audit_rows.append(
                 audit_entry(

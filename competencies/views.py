@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import audit, charts, hooks, privacy, selectors, services
+from . import audit, charts, hooks, privacy, selectors, services, tables
 from .forms import AnonymiseForm, CertificateForm, SelfAssessmentForm
-from .models import Employee, EvidenceFile
+from .models import AuditEntry, Employee, EvidenceFile
 from .permissions import employee_for_levels
-from .roles import is_hr_or_admin
+from .roles import is_admin, is_hr_or_admin
 
 
 def _remember_own_employee(user, employee):
@@ -27,6 +27,7 @@ def _remember_own_employee(user, employee):
 def employee_detail(request, employee_id):
     employee = employee_for_levels(request.user, employee_id)
     _remember_own_employee(request.user, employee)
+    audit.audit_record_view(actor=request.user, employee=employee, what=AuditEntry.Read.PROFILE)
     today = timezone.localdate()
     profile = selectors.employee_profile(employee=employee, on=today)
     is_own = employee.user_id == request.user.pk
@@ -36,6 +37,7 @@ def employee_detail(request, employee_id):
         else None
     )
     history = charts.history_figures(profile["history"], on=today, max_level=profile["max_level"])
+    plan, badges = hooks.plan_and_badges(employee, certificates=profile["certificates"])
     return render(
         request,
         "competencies/employee_detail.html",
@@ -45,8 +47,12 @@ def employee_detail(request, employee_id):
             **profile,
             "radar_figure": radar,
             "history_figures": history,
-            "plan": hooks.current_plan(employee),
-            "badges": hooks.badges(employee, certificates=profile["certificates"]),
+            "history_tables": tables.history_tables(profile["history"]),
+            "level_groups": tables.level_groups(
+                profile["groups"], with_target=employee.role_profile_id is not None
+            ),
+            "plan": plan,
+            "badges": badges,
             "is_own_profile": is_own,
             # Whoever may see another person's levels (their lead, HR, admin) may confirm them too.
             "can_confirm": not is_own,
@@ -219,6 +225,7 @@ def evidence_download(request, evidence_id):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    audit.audit_record_view(actor=request.user, employee=evidence.employee, what=AuditEntry.Read.EVIDENCE)
     response = FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )
@@ -243,6 +250,9 @@ def employee_history(request, employee_id):
             "employee": employee,
             "entries": audit.employee_history(employee=employee),
             "assessments": audit.assessment_log(employee=employee),
+            # Who read the person's levels is for administrators (SPEC: viewable by admins), not HR,
+            # whose own reads are among them.
+            "reads": audit.employee_reads(employee=employee) if is_admin(request.user) else None,
         },
     )
 

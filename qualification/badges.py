@@ -27,34 +27,47 @@ def _earned_on(completed_on, updated_at):
     return timezone.localdate(updated_at) if updated_at is not None else None
 
 
+# The columns ``plan_badges`` reads, one row per done plan item.
+DONE_COLUMNS = (
+    "plan__employee_id",
+    "plan_id",
+    "plan__period",
+    "competency__name",
+    "target_level",
+    "completed_on",
+    "plan__updated_at",
+    "mentor_id",
+    "mentor__name",
+    "plan__employee__name",
+)
+
+
 def badges_for(*, employee_ids, on=None, include_certificates=True):
     """dict employee id → badges, newest first: {"kind", "title", "detail", "earned_on", "expired",
     "valid_until", "plan_id"}. Two queries whatever the number of people."""
     on = on or timezone.localdate()
     employee_ids = list(employee_ids)
-    found = defaultdict(list)
     # Levels reached and mentees' completions in one query: done items where the person is either side.
     done = (
         PlanItem.objects.filter(status=PlanItem.Status.DONE)
         .filter(Q(plan__employee_id__in=employee_ids) | Q(mentor_id__in=employee_ids))
         .order_by()
-        .values_list(
-            "plan__employee_id",
-            "plan_id",
-            "plan__period",
-            "competency__name",
-            "target_level",
-            "completed_on",
-            "plan__updated_at",
-            "mentor_id",
-            "mentor__name",
-            "plan__employee__name",
-        )
+        .values_list(*DONE_COLUMNS)
     )
+    found = plan_badges(done, employee_ids=employee_ids)
+    if include_certificates:
+        _add_certificate_badges(found, employee_ids=employee_ids, on=on)
+    return _sorted(found)
+
+
+def plan_badges(rows, *, employee_ids):
+    """defaultdict employee id → level and mentor badges (unsorted) from done items (DONE_COLUMNS tuples)
+    where one of ``employee_ids`` is the planned person or the mentor."""
+    found = defaultdict(list)
     wanted = set(employee_ids)
     for (
         employee_id, plan_id, period, competency, level, completed_on, updated_at, mentor_id, mentor, mentee
-    ) in done:  # fmt: skip
+    ) in rows:  # fmt: skip
         if employee_id in wanted:
             found[employee_id].append(
                 {
@@ -83,8 +96,10 @@ def badges_for(*, employee_ids, on=None, include_certificates=True):
                     "plan_id": None,
                 }
             )
-    if not include_certificates:
-        return _sorted(found)
+    return found
+
+
+def _add_certificate_badges(found, *, employee_ids, on):
     # One badge per certified competency: its latest certificate (a renewal replaces the badge).
     latest = {}
     for employee_id, competency_id, competency, level, assessed_on, valid_until in (
@@ -101,7 +116,6 @@ def badges_for(*, employee_ids, on=None, include_certificates=True):
                 competency=competency, level=level, assessed_on=assessed_on, valid_until=valid_until, on=on
             )
         )
-    return _sorted(found)
 
 
 def certificate_badge(*, competency, level, assessed_on, valid_until, on):

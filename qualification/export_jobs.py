@@ -74,7 +74,9 @@ def plans_export_job_create(
     }
     if language:
         parameters["language"] = language
-    return jobs.job_create(kind=Job.Kind.EXPORT_PLANS, parameters=parameters, owner=owner)
+    return jobs.job_create(
+        kind=Job.Kind.EXPORT_PLANS, parameters=parameters, owner=owner, language=language or ""
+    )
 
 
 @jobs.job_handler(Job.Kind.EXPORT_PLANS)
@@ -90,9 +92,16 @@ def _export_plans(job, progress):
     file_format = parameters.get("format", "xlsx")
     period = parameters.get("period")
     team_ids, scope_name = scope_team_ids(scope=parameters.get("scope"), team_id=parameters.get("team_id"))
-    progress(10, _("Reading the plans …"))
-    export = exports.export_build(team_ids=team_ids, period=period, title=scope_name)
-    progress(60, _("Writing %(count)s items …") % {"count": len(export.items)})
+    buffer = io.BytesIO()
+    # The same call as the page's download and manage.py export_plans.
+    export = exports.plans_export(
+        file_format=file_format,
+        stream=buffer,
+        team_ids=team_ids,
+        period=period,
+        title=scope_name,
+        progress=progress,
+    )
     name = export_name(
         posixpath.join(
             EXPORT_DIRECTORY,
@@ -102,11 +111,6 @@ def _export_plans(job, progress):
             ),
         )
     )
-    buffer = io.BytesIO()
-    if file_format == "csv":
-        exports.export_csv(export, buffer)
-    else:
-        exports.export_xlsx(export, buffer)
     # A redelivered job writes the file again: replace what an earlier run left under the same name.
     default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(buffer.getvalue()))

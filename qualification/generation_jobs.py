@@ -21,7 +21,9 @@ on workers (child jobs, ``jobs.job_split``) or one after the other in-process, a
 replaces the drafts by the same items. A scope that is a single group is generated in one go by
 ``services.plans_generate``; a part runs its steps (read, generate, write, outcome) on the narrowed input.
 Against one run over everything, only people in teams of several departments may be planned differently:
-no shortfalls of teams outside their home, no mentors outside it, so other mentors are chosen too."""
+no shortfalls of teams outside their home, no mentors outside it, so other mentors are chosen too. So
+``manage.py generate_plans`` runs these same parts one after the other (``plans_generate_in_parts``): the
+command, the page and the workers give one canonical result."""
 
 from collections import defaultdict
 from dataclasses import replace
@@ -43,13 +45,17 @@ MAX_PARTS = 16
 _ID_CHUNK = 2000
 
 
-def plans_generate_job_create(*, team_ids, period, capacity_hours=40, budget_per_team=None, owner=None):
+def plans_generate_job_create(
+    *, team_ids, period, capacity_hours=40, budget_per_team=None, owner=None, language=""
+):
     """Check the parameters (PlanGenerationError when bad), record a generation job and enqueue it once
-    the surrounding transaction commits."""
+    the surrounding transaction commits; its progress and outcome are written in ``language``."""
     parameters = services.generation_parameters(
         team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
     )
-    return jobs.job_create(kind=Job.Kind.GENERATE_PLANS, parameters=parameters, owner=owner)
+    return jobs.job_create(
+        kind=Job.Kind.GENERATE_PLANS, parameters=parameters, owner=owner, language=language
+    )
 
 
 def _combine(job, outcomes):

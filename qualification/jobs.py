@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import OperationalError, close_old_connections, transaction
 from django.db.models import Avg, F, Q
 from django.db.models.functions import Greatest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Job
@@ -93,10 +93,11 @@ def runs_on_workers():
     return bool(settings.REDIS_URL) and getattr(settings, "SERVICELEAD_JOBS_ON_WORKERS", True)
 
 
-def job_create(*, kind, parameters, owner=None):
-    """Record a queued job and enqueue it once the surrounding transaction commits."""
+def job_create(*, kind, parameters, owner=None, language=""):
+    """Record a queued job and enqueue it once the surrounding transaction commits. Its messages are
+    written in ``language`` (the requester's, e.g. ``request.LANGUAGE_CODE``; empty: the site's)."""
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, parameters=parameters, owner=owner)
+        job = Job.objects.create(kind=kind, parameters=parameters, owner=owner, language=language or "")
         transaction.on_commit(partial(job_enqueue, job_id=job.pk))
     return job
 
@@ -185,6 +186,12 @@ def job_run(*, job_id, task_id=None):
         job_fail(job_id=job.pk, message=_("No worker knows how to run jobs of this kind."))
         return _reloaded(job)
     parent_id = _parent_id(job)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _job_handle(job, handler, parent_id, task_id)
+
+
+def _job_handle(job, handler, parent_id, task_id):
+    """Run the claimed job's handler and record how it ended (in the active language)."""
     try:
         result = handler(job, _reporter(job, parent_id))
     except JobCancelled:
@@ -317,7 +324,11 @@ def job_split(job, parts):
         result = parent.result if isinstance(parent.result, dict) else {}
         if parent.status == Job.Status.RUNNING and not result.get("part_jobs"):
             children = Job.objects.bulk_create(
-                Job(kind=parent.kind, parameters={**parameters, "parent": parent.pk, "part": index})
+                Job(
+                    kind=parent.kind,
+                    parameters={**parameters, "parent": parent.pk, "part": index},
+                    language=parent.language,
+                )
                 for index, parameters in enumerate(parts)
             )
             part_ids = [child.pk for child in children]

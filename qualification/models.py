@@ -259,6 +259,8 @@ class Job(models.Model):
         verbose_name=_("owner"),
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The requester's language: progress and outcome messages are written in it (empty: the site's).
+    language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -19,7 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from competencies.models import Competency, ScaleLevel
+from competencies.audit import audit_record_view
+from competencies.models import AuditEntry, Competency, ScaleLevel
 from competencies.roles import is_hr_or_admin
 from competencies.services import AssessmentInvalid
 from teams.models import Team
@@ -212,6 +213,7 @@ def generate(request):
                 capacity_hours=form.cleaned_data["capacity_hours"],
                 budget_per_team=form.cleaned_data["budget_per_team"],
                 owner=request.user,
+                language=request.LANGUAGE_CODE,
             )
         except services.PlanGenerationError as error:
             form.add_error(None, str(error))
@@ -272,6 +274,12 @@ def job_download(request, job_id):
     except (export_jobs.ExportPathInvalid, FileNotFoundError):
         raise Http404(_("The export file is gone; please export again.")) from None
     filename = posixpath.basename(name).partition("-")[2] or posixpath.basename(name)
+    # The file holds current levels of every person in its scope (the job's parameters name it).
+    audit_record_view(
+        actor=request.user,
+        what=AuditEntry.Read.PLAN_EXPORT,
+        details={"job": job.pk, **{key: job.parameters.get(key) for key in ("scope", "team_id", "period")}},
+    )
     return FileResponse(stream, as_attachment=True, filename=filename)
 
 
@@ -288,6 +296,7 @@ def plan_detail(request, plan_id):
     is_own = may(user, "qualification.agree_plan", plan)
     if is_own:
         user._servicelead_employee = plan.employee
+    audit_record_view(actor=user, employee=plan.employee, what=AuditEntry.Read.PLAN)
     data = selectors.plan_page(plan=plan)
     is_draft = plan.status == QualificationPlan.Status.DRAFT
     editing = can_manage and is_draft
@@ -609,6 +618,12 @@ def export(request):
         stream = io.BytesIO()
         exports.plans_export(
             file_format=file_format, stream=stream, team_ids=team_ids, period=period, title=team.name
+        )
+        audit_record_view(
+            actor=request.user,
+            team=team,
+            what=AuditEntry.Read.PLAN_EXPORT,
+            details={"scope": kind, "period": period},
         )
         name = exports.export_filename(scope_name=team.name, period=period, file_format=file_format)
         content_type = (

@@ -162,7 +162,7 @@ def insert_rows(model, fields, rows):
             return
         adapt = _row_adapter(model, fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - quoted model names only  # nosec B608
         rows = iter(rows)
         while chunk := [adapt(row) for row in islice(rows, INSERT_CHUNK)]:
             cursor.executemany(sql, chunk)

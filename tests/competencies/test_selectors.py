@@ -6,7 +6,12 @@ import pytest
 from django.utils import timezone
 
 from competencies.models import Assessment, Employee
-from competencies.selectors import effective_levels, effective_levels_at, employee_effective_levels
+from competencies.selectors import (
+    effective_level_records,
+    effective_levels,
+    effective_levels_at,
+    employee_effective_levels,
+)
 from tests.factories import AssessmentFactory, CompetencyFactory, EmployeeFactory
 
 SELF = Assessment.Source.SELF
@@ -224,3 +229,21 @@ def test_effective_levels_is_one_query_however_many_people(django_assert_num_que
         frame = effective_levels(on=D, employee_ids=[e.pk for e in employees])
     assert len(frame) == size * 5
     assert set(frame["level"]) == {2}
+
+
+def test_effective_level_records_are_the_frame_s_rows_without_pandas(django_assert_num_queries):
+    employees = EmployeeFactory.create_batch(3)
+    competencies = CompetencyFactory.create_batch(4)
+    _history(employees, competencies)
+    Assessment.objects.create(
+        employee=employees[0], competency=competencies[0], level=3, source=SELF, assessed_on=day(-5)
+    )
+    ids = [e.pk for e in employees]
+    with django_assert_num_queries(1):
+        records = effective_level_records(on=D, employee_ids=ids)
+    frame = effective_levels(on=D, employee_ids=ids)
+    assert [tuple(record) for record in records] == [
+        (int(r.employee_id), int(r.competency_id), int(r.level), r.source, r.assessed_on, bool(r.confirmed))
+        for r in frame.itertuples(index=False)
+    ]
+    assert isinstance(records[0].assessed_on, datetime.date) and records[0].confirmed is True

@@ -3,15 +3,17 @@ and the split of plan generation into parts, with the tasks called synchronously
 
 import datetime
 import time
+from io import StringIO
 
 import pytest
 from billiard.exceptions import WorkerLostError
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from competencies.models import Employee
-from qualification import generation_jobs, jobs, tasks
+from qualification import generation_jobs, jobs, services, tasks
 from qualification.generation_jobs import generation_parts, plans_generate_in_parts, plans_generate_job_create
 from qualification.models import Job, PlanItem, QualificationPlan
 from teams.models import Membership, Team
@@ -281,6 +283,25 @@ def test_a_person_in_two_departments_is_planned_once_at_home(organisation, setti
             assert mentor_id is None or home[mentor_id] == home[person]
 
 
+def test_the_command_writes_exactly_what_the_job_writes_for_people_in_two_departments(
+    organisation, settings, django_capture_on_commit_callbacks
+):
+    settings.REDIS_URL = ""
+    assert _cross_department_people(generation_parts(organisation))
+    call_command("generate_plans", "--all", "--period", str(PERIOD), stdout=StringIO())
+    by_command = plan_items()
+    QualificationPlan.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = plans_generate_job_create(team_ids=organisation, period=str(PERIOD))
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.result["parts"] == 3
+    assert plan_items() == by_command
+    # One run over everything would have planned some of them differently: the test would notice.
+    QualificationPlan.objects.all().delete()
+    services.plans_generate(team_ids=organisation, period=str(PERIOD))
+    assert plan_items() != by_command
+
+
 def test_bad_parameters_fail_a_large_job_before_it_is_split(organisation, published):
     job = JobFactory(parameters={"team_ids": organisation, "period": "next spring"})
     job = jobs.job_run(job_id=job.pk, task_id="bad")
@@ -303,6 +324,19 @@ def test_a_failed_part_fails_the_job_with_its_message_and_keeps_the_other_parts(
     assert parent.message == "Part 1 of 3 failed: The job failed: disk full"
     assert parent.result["failed_parts"] == [0] and parent.result["parts"] == 2
     assert QualificationPlan.objects.filter(job=parent).count() == parent.result["plans_created"] > 0
+
+
+def test_the_parts_of_a_split_job_write_in_the_requester_s_language(
+    organisation, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = plans_generate_job_create(team_ids=organisation, period=str(PERIOD), language="de")
+        parent = jobs.job_run(job_id=job.pk, task_id="parent")
+    first, *_others = parent.result["part_jobs"]
+    assert set(Job.objects.filter(parameters__parent=job.pk).values_list("language", flat=True)) == {"de"}
+    jobs.job_run(job_id=first, task_id=f"part-{first}")
+    parent.refresh_from_db()
+    assert parent.message == "1 von 3 Teilen fertig."
 
 
 def test_cancelling_a_split_job_cancels_its_parts(

@@ -2,6 +2,7 @@
 cells neutralised, bounded queries, the export job and ``manage.py export_plans``."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -133,6 +134,41 @@ def test_cells_a_spreadsheet_would_run_are_neutralised_in_xlsx_and_csv(world):
     cells = [cell for row in parsed[1:] for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r")) or c.startswith("-2")]
     assert "'+SUM(A1)" in cells
+
+
+def test_the_xlsx_writer_writes_text_as_text_whoever_built_the_rows(world):
+    """The writer neutralises by itself and never turns text into a formula, a number or a link
+    (XlsxWriter's strings_to_formulas/numbers/urls are off)."""
+    on = datetime.date(2027, 3, 31)
+    row = ["=1+1", "1e3", "http://example.com", "-5", "@x", "\tTab", 3, 2.5, on, None, "plain"]
+    export = exports.PlanExport(title="=t", on=on, period=None, items=[row], summary=[])
+    stream = io.BytesIO()
+    exports.export_xlsx(export, stream)
+    book = openpyxl.load_workbook(io.BytesIO(stream.getvalue()))
+    sheet = book["Items"]
+    values = [cell.value for cell in sheet[2]][: len(row)]
+    assert values[:8] == ["'=1+1", "1e3", "http://example.com", "'-5", "'@x", "'\tTab", 3, 2.5]
+    assert values[8].date() == on and values[9] is None and values[10] == "plain"
+    assert all(cell.data_type != "f" and cell.hyperlink is None for cell in sheet[2])
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert rows(book["Summary"])[-1][0].startswith("'=t, exported on 2027-03-31")
+
+
+def test_the_export_job_writes_through_the_same_call_as_the_page_and_the_command(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    export = exports.plans_export
+
+    def recorded(**kwargs):
+        calls.append(kwargs["file_format"])
+        return export(**kwargs)
+
+    monkeypatch.setattr(exports, "plans_export", recorded)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = plans_export_job_create(scope="all", file_format="csv")
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and calls == ["csv"]
 
 
 def test_export_reads_a_fixed_number_of_queries(world, django_assert_num_queries):

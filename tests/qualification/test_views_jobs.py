@@ -6,8 +6,9 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from qualification import jobs, views
+from qualification import jobs, services, views
 from qualification.models import Job, QualificationPlan
 from tests.qualification.test_views import PERIOD, build_world, job_for, messages_of
 
@@ -48,6 +49,43 @@ def test_lead_generates_plans_for_their_team_and_sees_the_outcome(
     assert "Outcome" in content and "Field Service North" in content
     assert 'hx-trigger="every 1s"' not in content  # finished: the page stops asking
     assert QualificationPlan.objects.filter(employee=world.org.employee, status="draft").exists()
+
+
+def test_a_job_requested_in_german_reports_its_progress_in_german(
+    client_for, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    QualificationPlan.objects.all().delete()
+    reported, outcomes = [], []
+    record_progress, outcome = jobs.job_progress, services._outcome
+
+    def progress(**kwargs):
+        reported.append((translation.get_language(), kwargs["message"]))
+        return record_progress(**kwargs)
+
+    def outcome_in_language(*args, **kwargs):
+        outcomes.append(translation.get_language())
+        return outcome(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "job_progress", progress)
+    monkeypatch.setattr(services, "_outcome", outcome_in_language)
+    client = client_for("lead_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("generate"), generation_data(f"team-{world.org.team_a.pk}"), HTTP_ACCEPT_LANGUAGE="de"
+        )
+    job = Job.objects.get()
+    assert (job.language, job.status) == ("de", "succeeded")
+    assert reported and {language for language, _message in reported} == {"de"}
+    assert "Organisation wird gelesen …" in [message for _language, message in reported]
+    assert outcomes == ["de"]
+    reported.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("generate"), generation_data(f"team-{world.org.team_a.pk}"), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert Job.objects.latest("pk").language == "en"
+    assert {language for language, _message in reported} == {"en"}
+    assert "Reading the organisation …" in [message for _language, message in reported]
 
 
 def test_department_scope_plans_every_team_below(client_for, world, django_capture_on_commit_callbacks):

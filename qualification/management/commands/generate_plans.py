@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from qualification import services
 from qualification.generation import DEFAULT_CAPACITY_HOURS
+from qualification.generation_jobs import plans_generate_in_parts
 from teams.models import Team
 from teams.selectors import subtree_ids, team_tree
 
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         progress = self._progress if options["verbosity"] >= 2 else None
         try:
-            outcome = services.plans_generate(
+            # The job's own way (its per-department parts, one after the other): one canonical result.
+            outcome = plans_generate_in_parts(
                 team_ids=team_ids,
                 period=options["period"],
                 capacity_hours=options["capacity"],
