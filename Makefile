@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format messages bench migrate seed clean prod-smoke load
+.PHONY: install node run test test-fast lint format messages bench migrate seed clean prod-smoke load
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,15 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core for the browser tests' accessibility checks, at the version package-lock.json pins; the script
+# itself is the stamp (touched, as npm keeps the package's dates): installed when missing or outdated.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(AXE)
+
+node: $(AXE)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -26,13 +35,14 @@ run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Two processes for the suite; the real-worker job tests share one Redis and run on their own after it.
-test: install
+test: install node
 	$(BIN)/pytest -n 2 -m "not jobs"
 	$(BIN)/pytest -m jobs
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r competencies teams qualification servicelead scripts -ll -q
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
@@ -40,7 +50,7 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=static/vendor
+	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=node_modules --ignore=static/vendor
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Figures, not tests: gap analysis and pages on S and L (SQLite and PostgreSQL), the 10,000 x 50 xlsx
@@ -60,4 +70,4 @@ load: install
 	$(BIN)/python -m scripts.load $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

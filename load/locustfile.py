@@ -1,12 +1,16 @@
 """Locust scenario for ``make load``, run by scripts/load.py against the native production stack on 127.0.0.1.
 
 Who does what, in proportion 6 : 3 : 1:
-- leads open their team dashboard (the team page where the dashboard is not built) and call the
-  gap-analysis API, now and then the team page;
+- leads open their team dashboard (the team page where the dashboard is not built), whose staffing hints
+  the page then loads with htmx as a browser does, and call the gap-analysis API, now and then the team
+  page;
 - employees save their self-assessment as a draft (the page's own form, posted back), else record a self
   assessment through the API; now and then they look at their profile;
 - HR start an export of the organisation's plans on the export page (a job for the workers) and look at
   its job page, now and then the organisation overview; they pause five times as long between clicks.
+
+Every click is followed by a pause (the think time), the click that submits a form too; what a page loads
+by itself (the dashboard's staffing hints, a redirect to the job page) follows at once.
 
 Everything it needs comes from the JSON file named by ``LOAD_PLAN`` (logins, team and employee ids, URLs,
 written by scripts/load.py, which also puts the project on PYTHONPATH); at the end it writes the figures
@@ -19,9 +23,11 @@ import os
 import random
 import re
 import time
+from urllib.parse import urlencode
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import between, events, task
+from locust.contrib.fasthttp import FastHttpUser
 from locust.stats import StatsEntry
 
 from scripts.html_forms import form_for
@@ -34,6 +40,8 @@ THINK_MIN = float(os.environ.get("LOAD_THINK_MIN", "1"))
 THINK_MAX = float(os.environ.get("LOAD_THINK_MAX", "3"))
 HR_PAUSE = 5
 LOGIN_REQUESTS = ("login form", "login")
+FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
+HTMX_HEADERS = {"HX-Request": "true"}
 # The measured window: it starts once every person has logged in (the figures are reset then), lasts this
 # long, and its start is written to LOAD_MEASURING for scripts/load.py to measure CPU over the same window.
 MEASURED_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
@@ -53,7 +61,8 @@ def _logged_in_one(environment):
     gevent.spawn_later(MEASURED_SECONDS, environment.runner.quit)
 
 
-class Person(HttpUser):
+# geventhttpclient rather than requests: locust shares the machine's cores with the stack it measures.
+class Person(FastHttpUser):
     abstract = True
     wait_time = between(THINK_MIN, THINK_MAX)
     role = ""
@@ -66,11 +75,14 @@ class Person(HttpUser):
         token = dict(form.fields).get("csrfmiddlewaretoken", "") if form else ""
         with self.client.post(
             "/login/",
-            data={
-                "username": self.login["username"],
-                "password": PLAN["password"],
-                "csrfmiddlewaretoken": token,
-            },
+            data=urlencode(
+                {
+                    "username": self.login["username"],
+                    "password": PLAN["password"],
+                    "csrfmiddlewaretoken": token,
+                }
+            ),
+            headers=FORM_HEADERS,
             allow_redirects=False,
             name="login",
             catch_response=True,
@@ -80,14 +92,28 @@ class Person(HttpUser):
                 _failed_logins.append(self.login["username"])
         _logged_in_one(self.environment)
 
-    def page(self, url, name):
-        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+    def page(self, url, name, headers=None):
+        with self.client.get(
+            url, name=name, headers=headers, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}")
             return response
 
+    def post_form(self, url, data, name):
+        """A form posted as a browser posts it (urlencoded, with the page as referrer)."""
+        return self.client.post(
+            url,
+            data=urlencode(data),
+            headers={**FORM_HEADERS, "Referer": self.host + url},
+            allow_redirects=False,
+            name=name,
+            catch_response=True,
+        )
+
     def csrf_headers(self):
-        return {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "Referer": self.host + "/"}
+        token = next((cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken"), "")
+        return {"X-CSRFToken": token, "Referer": self.host + "/"}
 
 
 class Lead(Person):
@@ -100,10 +126,17 @@ class Lead(Person):
 
     @task(3)
     def dashboard(self):
-        if URLS.get("dashboard"):
-            self.page(URLS["dashboard"].format(team_id=self.team_id), "team dashboard")
-        else:
+        if not URLS.get("dashboard"):
             self.page(URLS["team"].format(team_id=self.team_id), "team page")
+            return
+        page = self.page(URLS["dashboard"].format(team_id=self.team_id), "team dashboard")
+        if page.status_code == 200 and URLS.get("staffing_hints"):
+            # The dashboard asks for its staffing hints as soon as it has loaded (hx-trigger="load").
+            self.page(
+                URLS["staffing_hints"].format(team_id=self.team_id),
+                "staffing hints (htmx)",
+                headers=HTMX_HEADERS,
+            )
 
     @task(3)
     def gap_analysis(self):
@@ -131,19 +164,16 @@ class Employee(Person):
                 if form is None:
                     page.failure(f"{page.status_code}, no form to save")
                     return
-            with self.client.post(
-                URLS["self_assessment"],
-                data=form.data({"action": "draft"}),
-                headers={"Referer": self.host + URLS["self_assessment"]},
-                allow_redirects=False,
-                name="self-assessment save",
-                catch_response=True,
+            # Saving is a click like any other: the person reads and fills in the form first.
+            self.wait()
+            with self.post_form(
+                URLS["self_assessment"], form.data({"action": "draft"}), "self-assessment save"
             ) as response:
                 if response.status_code != 302:
                     alert = re.search(
-                        r'class="[^"]*(?:alert|invalid-feedback)[^"]*"[^>]*>\s*([^<]+)', response.text
+                        r'class="[^"]*(?:alert|invalid-feedback)[^"]*"[^>]*>\s*([^<]+)', response.text or ""
                     )
-                    reason = alert.group(1).strip() if alert else response.text[:200]
+                    reason = alert.group(1).strip() if alert else (response.text or "")[:200]
                     response.failure(f"saving the draft answered {response.status_code}: {reason}")
             return
         with self.client.post(
@@ -159,7 +189,7 @@ class Employee(Person):
             catch_response=True,
         ) as response:
             if response.status_code != 201:
-                response.failure(f"{response.status_code} {response.text[:200]}")
+                response.failure(f"{response.status_code} {(response.text or '')[:200]}")
 
     @task(1)
     def profile(self):
@@ -181,13 +211,9 @@ class Hr(Person):
         form = form_for(page.text, URLS["export"]) if page.status_code == 200 else None
         if form is None:
             return
-        with self.client.post(
-            URLS["export"],
-            data=form.data({"scope": "all", "file_format": "xlsx", "period": ""}),
-            headers={"Referer": self.host + URLS["export"]},
-            allow_redirects=False,
-            name="export start",
-            catch_response=True,
+        self.wait()
+        with self.post_form(
+            URLS["export"], form.data({"scope": "all", "file_format": "xlsx", "period": ""}), "export start"
         ) as response:
             if response.status_code != 302:
                 response.failure(f"starting the export answered {response.status_code}")

@@ -35,7 +35,7 @@ EMPLOYEE_LOGINS = 60
 LEAD_LOGINS = 100
 P95_TARGET_MS = 500
 LOGIN_DEADLINE_SECONDS = 120
-# Collected once and reused with --keep: compressing plotly.js takes minutes where brotli is installed.
+# Collected once and reused with --keep while no static file changed.
 STATIC_ROOT = Path(tempfile.gettempdir()) / "servicelead-load-static"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -95,6 +95,7 @@ print(json.dumps({
         "dashboard": template("teams:dashboard", team_id=1),
         "team": template("teams:team_detail", team_id=1),
         "gap_api": template("api:team_gap_analysis", team_id=1),
+        "staffing_hints": template("teams:staffing_hints", team_id=1),
         "self_assessment": template("competencies:self_assessment"),
         "profile": template("competencies:employee_detail", employee_id=1),
         "organisation": template("teams:organisation"),
@@ -262,7 +263,12 @@ def main():
     )
     parser.add_argument("--users", default="10,50", help="comma-separated levels (default 10,50)")
     parser.add_argument("--seconds", type=int, default=60, help="measured seconds per level (default 60)")
-    parser.add_argument("--web-workers", type=int, default=4, help="gunicorn processes (default 4)")
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=2,
+        help="gunicorn processes, 4 threads each (default 2: one per core)",
+    )
     parser.add_argument(
         "--think", default="1,3", help="seconds between a person's clicks, min,max (default 1,3)"
     )

@@ -22,6 +22,13 @@ SERVICES = {
         "gunicorn",
         "servicelead.wsgi:application",
         "--bind={bind}",
+        # Threads in each process: a request waiting for PostgreSQL or Redis leaves the core to another,
+        # one slow page does not hold a whole process, and connections are kept alive.
+        "--worker-class=gthread",
+        "--threads=4",
+        # An idle connection is kept longer than a proxy or browser keeps it (proxies: 60 s), so the
+        # client always closes first; else a request sent as gunicorn closes it fails (POSTs are not retried).
+        "--keep-alive=75",
         "--timeout=60",
         "--graceful-timeout=20",
         # A worker is replaced after a while, so memory a long-lived process accumulates is given back.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from competencies.models import Employee
 from competencies.roles import is_hr_or_admin
 from competencies.selectors import effective_levels
+from teams import caching
 from teams.dashboards import organisation_tree
 from teams.reports import team_summaries
 from teams.review.selectors import campaigns_open_for_employee
@@ -55,7 +56,9 @@ def home(request):
     employee = Employee.objects.select_related("role_profile").filter(user=user).first()
     profile = _profile(employee, today) if employee is not None else None
 
-    organisation = organisation_tree(on=today) if is_hr_or_admin(user) else None
+    organisation, organisation_key = (
+        organisation_tree(on=today, with_key=True) if is_hr_or_admin(user) else (None, None)
+    )
 
     return render(
         request,
@@ -66,5 +69,8 @@ def home(request):
             "is_lead": bool(led_teams),
             "profile": profile,
             "organisation": organisation,
+            # The organisation table is the same for everyone while the data is: a cached fragment.
+            "organisation_key": organisation_key,
+            "organisation_seconds": caching.timeout() if organisation_key else 0,
         },
     )

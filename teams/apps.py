@@ -7,9 +7,10 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Teams")
 
     def ready(self):
+        from competencies import hooks as competency_hooks
         from competencies import permissions as competency_permissions
 
-        from . import selectors
+        from . import caching, selectors, signals
         from .review import register_competency_hooks
 
         # competencies cannot import teams; teams tells it who leads whom.
@@ -17,3 +18,6 @@ class TeamsConfig(AppConfig):
         competency_permissions.register_employee_scope(selectors.led_employee_ids)
         # Team requirements on the self-assessment page, leads for expiry mails, memberships in exports.
         register_competency_hooks()
+        # Cached gap analyses follow every change of their input (teams.caching).
+        signals.connect()
+        competency_hooks.register_levels_changed(caching.levels_changed)

@@ -1,6 +1,9 @@
 """What the dashboards show: the gap engine's figures for a team, a department and the organisation,
 gathered in a bounded number of queries and returned as plain records (never DataFrames)."""
 
+import operator
+from functools import reduce
+
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 from django.db import router
@@ -10,12 +13,14 @@ from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
 from competencies.permissions import visible_employees
 from competencies.selectors import count_unconfirmed, effective_levels, effective_levels_at
 
-from . import analysis, hooks
+from . import analysis, caching, hooks
 from .models import Team, TeamRequirement
 from .selectors import analysis_input, memberships_active, subtree_ids, team_tree
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
+# Beyond this many people, reading every name is cheaper than sending their ids (an organisation's gaps).
+NAMES_LOOKED_UP = 1000
 
 
 def _month_steps(on, months, direction):
@@ -71,99 +76,146 @@ def _with_projected(levels_at, projected, dates):
     ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"})
 
 
-def _people(*, team, window_start, window_end, viewer, offer_join_candidates):
-    """One query for everyone the team dashboard names: the team's memberships overlapping the window,
-    ``viewer``'s own employee record, and with ``offer_join_candidates`` everyone ``viewer`` may see.
+PEOPLE_FIELDS = ["id", "personnel_no", "name", "user_id", "is_active", "visible"]
+MEMBERSHIP_FIELDS = ["memberships__team_id", "memberships__start", "memberships__end"]
 
-    Returns (memberships frame, own record or None, visible people as records or None). Asking for the
-    viewer here spares the page's navigation and the what-if panel a query each."""
-    in_window = Q(memberships__team=team, memberships__start__lte=window_end) & (
-        Q(memberships__end__isnull=True) | Q(memberships__end__gte=window_start)
-    )
-    condition = in_window
+
+def _people(*, team, window_start, window_end, viewer, offer_join_candidates):
+    """One query for everyone the team dashboard names: the team's memberships overlapping the window
+    (none asked for when ``team`` is None), ``viewer``'s own employee record, and with
+    ``offer_join_candidates`` everyone ``viewer`` may see.
+
+    Returns (memberships frame or None, own record or None, visible people as records or None). Asking
+    for the viewer here spares the page's navigation and the what-if panel a query each."""
+    conditions = []
+    if team is not None:
+        conditions.append(
+            Q(memberships__team=team, memberships__start__lte=window_end)
+            & (Q(memberships__end__isnull=True) | Q(memberships__end__gte=window_start))
+        )
     if viewer is not None and viewer.is_authenticated:
-        condition |= Q(user=viewer)
+        conditions.append(Q(user=viewer))
     visible = visible_employees(viewer).values("pk") if offer_join_candidates else None
-    rows = Employee.objects.filter(condition if visible is None else condition | Q(pk__in=visible)).order_by()
+    if visible is not None:
+        conditions.append(Q(pk__in=visible))
+    if not conditions:
+        return None, None, None
+    rows = Employee.objects.filter(reduce(operator.or_, conditions)).order_by()
     if visible is not None:
         rows = rows.annotate(visible=ExpressionWrapper(Q(pk__in=visible), output_field=BooleanField()))
     else:
         rows = rows.annotate(visible=Value(False))
-    columns = [
-        "employee_id",
-        "personnel_no",
-        "name",
-        "user_id",
-        "is_active",
-        "team_id",
-        "start",
-        "end",
-        "visible",
-    ]
-    frame = pd.DataFrame.from_records(
-        list(
-            rows.values_list(
-                "id",
+    rows = list(rows.values_list(*PEOPLE_FIELDS, *(MEMBERSHIP_FIELDS if team is not None else [])))
+    # Plain Python for the viewer's part: it is all that is read while the team's figures are cached.
+    own = None
+    if viewer is not None and viewer.is_authenticated:
+        mine = next((row for row in rows if row[3] == viewer.pk), None)
+        if mine is not None:
+            own = Employee.from_db(
+                router.db_for_read(Employee),
+                ["id", "personnel_no", "name", "user_id"],
+                [mine[0], mine[1], mine[2], viewer.pk],
+            )
+    people = None
+    if visible is not None:
+        seen = {}
+        for row in rows:
+            if row[5] and row[4]:
+                seen.setdefault(row[0], row)
+        people = [
+            {"id": pk, "name": name, "personnel_no": personnel_no}
+            for pk, personnel_no, name, *_rest in sorted(seen.values(), key=lambda row: (row[2], row[0]))
+        ]
+    memberships = None
+    if team is not None:
+        frame = pd.DataFrame.from_records(
+            rows,
+            columns=[
+                "employee_id",
                 "personnel_no",
                 "name",
                 "user_id",
                 "is_active",
-                "memberships__team_id",
-                "memberships__start",
-                "memberships__end",
                 "visible",
-            )
-        ),
-        columns=columns,
-    )
-    own = None
-    if viewer is not None and viewer.is_authenticated:
-        mine = frame[frame["user_id"] == viewer.pk]
-        if len(mine):
-            first = mine.iloc[0]
-            own = Employee.from_db(
-                router.db_for_read(Employee),
-                ["id", "personnel_no", "name", "user_id"],
-                [int(first["employee_id"]), first["personnel_no"], first["name"], viewer.pk],
-            )
-    team_rows = frame[frame["team_id"] == team.pk]
-    team_rows = team_rows[
-        (team_rows["start"] <= window_end) & (team_rows["end"].isna() | (team_rows["end"] >= window_start))
-    ]
-    memberships = (
-        team_rows[["team_id", "employee_id", "start", "end", "name", "personnel_no"]]
-        .drop_duplicates()
-        .astype({"team_id": "int64", "employee_id": "int64"})
-        .reset_index(drop=True)
-    )
-    people = None
-    if visible is not None:
-        seen = frame[frame["visible"].astype(bool) & frame["is_active"].astype(bool)]
-        seen = seen.drop_duplicates("employee_id").sort_values(["name", "employee_id"])
-        people = [
-            {"id": int(r.employee_id), "name": r.name, "personnel_no": r.personnel_no}
-            for r in seen.itertuples(index=False)
+                "team_id",
+                "start",
+                "end",
+            ],
+        )
+        team_rows = frame[frame["team_id"] == team.pk]
+        team_rows = team_rows[
+            (team_rows["start"] <= window_end)
+            & (team_rows["end"].isna() | (team_rows["end"] >= window_start))
         ]
+        memberships = (
+            team_rows[["team_id", "employee_id", "start", "end", "name", "personnel_no"]]
+            .drop_duplicates()
+            .astype({"team_id": "int64", "employee_id": "int64"})
+            .reset_index(drop=True)
+        )
     return memberships, own, people
 
 
+def _window(on):
+    """(history dates, oldest first, ending on ``on``; forecast dates, from ``on``)."""
+    return _month_steps(on, TREND_MONTHS, -1)[::-1], _month_steps(on, FORECAST_MONTHS, +1)
+
+
 def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
-    """Everything the team dashboard shows, in four queries whatever the team size.
+    """Everything the team dashboard shows, in four queries whatever the team size; while the team's data
+    is unchanged, its figures come from the cache (teams.caching) and only the viewer's part is read.
 
     With ``viewer``, also ``viewer_employee`` (the viewer's own employee record or None) and, with
     ``offer_join_candidates``, ``join_candidates``: active people the viewer may see outside the team on
-    ``on``, by name (for the what-if panel; None without)."""
-    history = _month_steps(on, TREND_MONTHS, -1)[::-1]
-    forecast = _month_steps(on, FORECAST_MONTHS, +1)
-    window_start, window_end = history[0], forecast[-1]
-    memberships, viewer_employee, visible_people = _people(
-        team=team,
-        window_start=window_start,
-        window_end=window_end,
-        viewer=viewer,
-        offer_join_candidates=offer_join_candidates,
+    ``on``, by name (for the what-if panel; None without). ``cache_key`` names the figures' version, for
+    caching what is rendered from them (None: do not)."""
+    history, forecast = _window(on)
+    people = {}
+
+    def figures():
+        # The team's memberships and the viewer's records in the one query.
+        memberships, people["own"], people["visible"] = _people(
+            team=team,
+            window_start=history[0],
+            window_end=forecast[-1],
+            viewer=viewer,
+            offer_join_candidates=offer_join_candidates,
+        )
+        return _team_figures(team_id=team.pk, on=on, memberships=memberships)
+
+    found, key = caching.cached(
+        "dashboard",
+        (team.pk, on.isoformat()),
+        [caching.CATALOGUE, caching.team(team.pk)],
+        figures,
+        with_key=True,
     )
-    requirements = _requirements_frame([team.pk])
+    if not people:
+        _none, people["own"], people["visible"] = _people(
+            team=None,
+            window_start=history[0],
+            window_end=forecast[-1],
+            viewer=viewer,
+            offer_join_candidates=offer_join_candidates,
+        )
+    member_ids = {member["id"] for member in found["members"]}
+    return {
+        **found,
+        "team": team,
+        "on": on,
+        "cache_key": key,
+        "viewer_employee": people["own"],
+        "join_candidates": None
+        if people["visible"] is None
+        else [p for p in people["visible"] if p["id"] not in member_ids],
+    }
+
+
+def _team_figures(*, team_id, on, memberships):
+    """The viewer-independent part of the dashboard, as plain records; three queries."""
+    history, forecast = _window(on)
+    window_end = forecast[-1]
+    requirements = _requirements_frame([team_id])
     employee_ids = sorted(set(memberships["employee_id"].astype("int64")))
     levels_at = effective_levels_at(dates=history + forecast[1:], employee_ids=employee_ids)
     if not count_unconfirmed():
@@ -194,7 +246,7 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
             ignore_index=True,
         ),
         requirements=engine_requirements,
-        team_ids=[team.pk],
+        team_ids=[team_id],
     )
 
     current_members = members_at[members_at["on"] == on].drop(columns="on")
@@ -206,7 +258,7 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
         role_targets=analysis.empty_frame(analysis.ROLE_TARGET_COLUMNS),
     )
     table = analysis.requirement_table(data)
-    coverage = float(analysis.coverage_by_team(table, [team.pk]).iloc[0])
+    coverage = float(analysis.coverage_by_team(table, [team_id]).iloc[0])
     names = dict(zip(memberships["employee_id"], memberships["name"], strict=False))
     member_ids = sorted(set(current_members["employee_id"].tolist()))
     competencies = {
@@ -219,19 +271,13 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
         for r in requirements.itertuples(index=False)
     }
     return {
-        "team": team,
-        "on": on,
         "coverage": coverage,
         "members": [{"id": e, "name": names[e]} for e in member_ids],
         "requirements": _requirement_records(table, competencies, names),
         "heatmap": _heatmap(table, current_levels, member_ids, names, competencies),
-        "trend": [_point(d, coverage_at.loc[trend_keys[d], team.pk]) for d in history],
-        "forecast": [_point(d, coverage_at.loc[forecast_keys[d], team.pk]) for d in forecast],
+        "trend": [_point(d, coverage_at.loc[trend_keys[d], team_id]) for d in history],
+        "forecast": [_point(d, coverage_at.loc[forecast_keys[d], team_id]) for d in forecast],
         "has_projection": not projected.empty,
-        "viewer_employee": viewer_employee,
-        "join_candidates": None
-        if visible_people is None
-        else [p for p in visible_people if p["id"] not in set(member_ids)],
     }
 
 
@@ -368,8 +414,29 @@ def categories_of(records):
 def staffing_hints(*, team, on, candidate_ids=None, competency_ids=None, limit=5):
     """For each gap of ``team``: people outside it who hold the level, least missed by their own teams
     first. ``candidate_ids`` limits who may be suggested (the people the user may see); None: anyone.
-    ``competency_ids`` limits the gaps looked at (None: every gap)."""
-    data = analysis_input(on=on)
+    ``competency_ids`` limits the gaps looked at (None: every gap). Cached until anything changes."""
+    scope = "anyone" if candidate_ids is None else caching.digest(candidate_ids)
+    wanted = "every" if competency_ids is None else caching.digest(competency_ids)
+    return caching.cached(
+        "hints",
+        (team.pk, on.isoformat(), scope, wanted, limit),
+        [caching.ALL],
+        lambda: _staffing_hints(
+            team=team, on=on, candidate_ids=candidate_ids, competency_ids=competency_ids, limit=limit
+        ),
+    )
+
+
+def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
+    data = None
+    if candidate_ids is not None:
+        data = analysis_input(on=on, team_ids=[team.pk])
+        if set(candidate_ids) - set(analysis.team_members(data, team.pk)):
+            data = None
+    if data is None:
+        # Someone outside the team may be suggested: how much their own teams would miss them needs the
+        # whole organisation.
+        data = analysis_input(on=on)
     table = analysis.requirement_table(data)
     gaps = table[(table["team_id"] == team.pk) & (table["status"] == analysis.STATUS_GAP)]
     if competency_ids is not None:
@@ -535,7 +602,16 @@ def _figures(table, memberships, team_ids):
 def department_overview(*, department, on):
     """The roll-up over a department's subtree, its child teams side by side, the worst gaps first.
 
-    Eight queries whatever the size of the subtree."""
+    Eight queries whatever the size of the subtree, none while its data is unchanged (teams.caching)."""
+    return caching.cached(
+        "department",
+        (department.pk, on.isoformat()),
+        [caching.CATALOGUE, caching.team(department.pk)],
+        lambda: _department_overview(department, on),
+    )
+
+
+def _department_overview(department, on):
     tree = team_tree()
     team_ids = subtree_ids(department.pk, tree)
     data = analysis_input(on=on, team_ids=team_ids)
@@ -586,8 +662,10 @@ def _gap_lookup(rows):
         ).values_list("id", "name", "category_id", "category__name")
     }
     people_ids = {int(e) for column in ("holders", "near_holders") for ids in rows[column] for e in ids}
-    people = dict(Employee.objects.filter(pk__in=people_ids).values_list("id", "name"))
-    return {"competencies": competencies, "people": people}
+    people = Employee.objects.values_list("id", "name")
+    if len(people_ids) <= NAMES_LOOKED_UP:
+        people = people.filter(pk__in=people_ids)
+    return {"competencies": competencies, "people": dict(people)}
 
 
 def _gap_records(rows, teams, lookup):
@@ -630,10 +708,21 @@ def _tree_order(teams):
     return order
 
 
-def organisation_overview(*, on):
+def organisation_overview(*, on, with_key=False):
     """HR's view: teams × categories coverage, the most critical gaps, every single point of knowledge.
 
-    Seven queries whatever the size of the organisation."""
+    Seven queries whatever the size of the organisation, none while its data is unchanged (teams.caching).
+    ``with_key``: (overview, key), as ``caching.cached``."""
+    return caching.cached(
+        "organisation",
+        (on.isoformat(),),
+        [caching.ALL],
+        lambda: _organisation_overview(on),
+        with_key=with_key,
+    )
+
+
+def _organisation_overview(on):
     data = analysis_input(on=on)
     table = analysis.requirement_table(data)
     competency_rows = list(

@@ -2,7 +2,7 @@
 
 from competencies.models import Competency, Employee
 
-from . import analysis
+from . import analysis, caching
 from .selectors import analysis_input, subtree_ids, team_tree
 
 
@@ -94,28 +94,30 @@ def gap_reports(*, teams, on):
 
 
 def gap_report(*, team, on):
-    return gap_reports(teams=[team], on=on)[0]
+    """One team's object, cached until the team's data changes (teams.caching)."""
+    return caching.cached(
+        "gap",
+        (team.pk, on.isoformat()),
+        [caching.CATALOGUE, caching.team(team.pk)],
+        lambda: gap_reports(teams=[team], on=on)[0],
+    )
 
 
 def team_summaries(*, teams, on):
-    """Per team (ordered by id): coverage, member count and counts of gaps and single points."""
-    teams = sorted(teams, key=lambda t: t.pk)
-    team_ids = [t.pk for t in teams]
-    if not team_ids:
-        return []
-    data = analysis_input(on=on, team_ids=team_ids)
-    table = analysis.requirement_table(data)
-    coverage = analysis.coverage_by_team(table, team_ids)
-    status_counts = table.groupby(["team_id", "status"]).size()
-    member_counts = data.memberships.groupby("team_id")["employee_id"].nunique()
-    return [
-        {
-            "team": team,
-            "coverage": _round(coverage[team.pk]),
-            "members": int(member_counts.get(team.pk, 0)),
-            "requirements": int((table["team_id"] == team.pk).sum()),
-            "gaps": int(status_counts.get((team.pk, analysis.STATUS_GAP), 0)),
-            "single_points": int(status_counts.get((team.pk, analysis.STATUS_SINGLE_POINT), 0)),
-        }
-        for team in teams
-    ]
+    """Per team (ordered by id): coverage of its own requirements, member count and counts of gaps and
+    single points; from each team's cached gap-analysis object."""
+    summaries = []
+    for team in sorted(teams, key=lambda t: t.pk):
+        report = gap_report(team=team, on=on)
+        statuses = [row["status"] for row in report["requirements"]]
+        summaries.append(
+            {
+                "team": team,
+                "coverage": report.get("own_coverage", report["coverage"]),
+                "members": len(report["members"]),
+                "requirements": len(statuses),
+                "gaps": statuses.count(analysis.STATUS_GAP),
+                "single_points": statuses.count(analysis.STATUS_SINGLE_POINT),
+            }
+        )
+    return summaries

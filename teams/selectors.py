@@ -36,6 +36,28 @@ def subtree_ids(team_id, tree=None):
     return sorted(found)
 
 
+def ancestor_ids(team_ids):
+    """The teams ``team_ids`` and every department above them (one query)."""
+    parent_of = dict(Team.objects.values_list("id", "parent_id"))
+    found = set()
+    for team_id in team_ids:
+        current = team_id
+        while current is not None and current not in found:
+            found.add(current)
+            current = parent_of.get(current)
+    return found
+
+
+def team_ids_of_employees(employee_ids):
+    """Ids of every team the employees belong, belonged or will belong to."""
+    return set(
+        Membership.objects.filter(employee_id__in=list(employee_ids))
+        .order_by()
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
+
+
 def led_team_ids(user):
     """Ids of the teams ``user`` leads, with their subtrees; cached on the user for the request.
 
@@ -43,20 +65,32 @@ def led_team_ids(user):
     cached = getattr(user, "_servicelead_led_team_ids", None)
     if cached is not None:
         return cached
-    scope = set()
+    return _led_scope(user)[0]
+
+
+def _led_scope(user, employee=None):
+    """(led_team_ids(user), ids of the teams ``employee`` belongs to today, or None without one), in
+    the one query that reads the tree; the scope is cached on the user as ``led_team_ids`` does."""
+    scope, held = set(), None if employee is None else set()
     if user.is_authenticated:
         leads = Team.leads.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk)
-        rows = Team.objects.annotate(led=Exists(leads)).values_list("id", "parent_id", "led").order_by("id")
+        flags = {"led": Exists(leads)}
+        if employee is not None:
+            held_by = memberships_active().filter(team_id=OuterRef("pk"), employee_id=employee.pk)
+            flags["held"] = Exists(held_by)
+        rows = Team.objects.annotate(**flags).values_list("id", "parent_id", *flags).order_by("id")
         tree = defaultdict(list)
         direct = []
-        for team_id, parent_id, led in rows:
+        for team_id, parent_id, led, *member in rows:
             tree[parent_id].append(team_id)
             if led:
                 direct.append(team_id)
+            if member and member[0]:
+                held.add(team_id)
         for team_id in direct:
             scope.update(subtree_ids(team_id, tree))
     user._servicelead_led_team_ids = frozenset(scope)
-    return user._servicelead_led_team_ids
+    return user._servicelead_led_team_ids, held
 
 
 def memberships_active(*, on=None):
@@ -80,7 +114,12 @@ def led_employee_ids(user, on=None):
 
 
 def user_leads_employee(user, employee):
-    """True when ``user`` leads a team (or an ancestor department) the employee belongs to today."""
+    """True when ``user`` leads a team (or an ancestor department) the employee belongs to today.
+
+    One query when the user's scope is not known yet: the tree read for it also flags the person's teams."""
+    if getattr(user, "_servicelead_led_team_ids", None) is None:
+        scope, held = _led_scope(user, employee)
+        return bool(scope & held)
     scope = led_team_ids(user)
     return bool(scope) and bool(employee_team_ids(employee=employee) & scope)
 

@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -5,10 +6,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from competencies.audit import audit_record_view
+from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
-from . import charts, forms, insights, selectors
+from . import caching, charts, forms, insights, selectors
 from .permissions import require_organisation_view, team_for_levels, team_for_viewing
 from .reports import gap_report
 
@@ -141,6 +144,8 @@ def dashboard(request, team_id):
     category, weight = filters.cleaned_data["category"], filters.cleaned_data["weight"]
     shown = insights.filter_dashboard(data, category_id=category, min_weight=weight)
     requirements = shown["requirements"]
+    # The heatmap shows every member's level: one audit entry naming the team, not one per member.
+    audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.TEAM_DASHBOARD)
 
     members_by_name = sorted(data["members"], key=lambda m: (m["name"], m["id"]))
     candidates = data["join_candidates"]
@@ -178,12 +183,21 @@ def dashboard(request, team_id):
                 "single_points": sum(1 for r in data["requirements"] if r["status"] == "single_point"),
             },
             "forecast_end": data["forecast"][-1] if data["forecast"] else None,
-            "trend_figure": charts.trend_figure(data["trend"], data["forecast"]),
-            "heatmap_figure": charts.heatmap_figure(shown["heatmap"]),
+            # Charts, tables and findings are the same for everyone who looks at this version of the
+            # team's figures with the same filters and language: the page caches them as one fragment
+            # under the figures' key, and the charts are only drawn (called) when it is rendered.
+            "figures_key": data["cache_key"],
+            "figures_seconds": caching.timeout() if data["cache_key"] else 0,
+            "trend_figure": partial(charts.trend_figure, data["trend"], data["forecast"]),
+            "heatmap_figure": partial(charts.heatmap_figure, shown["heatmap"]),
             "scroll_heatmap": len(shown["heatmap"]["rows"]) > SCROLL_ROWS,
-            "bar_figure": charts.coverage_bar_figure(requirements),
+            "bar_figure": partial(charts.coverage_bar_figure, requirements),
             "hint_query": _query(request, *FILTER_PARAMS),
             "what_if_form": what_if_form,
+            # The what-if form differs only by whom the viewer may add: cached with the figures.
+            "what_if_scope": "search"
+            if candidates is None
+            else f"{caching.digest(c['id'] for c in candidates)}{'+' if candidates_cut else ''}",
             "candidates_cut": candidates_cut,
             "candidates_shown": CANDIDATES_SHOWN,
         },
@@ -211,6 +225,7 @@ def staffing_hints(request, team_id):
         else set(visible_employees(request.user).values_list("id", flat=True))
     )
     hints = insights.staffing_hints(team=team, on=on, candidate_ids=candidate_ids)
+    audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.STAFFING_HINTS)
     hints = [
         hint
         for hint in hints
@@ -313,7 +328,7 @@ def organisation(request):
     on, error = _analysis_date(request)
     if error:
         return error
-    overview = insights.organisation_overview(on=on)
+    overview, key = insights.organisation_overview(on=on, with_key=True)
     categories = insights.categories_of(overview["worst_gaps"] + overview["single_points"])
     filters = forms.FilterForm(request.GET, categories=categories)
     if not filters.is_valid():
@@ -331,7 +346,11 @@ def organisation(request):
             "gaps": gaps[:GAPS_SHOWN],
             "gap_count": len(gaps),
             "single_points": _page(request, single_points, SINGLE_POINTS_PER_PAGE),
-            "heatmap_figure": charts.organisation_heatmap_figure(overview["heatmap"]),
+            # The heatmap (chart and table) is the same for everyone while the data is: a cached fragment,
+            # and the chart is only drawn (called) when it is rendered.
+            "heatmap_key": key,
+            "heatmap_seconds": caching.timeout() if key else 0,
+            "heatmap_figure": partial(charts.organisation_heatmap_figure, overview["heatmap"]),
             "scroll_heatmap": len(overview["heatmap"]["teams"]) > SCROLL_ROWS,
             "heatmap_rows": [
                 {"team": name, "values": values}

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Environment input is read here, once, via django-environ."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,6 +30,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "axes",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -51,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lockout into servicelead.login_throttling's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicelead.urls"
@@ -79,6 +86,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -88,12 +97,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes), on the sign-in page and the admin's (the REST API takes sessions and
+# tokens, never a password). Failures count per username and client address together: five wrong passwords
+# for one account from one address lock that pair out for 15 minutes. Per address alone, a few colleagues'
+# typos would lock out a whole office behind one NAT address; per account alone, anyone anywhere could
+# lock a colleague out. A failure during the lockout starts the 15 minutes again; a successful sign-in
+# clears the count. Admins unlock early by deleting the "access attempts" in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "servicelead.login_throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "servicelead.login_throttling.client_ip"
+# When each person signs in is personal data the product does not need: successful sign-ins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner in every management command's output.
+AXES_VERBOSE = False
+# Proxies in front that append the client's address to X-Forwarded-For (0: the client connects directly).
+SERVICELEAD_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# The language chosen with the switch (django's set_language) is kept in a cookie for a year, across
+# sign-outs and browser restarts; without it, the browser's Accept-Language decides.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -111,6 +142,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline, never eval —
+# charts read their data from json_script elements, the API docs load their set-up script from a URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # plotly.js's own styles come from a stylesheet (templates/_partials/plotly.html); the one inline
+        # <style> left, maplibre's, is admitted by its hash (`python -m scripts.plotly_css` prints it;
+        # tests/security/test_csp.py keeps it equal to static/vendor/).
+        "style-src": [SELF, "'sha256-2GF9hCGTDj/GGFNlQA54jDdMGl2fvoeZmZjAvBSiAtM='"],
+        # Style attributes: only empty ones (the hash of ""), which plotly.js sets on a colour bar's fills
+        # before it colours them through the DOM; an empty attribute styles nothing.
+        "style-src-attr": [UNSAFE_HASHES, "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
+        # Bootstrap's form controls draw their icons from data: SVGs; plotly's "Download plot as a PNG" draws
+        # the chart through a blob: image.
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -144,6 +197,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# "analysis" holds gap-analysis results under the version of their data (teams.caching): process memory
+# here, Redis in production. The timeout bounds how long a change nobody could announce stays unseen (a
+# command run in another process while the embedded default serves from its own memory).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "analysis": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "analysis",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+SERVICELEAD_ANALYSIS_CACHE_SECONDS = env.int("ANALYSIS_CACHE_SECONDS", default=600)
 
 # Jobs: with REDIS_URL they go to Celery workers; without it they run in-process (embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -185,6 +251,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "requeue-waiting-jobs": {"task": "qualification.tasks.jobs_requeue", "schedule": 60.0},
+    # The whole organisation's analyses take seconds after a change: workers compute them ahead of HR.
+    "organisation-analyses-warm": {"task": "teams.tasks.organisation_analyses_warm", "schedule": 120.0},
     # Daily, early in the morning (CELERY_TIMEZONE): e-mails go out before the working day starts.
     "certificate-expiry-warnings": {
         "task": "competencies.tasks.certificate_expiry_warnings",
@@ -197,6 +265,10 @@ CELERY_BEAT_SCHEDULE = {
     "self-assessment-drafts-expire": {
         "task": "competencies.tasks.self_assessment_drafts_expire",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "personal-notes-purge": {
+        "task": "competencies.tasks.personal_notes_purge",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 # Without REDIS_URL jobs run in-process: "thread" (pages follow the progress) or "sync" (tests, CLI).
@@ -220,6 +292,9 @@ SERVICELEAD_CERTIFICATE_WARNING_DAYS = (60, 30)
 SERVICELEAD_CAMPAIGN_REMINDER_DAYS = (7, 1)
 # Unsubmitted self-assessment drafts (with their notes) are deleted after this many days untouched.
 SERVICELEAD_DRAFT_RETENTION_DAYS = env.int("SERVICELEAD_DRAFT_RETENTION_DAYS", default=180)
+# Personal notes (assessment notes, draft notes, reasons in the audit trail, plan comments) are blanked
+# once older than this many days; 0 keeps them for ever. See competencies/retention.py.
+SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS = env.int("SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS", default=730)
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -31,18 +32,22 @@ SECURE_HSTS_PRELOAD = True
 STATIC_ROOT = env.path("STATIC_ROOT", default=STATIC_ROOT)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise's, with a quicker Brotli setting (servicelead.storage).
+    "staticfiles": {"BACKEND": "servicelead.storage.CompressedManifestStaticFilesStorage"},
 }
 
 if REDIS_URL:
-    # Shared by every web and worker process: API throttling counts per user across all of them.
+    # Shared by every web and worker process: API throttling counts per user across all of them, and a
+    # gap analysis computed by one process serves the others. Without Redis both carry on uncached and
+    # unthrottled instead of failing (servicelead.cache).
+    _redis_cache = {
+        "BACKEND": "servicelead.cache.ResilientRedisCache",
+        "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
-            "KEY_PREFIX": "servicelead",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        "default": {**_redis_cache, "KEY_PREFIX": "servicelead"},
+        "analysis": {**_redis_cache, "KEY_PREFIX": "servicelead-analysis"},
     }
 
 # Web processes and workers log one JSON object per line to stdout; Celery keeps Django's configuration.

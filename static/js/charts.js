@@ -7,6 +7,8 @@
   var CONFIG = {
     responsive: true,
     displaylogo: false,
+    // No "Share chart" button: it would offer to upload personal data to Plotly's cloud.
+    showSendToCloud: false,
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
     toImageButtonOptions: { format: "png", scale: 2 }
   };
@@ -26,7 +28,16 @@
       return;
     }
     element.setAttribute("data-drawn", "true");
-    window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, CONFIG);
+    window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, CONFIG).then(hideDrawing);
+  }
+
+  // The drawing's text (ticks, cell labels) would be read in no useful order; the figure's label and
+  // description and the table beside it say the same. The tool buttons stay reachable.
+  function hideDrawing(element) {
+    var drawings = element.querySelectorAll(".main-svg");
+    for (var i = 0; i < drawings.length; i += 1) {
+      drawings[i].setAttribute("aria-hidden", "true");
+    }
   }
 
   function drawAll(root) {
