@@ -4,8 +4,10 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
+from django.utils import translation
 
 from competencies.roles import ADMIN_GROUP, HR_GROUP
 
@@ -32,6 +34,16 @@ class Org:
 def _no_cached_analyses():
     """Each test starts without cached gap analyses: a rolled-back test's results must not serve the next."""
     caches["analysis"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with ``Accept-Language: de`` leaves German active
+    in the test's thread (LocaleMiddleware activates it and nothing deactivates it), which would otherwise
+    leak into the next test in the same process."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
