@@ -11,7 +11,7 @@ import datetime
 import io
 import numbers
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from competencies.spreadsheets import safe_cell
 from teams import analysis
 from teams.models import Team
-from teams.selectors import analysis_input, memberships_active
+from teams.selectors import analysis_input, memberships_active, organisation_analysis
 
 from . import generation
 from .models import Measure, PlanItem, QualificationPlan
@@ -163,7 +163,9 @@ def _items(*, team_ids, period, on):
 
 def export_build(*, team_ids=None, period=None, on=None, title=""):
     """Read the plans of the scope (``team_ids`` None: the organisation) for ``period`` (None: all) into a
-    PlanExport. Five queries plus the gap analysis' four, whatever the scope."""
+    PlanExport. Five queries plus the gap analysis' four, whatever the scope (for the whole organisation its
+    cached analysis is read instead while nothing changed, and only the teams of people with open planned
+    items are analysed again with those items reached)."""
     on = on or timezone.localdate()
     scope = _scope_team_ids(team_ids)
     team_names = dict(Team.objects.filter(pk__in=scope).values_list("id", "name"))
@@ -250,7 +252,10 @@ def export_build(*, team_ids=None, period=None, on=None, title=""):
                 incentive((kind, measure, target, competency, bool(mentor))),
             ]
         )
-    before, after = _coverage(scope, team_ids is None, projected, on)
+    affected = {
+        team_id for employee_id, _competency, _level in projected for team_id in teams_of.get(employee_id, ())
+    }
+    before, after = _coverage(scope, team_ids is None, projected, affected, on)
     summary = []
     for team_id in sorted(team_names, key=lambda t: (team_names[t], t)):
         figures = per_team.get(team_id)
@@ -270,25 +275,28 @@ def export_build(*, team_ids=None, period=None, on=None, title=""):
     return PlanExport(title=title, on=on, period=period, items=items, summary=summary)
 
 
-def _coverage(team_ids, everyone, projected, on):
-    """Coverage per team today and with the exported plans' open items reached (the gap engine's what-if)."""
+def _coverage(team_ids, everyone, projected, affected, on):
+    """Coverage per team today and with the exported plans' open items reached (the gap engine's what-if).
+
+    A team's coverage depends only on its own requirements and members: with the items reached it changes
+    only for the ``affected`` teams (those with a member who has such items), which alone are analysed
+    again; for the whole organisation today's figures come from its cached analysis."""
     if not team_ids:
         return {}, {}
-    data = analysis_input(on=on, team_ids=None if everyone else team_ids)
-    before = analysis.coverage_by_team(analysis.requirement_table(data), team_ids)
-    frame = pd.DataFrame.from_records(projected, columns=["employee_id", "competency_id", "level"]).astype(
-        "int64"
-    )
-    if not frame.empty:
-        frame = frame.groupby(["employee_id", "competency_id"], as_index=False)["level"].max()
-    changed = analysis.AnalysisInput(
-        levels=analysis.apply_projected_levels(data.levels, frame),
-        memberships=data.memberships,
-        requirements=data.requirements,
-        role_targets=data.role_targets,
-    )
-    after = analysis.coverage_by_team(analysis.requirement_table(changed), team_ids)
-    return before.to_dict(), after.to_dict()
+    if everyone:
+        table = organisation_analysis(on=on).table
+    else:
+        table = analysis.requirement_table(analysis_input(on=on, team_ids=team_ids))
+    before = analysis.coverage_by_team(table, team_ids).to_dict()
+    after = dict(before)
+    affected = sorted(set(affected) & set(team_ids))
+    if projected and affected:
+        frame = pd.DataFrame.from_records(projected, columns=["employee_id", "competency_id", "level"])
+        frame = frame.astype("int64").groupby(["employee_id", "competency_id"], as_index=False)["level"].max()
+        data = analysis_input(on=on, team_ids=affected)
+        changed = replace(data, levels=analysis.apply_projected_levels(data.levels, frame))
+        after.update(analysis.coverage_by_team(analysis.requirement_table(changed), affected).to_dict())
+    return before, after
 
 
 def export_csv(export, stream, *, delimiter=","):

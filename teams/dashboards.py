@@ -3,7 +3,7 @@ the roll-up over their subtree (SPEC.md), from one pass of the gap engine."""
 
 from . import analysis, caching
 from .models import Team
-from .selectors import analysis_input, subtree_ids
+from .selectors import organisation_analysis, subtree_ids
 
 FIGURES = ("lost", "needed", "requirements", "gaps", "single_points")
 NO_FIGURES = (0,) * len(FIGURES)
@@ -41,8 +41,8 @@ def _tree(on):
         parent = team.parent_id if team.parent_id in known else None
         tree.setdefault(parent, []).append(team)
     ids_tree = {parent: [child.pk for child in children] for parent, children in tree.items()}
-    data = analysis_input(on=on)
-    table = analysis.requirement_table(data)
+    data = organisation_analysis(on=on)
+    table = data.table
     # Per team once; a department's figures add up its subtree's.
     sums = (
         table.assign(

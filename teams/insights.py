@@ -15,7 +15,7 @@ from competencies.selectors import count_unconfirmed, effective_levels, effectiv
 
 from . import analysis, caching, hooks
 from .models import Team, TeamRequirement
-from .selectors import analysis_input, memberships_active, subtree_ids, team_tree
+from .selectors import analysis_input, memberships_active, organisation_analysis, subtree_ids, team_tree
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
@@ -723,8 +723,7 @@ def organisation_overview(*, on, with_key=False):
 
 
 def _organisation_overview(on):
-    data = analysis_input(on=on)
-    table = analysis.requirement_table(data)
+    table = organisation_analysis(on=on).table
     competency_rows = list(
         Competency.objects.order_by().values_list("id", "category_id", "category__name", "category__position")
     )

@@ -1,6 +1,7 @@
 """Read-side queries for teams: the tree, memberships, who leads whom, and the gap-analysis input."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import pandas as pd
 from django.db.models import Exists, OuterRef, Q
@@ -9,7 +10,7 @@ from django.utils import timezone
 from competencies.models import Employee, RoleRequirement
 from competencies.selectors import count_unconfirmed, effective_levels
 
-from . import analysis
+from . import analysis, caching
 from .models import Membership, Team, TeamRequirement
 
 
@@ -164,3 +165,27 @@ def analysis_input(*, on, team_ids=None):
         role_targets=target_frame,
     )
     return data.counting(count_unconfirmed=count_unconfirmed())
+
+
+@dataclass(frozen=True)
+class OrganisationAnalysis:
+    """The gap engine's requirement table over every team, with the memberships it was computed from."""
+
+    table: pd.DataFrame
+    memberships: pd.DataFrame
+
+
+def organisation_analysis(*, on):
+    """``analysis.requirement_table`` of every team on ``on``, with the memberships (OrganisationAnalysis).
+
+    Reading every person's effective levels takes seconds on a large organisation; this is computed once
+    per change of anything (teams.caching's ``all`` version) and shared by HR's home, the organisation
+    overview and the plan exports, in whichever web process or worker asks first (beat warms it)."""
+    return caching.cached(
+        "organisation-analysis", (on.isoformat(),), [caching.ALL], lambda: _organisation_analysis(on)
+    )
+
+
+def _organisation_analysis(on):
+    data = analysis_input(on=on)
+    return OrganisationAnalysis(table=analysis.requirement_table(data), memberships=data.memberships)

@@ -88,6 +88,31 @@ def test_summary_sheet_has_a_row_per_team_with_hours_cost_and_coverage_before_af
     assert set(by_team) == {"Customer Service", "Field Service North", "Field Service South"}
 
 
+def test_organisation_export_reads_the_current_analysis_and_raises_only_teams_with_planned_items(world):
+    org = world.org
+    south_need = CompetencyFactory(name="Boiler service")
+    TeamRequirementFactory(team=org.team_b, competency=south_need, required_level=2, min_people=1)
+
+    def summary():
+        heading, *table = rows(workbook(exports.export_build())["Summary"])
+        return {row[0]: dict(zip(heading, row, strict=True)) for row in table if row}
+
+    def coverage(team):
+        return (team["Coverage before (%)"], team["Coverage after (%)"])
+
+    first = summary()
+    assert coverage(first["Field Service North"]) == (50, 100)
+    # Nobody in the south team has a plan: its coverage stays what it is today.
+    assert coverage(first["Field Service South"]) == (0, 0)
+    # Erika reaches level 3 and the south team gets its holder: the next export sees both at once,
+    # though the organisation's analysis is cached between exports.
+    AssessmentFactory(employee=org.employee, competency=world.heat, level=3)
+    AssessmentFactory(employee=org.member_b, competency=south_need, level=2)
+    second = summary()
+    assert coverage(second["Field Service North"]) == (100, 100)
+    assert coverage(second["Field Service South"]) == (100, 100)
+
+
 def test_scope_and_period_choose_the_plans_cancelled_plans_and_dropped_items_stay_out(world):
     org = world.org
     later = QualificationPlanFactory(employee=org.member_b, period=str(PERIOD.shifted(1)))
