@@ -48,6 +48,11 @@ MEASURED_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 _next = {"lead": itertools.count(), "employee": itertools.count(), "hr": itertools.count()}
 _logged_in = itertools.count(1)
 _failed_logins = []
+# The slowest requests of the measured window, with when they started (seconds into it), to tell a slow
+# kind of request from a moment when everything was slow.
+SLOW_KEPT = 15
+_slowest = []
+_window = {}
 
 
 def _logged_in_one(environment):
@@ -55,6 +60,8 @@ def _logged_in_one(environment):
     if next(_logged_in) != environment.runner.target_user_count:
         return
     environment.runner.stats.reset_all()
+    _window["start"] = time.time()
+    _slowest.clear()
     if os.environ.get("LOAD_MEASURING"):
         with open(os.environ["LOAD_MEASURING"], "w") as stream:
             stream.write(str(time.time()))
@@ -225,6 +232,16 @@ class Hr(Person):
         self.page(URLS["organisation"], "organisation overview")
 
 
+@events.request.add_listener
+def keep_slowest(request_type, name, response_time, start_time=None, **kwargs):
+    if "start" not in _window or name in LOGIN_REQUESTS:
+        return
+    started = (start_time or time.time()) - _window["start"]
+    _slowest.append((response_time, started, f"{request_type} {name}"))
+    _slowest.sort(reverse=True)
+    del _slowest[SLOW_KEPT:]
+
+
 @events.quitting.add_listener
 def write_summary(environment, **kwargs):
     """The figures of the measured window as JSON for scripts/load.py: in total, without the logins (none
@@ -257,6 +274,9 @@ def write_summary(environment, **kwargs):
             for error in stats.errors.values()
         ],
         "exceptions": [str(exception["msg"]) for exception in environment.runner.exceptions.values()],
+        "slowest": [
+            {"ms": round(ms), "at_s": round(at, 1), "request": request} for ms, at, request in _slowest
+        ],
     }
     with open(path, "w") as stream:
         json.dump(summary, stream, indent=1)
