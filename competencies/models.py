@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 # Every scale lives within 0..MAX_SCALE_LEVEL; the database enforces this bound on every stored level,
@@ -254,6 +254,18 @@ class Assessment(models.Model):
         ordering = ["employee_id", "competency_id", "assessed_on", "id"]
         indexes = [
             models.Index(fields=["employee", "competency", "assessed_on"], name="assessment_lookup_idx"),
+            # Each pair's assessments in the order of the effective-level rule (confirmed first, then the
+            # latest, then the later row), with what the rule returns: PostgreSQL reads a whole
+            # organisation's effective levels off it with DISTINCT ON, without sorting (selectors).
+            models.Index(
+                F("employee"),
+                F("competency"),
+                Case(When(source="self", then=Value(0)), default=Value(1)).desc(),
+                F("assessed_on").desc(),
+                F("id").desc(),
+                include=["level", "valid_until", "source"],
+                name="assessment_effective_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,7 +1,9 @@
 """The effective-level rule of SPEC.md, branch by branch, as competencies.selectors implements it."""
 
 import datetime
+import random
 
+import pandas as pd
 import pytest
 from django.utils import timezone
 
@@ -165,6 +167,33 @@ def test_effective_levels_at_answers_several_dates_at_once(assess, employee, com
     frame = effective_levels_at(dates=[day(3), day(-40), D, day(-10)])
     got = [(r.on, r.level, r.confirmed) for r in frame.itertuples()]
     assert got == [(day(-10), 1, True), (D, 3, True), (day(3), 1, True)]
+
+
+def test_one_date_and_several_dates_pick_the_same_rows():
+    """One date on PostgreSQL takes DISTINCT ON over assessment_effective_idx, several dates a window
+    function: over random histories (same-day ties, expiries, every source) both give the same rows."""
+    rng = random.Random(7)
+    people = EmployeeFactory.create_batch(4)
+    topics = CompetencyFactory.create_batch(3)
+    for _ in range(120):
+        assessed = day(rng.randint(-60, 10))
+        AssessmentFactory(
+            employee=rng.choice(people),
+            competency=rng.choice(topics),
+            level=rng.randint(1, 4),
+            source=rng.choice([SELF, MANAGER, CERTIFICATE, IMPORT]),
+            assessed_on=assessed,
+            valid_until=assessed + datetime.timedelta(days=rng.randint(0, 40))
+            if rng.random() < 0.3
+            else None,
+        )
+    dates = [day(offset) for offset in (-45, -20, -5, 0, 7)]
+    together = effective_levels_at(dates=dates)
+    for on in dates:
+        expected = together[together["on"] == on].drop(columns="on").reset_index(drop=True)
+        alone = effective_levels(on=on)
+        assert len(alone) > 0
+        pd.testing.assert_frame_equal(alone.reset_index(drop=True), expected)
 
 
 def test_employee_filter_accepts_a_values_queryset(employee, competency):
