@@ -5,6 +5,14 @@ from competencies.models import Competency, Employee
 from . import analysis, caching
 from .selectors import analysis_input, subtree_ids, team_tree
 
+# The engine's columns a report row is made of, in the order the loop below reads them.
+REPORT_COLUMNS = (
+    "team_id", "competency_id", "required_level", "min_people", "weight", "covered", "shortfall", "status",
+    "holders", "near_holders",
+)  # fmt: skip
+# Beyond this many people, reading every name is cheaper than sending their ids.
+NAMES_LOOKED_UP = 1000
+
 
 def _round(value):
     return round(float(value), 4)
@@ -20,7 +28,10 @@ def gap_reports(*, teams, on):
     # with its own team's members; for a team without children that is its own coverage.
     tree = team_tree()
     subtrees = {team_id: subtree_ids(team_id, tree) for team_id in team_ids}
-    data = analysis_input(on=on, team_ids=sorted(set().union(*subtrees.values())))
+    analysed = set().union(*subtrees.values())
+    # Every team (``gap_report --all``): read everything rather than send every id to the database.
+    everyone = analysed >= {child for children in tree.values() for child in children}
+    data = analysis_input(on=on, team_ids=None if everyone else sorted(analysed))
     table = analysis.requirement_table(data)
     coverage = analysis.rollup_coverage(table, subtrees)
     own_coverage = analysis.coverage_by_team(table, team_ids)
@@ -30,12 +41,10 @@ def gap_reports(*, teams, on):
     competency_names = dict(
         Competency.objects.filter(pk__in=set(table["competency_id"].tolist())).values_list("id", "name")
     )
-    people = {
-        pk: (personnel_no, name)
-        for pk, personnel_no, name in Employee.objects.filter(pk__in=member_ids).values_list(
-            "id", "personnel_no", "name"
-        )
-    }
+    people = Employee.objects.values_list("id", "personnel_no", "name")
+    if len(member_ids) <= NAMES_LOOKED_UP:
+        people = people.filter(pk__in=member_ids)
+    people = {pk: (personnel_no, name) for pk, personnel_no, name in people}
     gaps_by_member = {}
     for row in gaps.itertuples(index=False):
         gaps_by_member.setdefault(int(row.employee_id), []).append(
@@ -47,21 +56,30 @@ def gap_reports(*, teams, on):
             }
         )
     requirement_rows = {}
-    for row in table.itertuples(index=False):
-        requirement_rows.setdefault(int(row.team_id), []).append(
+    columns = [table[column].tolist() for column in REPORT_COLUMNS]
+    for (
+        team_id,
+        competency_id,
+        required,
+        min_people,
+        weight,
+        covered,
+        shortfall,
+        status,
+        holders,
+        near,
+    ) in zip(*columns, strict=True):
+        requirement_rows.setdefault(team_id, []).append(
             {
-                "competency": {
-                    "id": int(row.competency_id),
-                    "name": competency_names[int(row.competency_id)],
-                },
-                "required_level": int(row.required_level),
-                "min_people": int(row.min_people),
-                "weight": int(row.weight),
-                "covered": int(row.covered),
-                "shortfall": int(row.shortfall),
-                "status": row.status,
-                "holders": [int(e) for e in row.holders],
-                "near_holders": [int(e) for e in row.near_holders],
+                "competency": {"id": competency_id, "name": competency_names[competency_id]},
+                "required_level": required,
+                "min_people": min_people,
+                "weight": weight,
+                "covered": covered,
+                "shortfall": shortfall,
+                "status": status,
+                "holders": list(holders),
+                "near_holders": list(near),
             }
         )
     reports = []
