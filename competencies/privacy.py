@@ -9,6 +9,7 @@ import datetime
 import io
 import json
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -327,6 +328,9 @@ def _anonymise_login(user):
     comments, audit entries), but let it name no one and open nothing."""
     login = ANONYMISED_LOGIN.format(pk=user.pk)
     Token.objects.filter(user=user).delete()
+    # Login throttling's records of sign-in attempts name the login, with the address and browser used.
+    for record in (AccessAttempt, AccessFailureLog, AccessLog):
+        record.objects.filter(username=user.get_username()).delete()
     AuditEntry.objects.filter(actor=user).update(actor_name=login)
     _rename_in_admin_log(user, login)
     user.groups.clear()

@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -145,8 +146,18 @@ def test_anonymisation_leaves_no_trace_of_the_person_in_any_table(
     )
 
 
+def _sign_in_records(username):
+    seen = {"username": username, "ip_address": "192.0.2.7", "user_agent": "Firefox", "http_accept": "*/*",
+            "path_info": "/login/"}  # fmt: skip
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=2)
+    AccessFailureLog.objects.create(**seen)
+    AccessLog.objects.create(**seen)
+
+
 def test_anonymisation_empties_and_locks_the_login(everything, org):
     old_name = everything.user.get_username()
+    _sign_in_records(old_name)
+    _sign_in_records("someone-else")
     _left(everything.employee)
     privacy.employee_anonymise(employee=everything.employee, user=org.users["hr"])
     user = get_user_model().objects.get(pk=everything.user.pk)
@@ -158,6 +169,9 @@ def test_anonymisation_empties_and_locks_the_login(everything, org):
     assert not AuditEntry.objects.filter(actor_name=old_name).exists()
     assert set(AuditEntry.objects.filter(actor=user).values_list("actor_name", flat=True)) == {user.username}
     assert not LogEntry.objects.filter(object_repr=old_name).exists()
+    # Login throttling's records of the person's sign-ins are gone; another login's stay.
+    for record in (AccessAttempt, AccessFailureLog, AccessLog):
+        assert list(record.objects.values_list("username", flat=True)) == ["someone-else"]
     # What the login did to another person's record stays, attributed to the anonymous login.
     assert Assessment.objects.filter(employee=org.colleague, assessed_by=user).exists()
 
