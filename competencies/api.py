@@ -5,7 +5,7 @@ Who may do what (SPEC.md): the catalogue is read by everyone signed in and chang
 employees and assessments are visible as ``visible_employees`` says (others are simply not found);
 assessments are append-only."""
 
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from . import filters
-from .models import Assessment, Category, Competency, RoleProfile, Scale
+from .audit import audit_record_reads
+from .models import Assessment, AuditEntry, Category, Competency, RoleProfile, Scale
 from .permissions import visible_employees
 from .roles import is_hr_or_admin
 from .serializers import (
@@ -94,6 +95,37 @@ class ApiViewSetMixin:
     parser_classes = [JSONParser]
 
 
+class ReadAuditMixin:
+    """For viewsets whose answers hold people's individual levels (assessments, plans, plan items): a
+    successful list or retrieve records one ``viewed`` audit entry per person it names other than the
+    requester (``what`` = REST API, with the path), as the pages that show such levels do
+    (competencies.audit). ``audited_employee_id`` tells whose record an object is."""
+
+    @staticmethod
+    def audited_employee_id(obj):
+        return obj.employee_id
+
+    def get_serializer(self, *args, **kwargs):
+        if self.action in ("list", "retrieve") and args:
+            answer = args[0]
+            # A list or a page; a queryset keeps the rows it read here for the serializer.
+            objects = answer if isinstance(answer, list | tuple | QuerySet) else [answer]
+            self._read_employee_ids = {self.audited_employee_id(obj) for obj in objects}
+        return super().get_serializer(*args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        read = getattr(self, "_read_employee_ids", None)
+        if read and response.status_code == status.HTTP_200_OK:
+            audit_record_reads(
+                actor=request.user,
+                what=AuditEntry.Read.API,
+                employee_ids=read,
+                details={"path": request.get_full_path()[:300]},
+            )
+        return response
+
+
 @extend_schema_view(destroy=DELETE_SCHEMA)
 class ScaleViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
@@ -165,6 +197,7 @@ class EmployeeViewSet(
     )
 )
 class AssessmentViewSet(
+    ReadAuditMixin,
     ApiViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -5,7 +5,7 @@ them back for the history page that HR and admins see."""
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assessment, AuditEntry
+from .models import Assessment, AuditEntry, Employee
 
 
 def audit_entry(
@@ -73,6 +73,22 @@ def audit_record_view(*, actor, what, employee=None, team=None, details=None):
     entry.what = what
     entry.save(force_insert=True)
     return entry
+
+
+def audit_record_reads(*, actor, what, employee_ids, details=None):
+    """Record that ``actor`` read the individual levels of the people ``employee_ids``: one ``viewed`` entry
+    per person (none for the actor's own record), all in one INSERT. For answers that name many people at
+    once, such as a page of the REST API's assessments. Returns the entries."""
+    if actor is None or not actor.is_authenticated or not employee_ids:
+        return []
+    own = set(Employee.objects.filter(user=actor).values_list("pk", flat=True))
+    entries = []
+    for employee_id in sorted(set(employee_ids) - own):
+        entry = audit_entry(actor=actor, action=AuditEntry.Action.VIEWED, employee=None, after=details)
+        entry.employee_id = employee_id
+        entry.what = what
+        entries.append(entry)
+    return audit_write(entries)
 
 
 def employee_history(*, employee, limit=500):

@@ -415,6 +415,7 @@ class AuditEntry(models.Model):
         TEAM_REVIEW = "team_review", _("Team review queue")
         CALIBRATION = "calibration", _("Calibration list")
         PLAN_EXPORT = "plan_export", _("Plan export")
+        API = "api", _("REST API")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -8,7 +8,13 @@ and jobs are read-only here: they change through plan generation and the plan pa
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 
-from competencies.api import DELETE_SCHEMA, ApiViewSetMixin, CatalogueAccess, ProtectedDeleteMixin
+from competencies.api import (
+    DELETE_SCHEMA,
+    ApiViewSetMixin,
+    CatalogueAccess,
+    ProtectedDeleteMixin,
+    ReadAuditMixin,
+)
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
@@ -28,7 +34,7 @@ class MeasureViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSe
     ordering_fields = ["id", "title", "kind", "cost", "duration_hours"]
 
 
-class QualificationPlanViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class QualificationPlanViewSet(ReadAuditMixin, ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Qualification plans with their items."""
 
     serializer_class = QualificationPlanSerializer
@@ -43,16 +49,22 @@ class QualificationPlanViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class PlanItemViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class PlanItemViewSet(ReadAuditMixin, ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Items of the plans the user may see."""
+
+    @staticmethod
+    def audited_employee_id(obj):
+        return obj.plan.employee_id
 
     serializer_class = PlanItemSerializer
     filterset_class = filters.PlanItemFilter
     ordering_fields = ["id", "plan", "priority", "due_date", "status", "progress"]
 
     def get_queryset(self):
-        return PlanItem.objects.filter(plan__employee__in=visible_employees(self.request.user)).order_by(
-            "plan_id", "priority", "id"
+        return (
+            PlanItem.objects.filter(plan__employee__in=visible_employees(self.request.user))
+            .select_related("plan")
+            .order_by("plan_id", "priority", "id")
         )
 
 

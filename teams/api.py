@@ -19,6 +19,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from competencies.api import DELETE_SCHEMA, ApiViewSetMixin, HrWrites, ProtectedDeleteMixin
+from competencies.audit import audit_record_view
+from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
@@ -98,7 +100,15 @@ def parse_date(value):
 def gap_analysis(request, team_id):
     """Gap analysis of one team on a date, exactly as SPEC.md defines it."""
     team = team_for_levels(request.user, team_id)
-    return Response(gap_report(team=team, on=parse_date(request.query_params.get("date"))))
+    report = gap_report(team=team, on=parse_date(request.query_params.get("date")))
+    # The members' role gaps are individual levels: recorded as the team dashboard's are.
+    audit_record_view(
+        actor=request.user,
+        team=team,
+        what=AuditEntry.Read.API,
+        details={"path": request.get_full_path()[:300]},
+    )
+    return Response(report)
 
 
 def teams_visible(user):

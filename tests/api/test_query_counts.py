@@ -63,7 +63,8 @@ def jobs(org, n):
 
 
 # (route, role, builder, queries). Every request: session, user, groups; a lead's reach: the team tree
-# with the teams they lead flagged (one query); then count, page and one query per prefetched relation.
+# with the teams they lead flagged (one query); then count, page and one query per prefetched relation;
+# where the page holds other people's levels, the reader's own record and the one audit INSERT.
 CASES = [
     ("scale", "hr", scales, 5),
     ("category", "hr", categories, 4),
@@ -71,13 +72,13 @@ CASES = [
     ("role_profile", "hr", role_profiles, 5),
     ("measure", "hr", measures, 5),
     ("employee", "lead_a", members_of_team_a, 7),
-    ("assessment", "lead_a", assessments, 6),
+    ("assessment", "lead_a", assessments, 8),
     ("team", "hr", teams, 6),
     ("team", "lead_a", teams, 7),
     ("membership", "lead_a", members_of_team_a, 6),
     ("team_requirement", "lead_a", team_requirements, 6),
-    ("plan", "lead_a", plans, 7),
-    ("plan_item", "lead_a", plan_items, 6),
+    ("plan", "lead_a", plans, 9),
+    ("plan_item", "lead_a", plan_items, 8),
     ("job", "lead_a", jobs, 5),
 ]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from competencies.models import AuditEntry
 from qualification.models import Job
 from tests.competencies.test_certificates import evidence_for
+from tests.factories import AssessmentFactory
 from tests.qualification.test_views import export_job_for, plan_for
 
 VIEWED = AuditEntry.Action.VIEWED
@@ -187,3 +188,55 @@ def test_the_audit_log_in_the_admin_is_read_only_and_for_admins_only(client_for,
     hr.save()
     hr.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
     assert client_for("hr").get(admin_list()).status_code == 403
+
+
+# --------------------------------------------------------------------------------------------------
+# The REST API: the same levels, read by scripts
+
+
+def api_reads():
+    return [(entry.actor, entry.employee, entry.what) for entry in reads()]
+
+
+def test_a_page_of_assessments_is_one_entry_per_person_on_it_but_the_reader(client_for, org):
+    for person in (org.employee, org.colleague, org.member_b):
+        AssessmentFactory.create_batch(2, employee=person)
+    response = client_for("hr").get("/api/v1/assessments/?ordering=id")
+    assert response.status_code == 200 and response.json()["count"] == 6
+    hr = org.users["hr"]
+    assert sorted(api_reads(), key=lambda read: read[1].pk) == sorted(
+        [(hr, org.employee, READ.API), (hr, org.colleague, READ.API), (hr, org.member_b, READ.API)],
+        key=lambda read: read[1].pk,
+    )
+    assert {entry.after["path"] for entry in reads()} == {"/api/v1/assessments/?ordering=id"}
+
+
+def test_the_api_records_only_who_the_answer_names(client_for, org):
+    mine = AssessmentFactory(employee=org.employee)
+    theirs = AssessmentFactory(employee=org.colleague)
+    AssessmentFactory(employee=org.member_b)
+    lead = client_for("lead_a")
+    assert lead.get(f"/api/v1/assessments/{theirs.pk}/").status_code == 200
+    assert api_reads() == [(org.users["lead_a"], org.colleague, READ.API)]
+    # One's own levels, a person out of reach and an empty page record nothing.
+    assert client_for("employee").get(f"/api/v1/assessments/{mine.pk}/").status_code == 200
+    assert client_for("employee").get("/api/v1/assessments/").json()["count"] == 1
+    assert client_for("lead_b").get(f"/api/v1/assessments/{theirs.pk}/").status_code == 404
+    assert lead.get("/api/v1/assessments/?employee=999999").json()["count"] == 0
+    assert len(reads()) == 1
+
+
+def test_plans_and_plan_items_read_through_the_api_are_recorded(client_for, org):
+    plan_for(org.colleague)
+    lead = client_for("lead_a")
+    assert lead.get("/api/v1/plans/").status_code == 200
+    assert lead.get("/api/v1/plan-items/").status_code == 200
+    assert api_reads() == [(org.users["lead_a"], org.colleague, READ.API)] * 2
+
+
+def test_the_gap_analysis_api_is_one_entry_naming_the_team(client_for, org):
+    response = client_for("lead_a").get(f"/api/v1/teams/{org.team_a.pk}/gap-analysis/")
+    assert response.status_code == 200
+    [entry] = reads()
+    assert (entry.actor, entry.employee, entry.what) == (org.users["lead_a"], None, READ.API)
+    assert entry.after["team"] == {"id": org.team_a.pk, "name": org.team_a.name}
