@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 import gevent
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
-from locust.stats import StatsEntry
+from locust.stats import RequestStats, StatsEntry
 
 from scripts.html_forms import form_for
 
@@ -48,11 +48,13 @@ MEASURED_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 _next = {"lead": itertools.count(), "employee": itertools.count(), "hr": itertools.count()}
 _logged_in = itertools.count(1)
 _failed_logins = []
-# The slowest requests of the measured window, with when they started (seconds into it), to tell a slow
-# kind of request from a moment when everything was slow.
+# The measured window's own figures: only requests issued in it count (one still waiting for its answer
+# when the window opens belongs to the logins before it); with the slowest of them and when they started
+# (seconds into the window), to tell a slow kind of request from a moment when everything was slow.
 SLOW_KEPT = 15
-_slowest = []
 _window = {}
+_window_stats = RequestStats()
+_slowest = []
 
 
 def _logged_in_one(environment):
@@ -61,7 +63,6 @@ def _logged_in_one(environment):
         return
     environment.runner.stats.reset_all()
     _window["start"] = time.time()
-    _slowest.clear()
     if os.environ.get("LOAD_MEASURING"):
         with open(os.environ["LOAD_MEASURING"], "w") as stream:
             stream.write(str(time.time()))
@@ -233,13 +234,19 @@ class Hr(Person):
 
 
 @events.request.add_listener
-def keep_slowest(request_type, name, response_time, start_time=None, **kwargs):
-    if "start" not in _window or name in LOGIN_REQUESTS:
+def count_in_window(
+    request_type, name, response_time, response_length, exception=None, start_time=None, **kw
+):
+    started = start_time or time.time()
+    if "start" not in _window or started < _window["start"]:
         return
-    started = (start_time or time.time()) - _window["start"]
-    _slowest.append((response_time, started, f"{request_type} {name}"))
-    _slowest.sort(reverse=True)
-    del _slowest[SLOW_KEPT:]
+    _window_stats.log_request(request_type, name, response_time, response_length or 0)
+    if exception is not None:
+        _window_stats.log_error(request_type, name, exception)
+    if name not in LOGIN_REQUESTS:
+        _slowest.append((response_time, started - _window["start"], f"{request_type} {name}"))
+        _slowest.sort(reverse=True)
+        del _slowest[SLOW_KEPT:]
 
 
 @events.quitting.add_listener
@@ -247,15 +254,16 @@ def write_summary(environment, **kwargs):
     """The figures of the measured window as JSON for scripts/load.py: in total, without the logins (none
     should fall in the window) and per request kind."""
     path = os.environ.get("LOAD_SUMMARY")
-    if not path:
+    if not path or "start" not in _window:
         return
-    stats = environment.stats
+    stats = _window_stats
+    seconds = max(time.time() - _window["start"], 1e-9)
 
     def figures(entry):
         return {
             "requests": entry.num_requests,
             "failures": entry.num_failures,
-            "rps": round(entry.total_rps, 2),
+            "rps": round(entry.num_requests / seconds, 2),
             "median_ms": entry.median_response_time,
             "p95_ms": entry.get_response_time_percentile(0.95) if entry.num_requests else 0,
             "max_ms": round(entry.max_response_time or 0),
