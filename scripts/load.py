@@ -290,8 +290,8 @@ def main():
     parser.add_argument(
         "--web-workers",
         type=int,
-        default=2,
-        help="gunicorn processes, 4 threads each (default 2: one per core)",
+        default=4,
+        help="gunicorn processes, 4 threads each (default 4: two per core, as the compose file)",
     )
     parser.add_argument(
         "--think", default="1,3", help="seconds between a person's clicks, min,max (default 1,3)"

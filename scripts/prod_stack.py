@@ -100,7 +100,7 @@ def redis_flush(redis_db):
 class Stack:
     """The processes of one stack on a database of its own: ``prepare()``, ``start()``, ``stop()``."""
 
-    def __init__(self, *, database, redis_db, web_workers=2, worker_concurrency=2, static_root=None):
+    def __init__(self, *, database, redis_db, web_workers=4, worker_concurrency=2, static_root=None):
         self.database = _database_name(database)
         self.redis_db = redis_db
         self.port = free_port()
@@ -302,7 +302,7 @@ def main():
     parser.add_argument("--database", default="servicelead_demo")
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument("--keep", action="store_true", help="serve the database as it is (no reset, no seed)")
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, default=4)
     args = parser.parse_args()
     terminate_on_sigterm()
     stack = Stack(database=args.database, redis_db=args.redis_db, web_workers=args.web_workers)
