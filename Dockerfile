@@ -27,4 +27,4 @@ RUN useradd --create-home --uid 10001 app && mkdir -p /app/media && chown app /a
 USER app
 ENV DJANGO_SETTINGS_MODULE=servicelead.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "servicelead.wsgi:application", "--bind=0.0.0.0:8000", "--worker-class=gthread", "--threads=4", "--keep-alive=75", "--timeout=60", "--graceful-timeout=20", "--max-requests=2000", "--max-requests-jitter=200"]
+CMD ["gunicorn", "servicelead.wsgi:application", "--bind=0.0.0.0:8000", "--worker-class=gthread", "--threads=4", "--keep-alive=75", "--timeout=60", "--graceful-timeout=20", "--max-requests=10000", "--max-requests-jitter=1000"]

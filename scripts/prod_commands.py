@@ -31,9 +31,11 @@ SERVICES = {
         "--keep-alive=75",
         "--timeout=60",
         "--graceful-timeout=20",
-        # A worker is replaced after a while, so memory a long-lived process accumulates is given back.
-        "--max-requests=2000",
-        "--max-requests-jitter=200",
+        # A worker is replaced after a while, so memory a long-lived process accumulates is given back;
+        # seldom, as it closes the idle keep-alive connections it holds, and a client that sends on one just
+        # then sees it closed (browsers send again; a POST from a script may fail).
+        "--max-requests=10000",
+        "--max-requests-jitter=1000",
     ),
     "worker": ("celery", "-A", "servicelead", "worker", "--loglevel=INFO"),
     "beat": ("celery", "-A", "servicelead", "beat", "--loglevel=INFO"),
