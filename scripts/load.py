@@ -37,6 +37,7 @@ ORGANISATION_L = ["--employees", "10000", "--teams", "500", "--competencies", "3
 EMPLOYEE_LOGINS = 60
 LEAD_LOGINS = 100
 P95_TARGET_MS = 500
+TARGET_USERS = 50  # the p95 target is for this level; the error target for every level run
 LOGIN_DEADLINE_SECONDS = 120
 # People start (and sign in) two per second: a sign-in hashes the password (about 0.3 s of CPU on purpose),
 # and fifty of them in five seconds would be a login storm, not the working day measured after it.
@@ -348,8 +349,8 @@ def main():
             errors = print_level(users, summary, think)
             stack.check_alive()
             worst["errors"] += errors
-            if users >= 50:
-                worst["p95"] = max(worst["p95"] or 0, summary["working"]["p95_ms"])
+            if users == TARGET_USERS:
+                worst["p95"] = summary["working"]["p95_ms"]
     except StackError as error:
         print(f"load FAILED: {error}")
         return 1
@@ -362,11 +363,12 @@ def main():
             print(f"cleanup: {error}")
         stack.cleanup()
     if worst["p95"] is None:
-        verdict = "p95 not measured (no level of 50 users)"
+        verdict = f"p95 not measured (no level of {TARGET_USERS} users)"
     else:
         verdict = "met" if worst["errors"] == 0 and worst["p95"] < P95_TARGET_MS else "NOT met"
     print(
-        f"\ntargets (0 errors, p95 < {P95_TARGET_MS} ms at 50 users): {verdict}; {DATABASE} kept for --keep"
+        f"\ntargets (0 errors, p95 < {P95_TARGET_MS} ms at {TARGET_USERS} users): {verdict}; "
+        f"{DATABASE} kept for --keep"
     )
     return 0
 
