@@ -85,6 +85,7 @@ def demo_seed(*, synthetic_spec=None, seed=1, reset=False, if_empty=False, force
             story.build(rng=random.Random(seed), today=today)  # noqa: S311
         else:
             synthetic.build(spec=synthetic_spec, today=today)
+    store.vacuum_bulk_loaded()
     return SeedResult(True, domain_counts(), demo_logins(), time.perf_counter() - started)
 
 
