@@ -184,6 +184,26 @@ class Employee(models.Model):
         return f"{self.name} ({self.personnel_no})"
 
 
+class AccountSettings(models.Model):
+    """What a login chose for itself and keeps from device to device: the interface language (empty: the
+    browser's). Written when the person switches language while signed in, applied when they sign in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="servicelead_settings",
+        verbose_name=_("login"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("account settings")
+        verbose_name_plural = _("account settings")
+
+    def __str__(self):
+        return f"{self.user} · {self.language or '-'}"
+
+
 class Interest(models.Model):
     """A competency an employee wants to grow in, optionally with the level they aim for."""
 

@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 from . import hooks
 from .audit import audit_record
 from .models import (
+    AccountSettings,
     Assessment,
     AuditEntry,
     CertificateNotice,
@@ -33,6 +34,7 @@ from .models import (
     SelfAssessmentDraft,
 )
 from .roles import is_hr_or_admin
+from .selectors import account_language
 from .services import AssessmentInvalid
 from .spreadsheets import safe_cell
 
@@ -82,6 +84,7 @@ COVERAGE = {
         "the person's records show the anonymised name",
     },
     "authtoken.Token.user": {"sections": ("login",), "anonymised": "deleted"},
+    "competencies.AccountSettings.user": {"sections": ("login",), "anonymised": "deleted"},
 }
 
 
@@ -198,6 +201,7 @@ def _login_rows(user):
             "roles": ", ".join(sorted(user.groups.values_list("name", flat=True))),
             # Only that a key exists: the key itself is a password.
             "api_token_created": token,
+            "language": account_language(user=user),
         }
     ]
 
@@ -328,6 +332,7 @@ def _anonymise_login(user):
     comments, audit entries), but let it name no one and open nothing."""
     login = ANONYMISED_LOGIN.format(pk=user.pk)
     Token.objects.filter(user=user).delete()
+    AccountSettings.objects.filter(user=user).delete()
     # Login throttling's records of sign-in attempts name the login, with the address and browser used.
     for record in (AccessAttempt, AccessFailureLog, AccessLog):
         record.objects.filter(username=user.get_username()).delete()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import hooks
 from .models import (
+    AccountSettings,
     Assessment,
     Competency,
     Employee,
@@ -500,3 +501,8 @@ def certificates_expiring(*, employee_ids, on=None, within_days=60):
 def evidence_for_download(*, evidence_id):
     """The evidence file with its employee, or None."""
     return EvidenceFile.objects.select_related("employee").filter(pk=evidence_id).first()
+
+
+def account_language(*, user):
+    """The interface language the login chose (a code of settings.LANGUAGES), or "" when none."""
+    return AccountSettings.objects.filter(user=user).values_list("language", flat=True).first() or ""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from . import hooks, selectors
 from .audit import audit_entry, audit_record, audit_write
 from .models import (
+    AccountSettings,
     Assessment,
     AuditEntry,
     CertificateNotice,
@@ -590,3 +591,10 @@ def self_assessment_drafts_expire(*, now=None):
     cutoff = now - datetime.timedelta(days=settings.SERVICELEAD_DRAFT_RETENTION_DAYS)
     deleted, _by_model = SelfAssessmentDraft.objects.filter(updated_at__lt=cutoff).delete()
     return deleted
+
+
+def account_language_set(*, user, language):
+    """Keep ``language`` (a code of settings.LANGUAGES; empty: the browser's) as the login's choice."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(_("Unknown language %(language)r.") % {"language": language})
+    AccountSettings.objects.update_or_create(user=user, defaults={"language": language})

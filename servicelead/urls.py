@@ -12,7 +12,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("login/", project_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch at its usual address, keeping the choice on the account too.
+    path("i18n/setlang/", project_views.set_language, name="set_language"),
     path("people/", include("competencies.urls")),
     path("teams/", include("teams.urls")),
     path("qualification/", include("qualification.urls")),

@@ -5,10 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import check_for_language
+from django.views import i18n as i18n_views
 
 from competencies.models import Employee
 from competencies.roles import is_hr_or_admin
-from competencies.selectors import effective_levels
+from competencies.selectors import account_language, effective_levels
+from competencies.services import account_language_set
 from teams import caching
 from teams.dashboards import organisation_tree
 from teams.reports import team_summaries
@@ -17,7 +20,8 @@ from teams.selectors import memberships_active
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, plus the demo accounts hint on development machines (DEBUG only)."""
+    """Django's login, plus the demo accounts hint on development machines (DEBUG only). Signing in
+    switches to the language the person chose on their account (``set_language``), on any browser."""
 
     redirect_authenticated_user = True
 
@@ -25,6 +29,42 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["show_demo_logins"] = settings.DEBUG
         return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = account_language(user=form.get_user())
+        if language:
+            _set_language_cookie(response, language)
+        return response
+
+
+def _set_language_cookie(response, language):
+    """The cookie django.views.i18n.set_language sets, with the same settings."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def set_language(request):
+    """Django's language switch (a cookie for this browser); signed in, the choice is kept on the account
+    too, so it follows the person to every browser they sign in from."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get(i18n_views.LANGUAGE_QUERY_PARAMETER, "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and check_for_language(language)
+    ):
+        account_language_set(user=request.user, language=language)
+    return response
 
 
 def _profile(employee, on):

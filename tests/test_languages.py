@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from competencies.models import Assessment
-from tests.factories import AssessmentFactory, MeasureFactory, TeamRequirementFactory
+from competencies.models import AccountSettings, Assessment
+from tests.factories import PASSWORD, AssessmentFactory, MeasureFactory, TeamRequirementFactory
 
 DAY = datetime.date(2025, 11, 27)
 
@@ -77,3 +77,34 @@ def test_the_chosen_language_is_kept_for_a_year(client_for, org):
     assert int(cookie["max-age"]) >= 365 * 24 * 60 * 60
     # The browser sends it back: every page is German from now on, whatever the browser asks for.
     assert client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "de"
+
+
+def sign_in(client, username):
+    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+def test_a_language_chosen_while_signed_in_follows_the_person_to_another_browser(client_for, org, client):
+    client_for("employee").post(reverse("set_language"), {"language": "de", "next": "/"})
+    assert AccountSettings.objects.get(user=org.users["employee"]).language == "de"
+    # Another browser, which has no cookie and asks for English: signing in switches it to German.
+    cookie = sign_in(client, "employee").cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert (cookie.value, int(cookie["max-age"])) == ("de", settings.LANGUAGE_COOKIE_AGE)
+    assert client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "de"
+    # Switching back on either browser is kept the same way.
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert AccountSettings.objects.get(user=org.users["employee"]).language == "en"
+
+
+def test_without_a_choice_on_the_account_signing_in_leaves_the_browser_s_language(client, org):
+    # Chosen while signed out: this browser only.
+    client.post(reverse("set_language"), {"language": "de", "next": "/"})
+    assert not AccountSettings.objects.exists()
+    assert settings.LANGUAGE_COOKIE_NAME not in sign_in(client, "employee").cookies
+    assert client.get(reverse("home"))["Content-Language"] == "de"
+
+
+def test_a_language_the_site_does_not_offer_is_not_kept(client_for, org):
+    client_for("employee").post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert not AccountSettings.objects.exists()

@@ -9,7 +9,13 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from competencies.audit import audit_record, audit_record_view
-from competencies.models import AuditEntry, CertificateNotice, EvidenceFile, SelfAssessmentDraft
+from competencies.models import (
+    AccountSettings,
+    AuditEntry,
+    CertificateNotice,
+    EvidenceFile,
+    SelfAssessmentDraft,
+)
 from qualification.models import Job, PlanComment
 from teams.models import Campaign
 from tests.competencies.test_certificates import evidence_for
@@ -45,6 +51,7 @@ def everything(org):
     login.first_name, login.last_name, login.email = "Erika", "Employee", "erika.private@example.com"
     login.save()
     Token.objects.create(user=login)
+    AccountSettings.objects.create(user=login, language="de")
     competency = CompetencyFactory(name="Heat pump diagnostics")
     AssessmentFactory(employee=erika, competency=competency, level=3, source="self", note="NOTE-MARK self")
     AssessmentFactory(

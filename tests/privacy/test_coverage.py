@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from competencies import privacy
-from competencies.models import Assessment, AuditEntry, Employee
+from competencies.models import AccountSettings, Assessment, AuditEntry, Employee
 
 from .conftest import MARKERS
 
@@ -83,6 +83,7 @@ def test_export_holds_the_login_the_notes_and_what_the_person_did(everything):
     login = data["login"][0]
     assert (login["first_name"], login["email"]) == ("Erika", "erika.private@example.com")
     assert login["api_token_created"] is not None and "key" not in login
+    assert login["language"] == "de"
     text = json.dumps(privacy.personal_data_json(data).decode())
     for note in ("NOTE-MARK self", "NOTE-MARK draft", "NOTE-MARK my comment", "NOTE-MARK please add"):
         assert note in text
@@ -165,6 +166,7 @@ def test_anonymisation_empties_and_locks_the_login(everything, org):
     assert (user.first_name, user.last_name, user.email) == ("", "", "")
     assert not user.is_active and not user.has_usable_password() and not user.groups.exists()
     assert not Token.objects.filter(user=user).exists()
+    assert not AccountSettings.objects.filter(user=user).exists()
     assert not user.led_teams.exists()
     assert not AuditEntry.objects.filter(actor_name=old_name).exists()
     assert set(AuditEntry.objects.filter(actor=user).values_list("actor_name", flat=True)) == {user.username}
