@@ -181,8 +181,13 @@ def organisation_analysis(*, on):
     Reading every person's effective levels takes seconds on a large organisation; this is computed once
     per change of anything (teams.caching's ``all`` version) and shared by HR's home, the organisation
     overview and the plan exports, in whichever web process or worker asks first (beat warms it)."""
+    # DataFrames are pickled as the installed pandas lays them out: a deployment with another pandas must
+    # not read the entries of the one before.
     return caching.cached(
-        "organisation-analysis", (on.isoformat(),), [caching.ALL], lambda: _organisation_analysis(on)
+        "organisation-analysis",
+        (on.isoformat(), pd.__version__),
+        [caching.ALL],
+        lambda: _organisation_analysis(on),
     )
 
 
