@@ -15,12 +15,17 @@ from competencies.selectors import count_unconfirmed, effective_levels, effectiv
 
 from . import analysis, caching, hooks
 from .models import Team, TeamRequirement
-from .selectors import analysis_input, memberships_active, organisation_analysis, subtree_ids, team_tree
+from .selectors import (
+    NAMES_LOOKED_UP,
+    analysis_input,
+    memberships_active,
+    organisation_analysis,
+    subtree_ids,
+    team_tree,
+)
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
-# Beyond this many people, reading every name is cheaper than sending their ids (an organisation's gaps).
-NAMES_LOOKED_UP = 1000
 
 
 def _month_steps(on, months, direction):

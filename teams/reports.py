@@ -3,15 +3,13 @@
 from competencies.models import Competency, Employee
 
 from . import analysis, caching
-from .selectors import analysis_input, subtree_ids, team_tree
+from .selectors import NAMES_LOOKED_UP, analysis_input, subtree_ids, team_tree
 
 # The engine's columns a report row is made of, in the order the loop below reads them.
 REPORT_COLUMNS = (
     "team_id", "competency_id", "required_level", "min_people", "weight", "covered", "shortfall", "status",
     "holders", "near_holders",
 )  # fmt: skip
-# Beyond this many people, reading every name is cheaper than sending their ids.
-NAMES_LOOKED_UP = 1000
 
 
 def _round(value):

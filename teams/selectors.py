@@ -13,6 +13,10 @@ from competencies.selectors import count_unconfirmed, effective_levels
 from . import analysis, caching
 from .models import Membership, Team, TeamRequirement
 
+# Beyond this many people, reading every name is cheaper than sending their ids (an organisation's gaps,
+# the gap reports of every team).
+NAMES_LOOKED_UP = 1000
+
 
 def _today():
     return timezone.localdate()
