@@ -23,6 +23,7 @@ from competencies.audit import audit_record_view
 from competencies.models import AuditEntry, Competency, ScaleLevel
 from competencies.roles import is_hr_or_admin
 from competencies.services import AssessmentInvalid
+from competencies.viewer import viewer_of
 from teams.models import Team
 from teams.permissions import team_for_viewing
 from teams.review.providers import leads as team_leads
@@ -129,7 +130,7 @@ def my_plan(request):
     employee = selectors.own_employee(request.user)
     if employee is None:
         raise Http404(_("Your login is not linked to an employee record."))
-    request.user._servicelead_employee = employee
+    viewer_of(request.user).know_employee(employee)
     plans = selectors.own_plans(employee=employee)
     current = selectors.current_plan_of(plans)
     if current is not None:
@@ -295,7 +296,7 @@ def plan_detail(request, plan_id):
     can_manage = may(user, "qualification.manage_plan", plan)
     is_own = may(user, "qualification.agree_plan", plan)
     if is_own:
-        user._servicelead_employee = plan.employee
+        viewer_of(user).know_employee(plan.employee)
     audit_record_view(actor=user, employee=plan.employee, what=AuditEntry.Read.PLAN)
     data = selectors.plan_page(plan=plan)
     is_draft = plan.status == QualificationPlan.Status.DRAFT
