@@ -493,9 +493,11 @@ def _assessed_on(parsed, findings, *, on):
     parsed_dates = cells.dates(raw)
     unreadable = ~empty & parsed_dates.isna()
     future = parsed_dates.gt(today)
+    early = cells.too_early(parsed_dates)
     findings.add_cells("date_unparseable", unreadable, at, raw)
     findings.add_cells("date_in_future", future, at, raw)
-    return parsed_dates.where(~empty, today), empty, ~unreadable & ~future
+    findings.add_cells("date_too_early", early, at, raw)
+    return parsed_dates.where(~empty, today), empty, ~unreadable & ~future & ~early
 
 
 def _valid_until(parsed, findings, rows, catalogue):
@@ -512,9 +514,11 @@ def _valid_until(parsed, findings, rows, catalogue):
         until = cells.dates(raw)
         unreadable = ~empty & until.isna()
         before = until.lt(rows["assessed_on"])
+        early = cells.too_early(until)
         findings.add_cells("date_unparseable", unreadable, at, raw)
         findings.add_cells("valid_until_before", before, at, raw)
-        ok = ~unreadable & ~before
+        findings.add_cells("date_too_early", early & ~before, at, raw)
+        ok = ~unreadable & ~before & ~early
     months = rows["competency_id"].map(catalogue.competencies["validity_months"])
     needs_default = (
         until.isna()
