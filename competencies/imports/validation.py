@@ -292,13 +292,14 @@ def _competency_columns(parsed, catalogue, findings):
     headings = pd.Series([parsed.headings[p] for p in positions], index=positions, dtype=object)
     ids, matches = catalogue.resolve(headings)
     row = parsed.header_row
-    for position, heading in headings[matches.map(len).eq(0)].items():
+    for number, (position, heading) in enumerate(headings[matches.map(len).eq(0)].items()):
+        suggestions = catalogue.suggestions(heading) if number < lookups.MAX_SUGGESTED else []
         findings.add(
             "unknown_competency",
             rows=[row],
             position=position,
             values=heading,
-            params={"suggestions": catalogue.suggestions(heading)},
+            params={"suggestions": suggestions},
         )
     for position, found in matches[matches.map(len).gt(1)].items():
         findings.add(

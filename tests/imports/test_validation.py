@@ -375,3 +375,13 @@ def test_a_date_before_1900_or_with_a_two_digit_year_is_refused(
     )
     problem = only_problem(path)
     assert (problem.row, problem.column, problem.code) == (2, "assessed_on", code)
+
+
+def test_misspelt_headings_get_the_closest_names_up_to_the_cap_per_file(tmp_path, catalogue, staff):
+    misspelt = [f"Heat pump diagnostic {n}" for n in range(25)]
+    path = write_csv(tmp_path / "m.csv", [["personnel_no", "name", *misspelt], ["P-0001", "E", *["1"] * 25]])
+    problems = [p for p in plan_for(path).problems if p.code == "unknown_competency"]
+    assert len(problems) == 25
+    suggested = [p.params["suggestions"] for p in problems]
+    assert suggested[0][0] == "Heat pump diagnostics"
+    assert all(suggested[:20]) and not any(suggested[20:])
