@@ -3,6 +3,7 @@
 Every limit is a setting read when the check runs, so tests and deployments can change it."""
 
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -72,11 +73,22 @@ def read_limited(file_obj):
     if isinstance(data, str):
         data = data.encode()
     if len(data) > maximum:
-        size = getattr(file_obj, "size", None) or len(data)
+        size = _true_size(file_obj) or len(data)
         raise ImportRejected(
             [Problem("file_too_large", params={"size": human_size(size), "limit": human_size(maximum)})]
         )
     return data
+
+
+def _true_size(file_obj):
+    """The whole file's size (an upload knows it; an open file is asked), None when it cannot tell."""
+    size = getattr(file_obj, "size", None)
+    if size:
+        return size
+    try:
+        return os.fstat(file_obj.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
 
 
 def reject(code, **params):
@@ -99,6 +111,7 @@ class SheetShape:
     rows: int
     columns: int
     findings: tuple[CellFinding, ...] = ()
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, in its order
 
 
 def inspect_xlsx(data, *, sheet=None):
@@ -140,7 +153,9 @@ def inspect_xlsx(data, *, sheet=None):
         content = _unpack(archive, member, max_unpacked - unpacked)
         unpacked += len(content)
         if member.filename == part:
-            shape = SheetShape(sheet, *_extent(content), findings=tuple(_findings(content)))
+            shape = SheetShape(
+                sheet, *_extent(content), findings=tuple(_findings(content)), sheets=tuple(sheet_parts)
+            )
     return shape
 
 

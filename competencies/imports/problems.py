@@ -78,6 +78,9 @@ MESSAGES = {
     "missing_column": gettext_lazy(
         "The required column “%(field)s” is missing (accepted headings: %(aliases)s)."
     ),
+    "other_sheets": gettext_lazy(
+        "The workbook has other sheets too (%(sheets)s): if the table is on one of them, choose that sheet."
+    ),
     "duplicate_column": gettext_lazy("This column repeats column %(other)s."),
     "unnamed_column": gettext_lazy("This column holds values but has no heading."),
     "wrong_format_column": gettext_lazy(

@@ -76,13 +76,26 @@ def parse_bytes(*, data, filename, format=None, sheet=None):
     if extension in XLSX_EXTENSIONS:
         shape = limits.inspect_xlsx(data, sheet=sheet)
         limits.check_shape(rows=shape.rows, columns=shape.columns)
-        grid, sheet_name, findings, lengths = _read_xlsx(data, shape.name), shape.name, shape.findings, None
+        grid, sheet_name, findings, sheets, lengths = (
+            _read_xlsx(data, shape.name),
+            shape.name,
+            shape.findings,
+            shape.sheets,
+            None,
+        )
     else:
-        (grid, lengths), sheet_name, findings = _read_csv(data), PurePath(filename).name, ()
+        (grid, lengths), sheet_name, findings, sheets = _read_csv(data), PurePath(filename).name, (), ()
     located = _locate_heading(grid)
     if lengths is not None and located is not None:
         _check_record_lengths(grid, lengths, located, sheet=sheet_name)
-    parsed = _understand(grid, located, filename=filename, sheet=sheet_name, format=format)
+    try:
+        parsed = _understand(grid, located, filename=filename, sheet=sheet_name, format=format)
+    except ImportRejected as rejection:
+        others = [name for name in sheets if name != sheet_name]
+        if others and any(problem.code == "missing_column" for problem in rejection.problems):
+            hint = Problem("other_sheets", sheet=sheet_name, params={"sheets": ", ".join(others)})
+            raise ImportRejected([*rejection.problems, hint]) from None
+        raise
     problems = _finding_problems(parsed, findings)
     if problems:
         raise ImportRejected(problems)
@@ -294,16 +307,20 @@ def _understand(grid, located, *, filename, sheet, format):
             for position in competency_columns
         )
         competency_columns = []
-    for field in columns.REQUIRED[detected]:
-        if field not in fields:
-            problems.append(
-                parsed.problem(
-                    "missing_column",
-                    row=header_row,
-                    field=columns.CANONICAL[field],
-                    aliases=", ".join(columns.FIELD_HEADINGS[field]),
-                )
-            )
+    missing = [
+        parsed.problem(
+            "missing_column",
+            row=header_row,
+            field=columns.CANONICAL[field],
+            aliases=", ".join(columns.FIELD_HEADINGS[field]),
+        )
+        for field in columns.REQUIRED[detected]
+        if field not in fields
+    ]
+    if "personnel_no" not in fields:
+        # No heading row was found at all: what else the chosen row shows is noise, not the cause.
+        raise ImportRejected(missing)
+    problems = missing + problems
     if detected == columns.WIDE and not competency_columns and "personnel_no" in fields:
         problems.append(parsed.problem("no_competency_columns", row=header_row))
     if problems:

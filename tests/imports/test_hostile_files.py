@@ -187,3 +187,29 @@ def test_a_reader_that_takes_too_long_is_stopped(tmp_path, db):
     rows = [HEADING, *[[f"P-{n:05d}", "E", n % 5] for n in range(100_000)]]
     data = write_xlsx(tmp_path / "slow.xlsx", rows).read_bytes()
     assert codes(rejected(data, "slow.xlsx")) == ["reader_time"]
+
+
+@override_settings(SERVICELEAD_IMPORT_MAX_BYTES=1000)
+def test_a_file_too_large_is_reported_with_its_true_size(tmp_path, db):
+    path = write_csv(tmp_path / "big.csv", [HEADING, *[["P-0001", "E" * 100, "1"]] * 100])
+    size = path.stat().st_size
+    with open(path, "rb") as file_obj, pytest.raises(ImportRejected) as refusal:
+        parse_file(file_obj=file_obj, filename="big.csv")
+    assert refusal.value.problems[0].params["size"] == f"{size / 1024:.1f} KB"
+
+
+def test_a_file_without_a_heading_row_names_the_missing_column_first_and_only(tmp_path, db):
+    rows = [[f"P-{n:04d}", "E", *[n % 4] * 20] for n in range(5)]
+    refusal = rejected(write_csv(tmp_path / "m.csv", rows).read_bytes(), "m.csv")
+    assert set(codes(refusal)) == {"missing_column"}
+    assert refusal.problems[0].params["field"] == "personnel_no"
+
+
+def test_a_matrix_on_another_sheet_is_pointed_to(tmp_path, db):
+    path = write_xlsx(
+        tmp_path / "m.xlsx", [["Notes"], ["exported by HR"]], sheet="Cover", extra_sheets={"Matrix": ROWS}
+    )
+    refusal = rejected(path.read_bytes(), "m.xlsx")
+    assert set(codes(refusal)[:-1]) == {"missing_column"}
+    assert codes(refusal)[-1] == "other_sheets"
+    assert "Matrix" in refusal.problems[-1].message
