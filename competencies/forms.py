@@ -12,6 +12,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .dates import IsoDateField
 from .models import Competency
 from .services import REVIEW_ACTIONS
 
@@ -369,8 +370,8 @@ class CertificateForm(forms.Form):
         queryset=Competency.objects.select_related("category").order_by("category__position", "name"),
     )
     level = forms.IntegerField(label=_("Level"), min_value=0, max_value=10)
-    issued_on = forms.DateField(label=_("Issued on"), widget=DATE_INPUT)
-    valid_until = forms.DateField(
+    issued_on = IsoDateField(label=_("Issued on"), widget=DATE_INPUT)
+    valid_until = IsoDateField(
         label=_("Valid until"),
         required=False,
         widget=DATE_INPUT,

@@ -9,11 +9,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from competencies.dates import DATE_ERROR, IsoDateField
 from competencies.permissions import visible_employees
 
 MAX_RAISES = 3
 MAX_SEARCH_TERMS = 10
-DATE_ERROR = _("Enter a date as YYYY-MM-DD, for example 2026-11-27.")
 WEIGHT_CHOICES = [
     ("", _("All weights")),
     (2, _("Important and critical")),
@@ -57,10 +57,9 @@ class QuickSelect(forms.Select):
 class DateForm(forms.Form):
     """The analysis date of a page (``?date=YYYY-MM-DD``); today when empty."""
 
-    date = forms.DateField(
+    date = IsoDateField(
         label=_("Date"),
         required=False,
-        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_ERROR},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
