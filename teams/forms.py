@@ -6,7 +6,6 @@ from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from competencies.dates import DATE_ERROR, IsoDateField
@@ -43,8 +42,7 @@ class QuickSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                # " selected" is a constant: marking it safe is safe.
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])  # nosec B308
+                (option["value"], " selected" if option["selected"] else "", option["label"])
                 for _group, choices, _index in widget["optgroups"]
                 for option in choices
             ),
