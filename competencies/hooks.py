@@ -7,6 +7,7 @@ data export, anonymisation and note retention; and what recording that a person 
 provider returns plain data; with no provider registered the pages simply show less."""
 
 import datetime
+from collections.abc import Callable
 
 _required_levels = []
 _leads = []
@@ -89,7 +90,11 @@ def register_levels_changed(fn):
     _add(_levels_changed, fn)
 
 
-def register_leave(*, refusals, record):
+def register_leave(
+    *,
+    refusals: Callable[..., list[str]],
+    record: Callable[..., object],
+) -> None:
     """Register what recording a person's leaving date does in the provider's app.
 
     ``refusals(employee_id, on) -> list of messages``: why the leave on ``on`` cannot be recorded (empty:
