@@ -13,8 +13,9 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_ERROR = _("Enter a date as YYYY-MM-DD, for example 2026-11-27.")
 
 
-def parse_iso_date(text: str) -> datetime.date:
-    """The date written exactly as ``YYYY-MM-DD``; ValueError (with DATE_ERROR) for anything else."""
+def parse_iso_date(text: object) -> datetime.date:
+    """The date written exactly as ``YYYY-MM-DD``; ValueError (with DATE_ERROR) for anything else,
+    including values that are not text (a JSON number, a list)."""
     if not isinstance(text, str) or not ISO_DATE.fullmatch(text):
         raise ValueError(str(DATE_ERROR))
     try:

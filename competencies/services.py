@@ -51,14 +51,14 @@ def employee_save(*, employee: Employee) -> Employee:
                 .values_list("left_on", flat=True)
                 .first()
             )
-        leaving = employee.left_on is not None and employee.left_on != previous
-        if leaving and employee.pk is not None:
-            problems = hooks.leave_refusals(employee_id=employee.pk, on=employee.left_on)
+        left_on = employee.left_on if employee.left_on != previous else None
+        if left_on is not None and employee.pk is not None:
+            problems = hooks.leave_refusals(employee_id=employee.pk, on=left_on)
             if problems:
                 raise ValidationError({"left_on": problems})
         employee.save()
-        if leaving:
-            hooks.leave_record(employee_id=employee.pk, on=employee.left_on)
+        if left_on is not None:
+            hooks.leave_record(employee_id=employee.pk, on=left_on)
     return employee
 
 

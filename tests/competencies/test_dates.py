@@ -12,7 +12,7 @@ from competencies.dates import parse_iso_date
 
 # Each of these is a date to datetime.date.fromisoformat, strptime("%Y-%m-%d") or a form's DateField.
 NOT_ISO = ["20260930", "2026-W40-3", "2026-9-30", " 2026-09-30", "2026-09-30T00:00", "2026-09-30 "]
-MALFORMED = [*NOT_ISO, "2026-02-30", "30.09.2026", "", "٢٠٢٦-٠٩-٣٠"]
+MALFORMED = [*NOT_ISO, "2026-02-30", "30.09.2026", "", "2026-09-30\n", "٢٠٢٦-٠٩-٣٠", None, 20260930]
 
 
 def test_parse_iso_date_reads_exactly_yyyy_mm_dd():
@@ -63,6 +63,13 @@ def test_api_writes_refuse_a_date_not_written_yyyy_mm_dd(api_for, org, text):
     assert "YYYY-MM-DD" in str(response.json()["left_on"])
     org.colleague.refresh_from_db()
     assert org.colleague.left_on is None
+
+
+def test_api_writes_refuse_a_date_given_as_a_number(api_for, org):
+    url = reverse("api:employee_detail", kwargs={"pk": org.colleague.pk})
+    response = api_for("hr").patch(url, {"is_active": False, "left_on": 20260930}, format="json")
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in str(response.json()["left_on"])
 
 
 def test_api_writes_accept_yyyy_mm_dd(api_for, org):
