@@ -3,8 +3,9 @@
 import django_filters
 
 from competencies.filters import IdFilter
+from jobs.models import Job
 
-from .models import Job, Measure, PlanItem, QualificationPlan, period_validator
+from .models import Measure, PlanItem, QualificationPlan, period_validator
 
 
 class MeasureFilter(django_filters.FilterSet):
