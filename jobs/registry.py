@@ -77,6 +77,11 @@ def kind_label(kind: str) -> str:
     return str(registered.label) if registered is not None else kind
 
 
+def kind_choices() -> list[tuple[str, str]]:
+    """(kind, label) of every registered kind, ordered by kind: the choices of a filter by kind."""
+    return [(kind, str(registered.label)) for kind, registered in sorted(_kinds.items())]
+
+
 def job_supervisor_register(predicate: Callable[[Any], bool]) -> None:
     """Let the users for whom ``predicate(user)`` is true see and cancel everyone's jobs (e.g. HR)."""
     if predicate not in _supervisors:
