@@ -441,7 +441,7 @@ EXPECTATIONS = {
             lambda org: {"measure_id": MeasureFactory().pk},
         ),
     ],
-    # Spreadsheet import (qualification/import_views.py): HR and admins only. Posting without a preview's
+    # Spreadsheet import (competencies/imports/views.py): HR and admins only. Posting without a preview's
     # signed token is a bad request.
     "imports:upload": [
         Case("upload form", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
