@@ -42,7 +42,7 @@ test: install node
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -c pyproject.toml -r competencies teams qualification servicelead scripts -ll -q
+	$(BIN)/bandit -c pyproject.toml -r jobs competencies teams qualification servicelead scripts -ll -q
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
