@@ -5,7 +5,13 @@ Who may do what (SPEC.md): the catalogue is read by everyone signed in and chang
 employees and assessments are visible as ``visible_employees`` says (others are simply not found);
 assessments are append-only."""
 
-from django.db.models import ProtectedError, QuerySet
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -15,7 +21,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from . import filters
+from . import filters, services
 from .audit import audit_record_reads
 from .models import Assessment, AuditEntry, Category, Competency, RoleProfile, Scale
 from .permissions import visible_employees
@@ -29,7 +35,6 @@ from .serializers import (
     RoleProfileSerializer,
     ScaleSerializer,
 )
-from .services import AssessmentInvalid, assessment_record
 
 
 class Conflict(APIException):
@@ -89,6 +94,46 @@ class ProtectedDeleteMixin:
 DELETE_SCHEMA = extend_schema(responses={204: None, 409: ConflictSerializer})
 
 
+def service_error_detail(error: DjangoValidationError) -> dict[str, Any]:
+    """The 400 body of a service's ValidationError: its messages by field, a dotted field
+    ("requirements.0.target_level") nested as the request nests it."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    detail: dict[str, Any] = {}
+    for key, messages in error.message_dict.items():
+        *path, last = [api_settings.NON_FIELD_ERRORS_KEY] if key == NON_FIELD_ERRORS else key.split(".")
+        node = detail
+        for part in path:
+            node = node.setdefault(part, {})
+        node.setdefault(last, []).extend(messages)
+    return detail
+
+
+@contextmanager
+def service_errors_as_400() -> Iterator[None]:
+    """Answer a service's ValidationError (a broken domain rule) with a 400 naming the fields."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(service_error_detail(error)) from None
+
+
+class ServiceWriteMixin:
+    """For viewsets whose serializer checks the shape of a request: the write itself is the service
+    the pages use too, called by ``write`` with the validated data (``instance`` None on create)."""
+
+    def write(self, instance: Model | None, data: Mapping[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        with service_errors_as_400():
+            serializer.instance = self.write(None, serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        with service_errors_as_400():
+            serializer.instance = self.write(serializer.instance, serializer.validated_data)
+
+
 class ApiViewSetMixin:
     """Shared by every viewset: request bodies are JSON (anything else is a 415 with a message)."""
 
@@ -127,8 +172,11 @@ class ReadAuditMixin:
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class ScaleViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
+
+    def write(self, instance, data):
+        return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
 
     queryset = Scale.objects.prefetch_related("levels")
     serializer_class = ScaleSerializer
@@ -138,8 +186,11 @@ class ScaleViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet)
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class CategoryViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Competency categories (catalogue)."""
+
+    def write(self, instance, data):
+        return services.category_save(category=instance, fields=data)
 
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
@@ -149,8 +200,11 @@ class CategoryViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewS
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class CompetencyViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Competencies (catalogue)."""
+
+    def write(self, instance, data):
+        return services.competency_save(competency=instance, fields=data)
 
     queryset = Competency.objects.select_related("category", "scale")
     serializer_class = CompetencySerializer
@@ -160,8 +214,13 @@ class CompetencyViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelVie
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class RoleProfileViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Role profiles (Stellenprofile) with their requirements (catalogue)."""
+
+    def write(self, instance, data):
+        return services.role_profile_save(
+            profile=instance, fields=data, requirements=data.get("requirements")
+        )
 
     queryset = RoleProfile.objects.prefetch_related("requirements")
     serializer_class = RoleProfileSerializer
@@ -172,6 +231,7 @@ class RoleProfileViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelVi
 
 class EmployeeViewSet(
     ApiViewSetMixin,
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -188,6 +248,9 @@ class EmployeeViewSet(
 
     def get_queryset(self):
         return visible_employees(self.request.user).prefetch_related("interest_set").order_by("name", "id")
+
+    def write(self, instance, data):
+        return services.employee_save(employee=instance, fields=data)
 
 
 @extend_schema_view(
@@ -231,8 +294,8 @@ class AssessmentViewSet(
         data = serializer.validated_data
         employee = data["employee"]
         check_may_record(user, employee, data["source"])
-        try:
-            assessment = assessment_record(
+        with service_errors_as_400():
+            assessment = services.assessment_record(
                 employee=employee,
                 competency=data["competency"],
                 level=data["level"],
@@ -242,8 +305,6 @@ class AssessmentViewSet(
                 valid_until=data.get("valid_until"),
                 note=data.get("note", ""),
             )
-        except AssessmentInvalid as error:
-            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(error)]}) from None
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 

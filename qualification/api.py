@@ -14,18 +14,23 @@ from competencies.api import (
     CatalogueAccess,
     ProtectedDeleteMixin,
     ReadAuditMixin,
+    ServiceWriteMixin,
 )
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
-from . import filters
+from . import filters, services
 from .models import Job, Measure, PlanItem, QualificationPlan
 from .serializers import JobSerializer, MeasureSerializer, PlanItemSerializer, QualificationPlanSerializer
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class MeasureViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
-    """The measure catalogue with the competency ranges each measure develops."""
+class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+    """The measure catalogue with the competency ranges each measure develops (written by the service
+    the measure pages use)."""
+
+    def write(self, instance, data):
+        return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))
 
     queryset = Measure.objects.prefetch_related("ranges")
     serializer_class = MeasureSerializer

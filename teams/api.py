@@ -18,13 +18,19 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from competencies.api import DELETE_SCHEMA, ApiViewSetMixin, HrWrites, ProtectedDeleteMixin
+from competencies.api import (
+    DELETE_SCHEMA,
+    ApiViewSetMixin,
+    HrWrites,
+    ProtectedDeleteMixin,
+    ServiceWriteMixin,
+)
 from competencies.audit import audit_record_view
 from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
-from . import filters
+from . import filters, services
 from .models import Membership, Team, TeamRequirement
 from .permissions import team_for_levels
 from .reports import gap_report
@@ -123,8 +129,11 @@ def teams_visible(user):
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class TeamViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Teams and departments the user may see (name, parent, leads: no individual levels)."""
+
+    def write(self, instance, data):
+        return services.team_save(team=instance, fields=data)
 
     serializer_class = TeamSerializer
     permission_classes = [HrWrites]
@@ -136,8 +145,11 @@ class TeamViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
         return teams_visible(self.request.user).prefetch_related(leads).order_by("name")
 
 
-class MembershipViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+class MembershipViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Memberships of the employees the user may see individually. HR and admins change them."""
+
+    def write(self, instance, data):
+        return services.membership_save(membership=instance, fields=data)
 
     serializer_class = MembershipSerializer
     permission_classes = [HrWrites]
@@ -164,8 +176,11 @@ class TeamRequirementAccess(permissions.BasePermission):
         )
 
 
-class TeamRequirementViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+class TeamRequirementViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Requirements of the teams the user may see."""
+
+    def write(self, instance, data):
+        return services.team_requirement_save(requirement=instance, fields=data)
 
     serializer_class = TeamRequirementSerializer
     permission_classes = [TeamRequirementAccess]
@@ -185,4 +200,4 @@ class TeamRequirementViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         if not self.request.user.has_perm("teams.manage_team", serializer.validated_data["team"]):
             raise PermissionDenied(TeamRequirementAccess.message)
-        serializer.save()
+        super().perform_create(serializer)
