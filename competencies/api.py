@@ -23,7 +23,7 @@ from rest_framework.settings import api_settings
 
 from . import filters, services
 from .audit import audit_record_reads
-from .models import Assessment, AuditEntry, Category, Competency, RoleProfile, Scale
+from .models import Assessment, AuditEntry, Category, Competency, Employee, RoleProfile, Scale
 from .permissions import visible_employees
 from .roles import is_hr_or_admin
 from .serializers import (
@@ -175,7 +175,7 @@ class ReadAuditMixin:
 class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
 
-    def write(self, instance, data):
+    def write(self, instance: Scale | None, data: Mapping[str, Any]) -> Scale:
         return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
 
     queryset = Scale.objects.prefetch_related("levels")
@@ -189,7 +189,7 @@ class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, vie
 class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Competency categories (catalogue)."""
 
-    def write(self, instance, data):
+    def write(self, instance: Category | None, data: Mapping[str, Any]) -> Category:
         return services.category_save(category=instance, fields=data)
 
     queryset = Category.objects.all()
@@ -203,7 +203,7 @@ class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, 
 class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Competencies (catalogue)."""
 
-    def write(self, instance, data):
+    def write(self, instance: Competency | None, data: Mapping[str, Any]) -> Competency:
         return services.competency_save(competency=instance, fields=data)
 
     queryset = Competency.objects.select_related("category", "scale")
@@ -217,7 +217,7 @@ class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin
 class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Role profiles (Stellenprofile) with their requirements (catalogue)."""
 
-    def write(self, instance, data):
+    def write(self, instance: RoleProfile | None, data: Mapping[str, Any]) -> RoleProfile:
         return services.role_profile_save(
             profile=instance, fields=data, requirements=data.get("requirements")
         )
@@ -249,7 +249,7 @@ class EmployeeViewSet(
     def get_queryset(self):
         return visible_employees(self.request.user).prefetch_related("interest_set").order_by("name", "id")
 
-    def write(self, instance, data):
+    def write(self, instance: Employee | None, data: Mapping[str, Any]) -> Employee:
         return services.employee_save(employee=instance, fields=data)
 
 

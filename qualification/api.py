@@ -5,6 +5,9 @@ admins); plans and their items are visible with their employee (``visible_employ
 of the people one leads, all for HR and admins; jobs to their owner, all to HR and admins. Plans, items
 and jobs are read-only here: they change through plan generation and the plan pages."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 
@@ -29,7 +32,7 @@ class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, v
     """The measure catalogue with the competency ranges each measure develops (written by the service
     the measure pages use)."""
 
-    def write(self, instance, data):
+    def write(self, instance: Measure | None, data: Mapping[str, Any]) -> Measure:
         return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))
 
     queryset = Measure.objects.prefetch_related("ranges")

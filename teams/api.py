@@ -6,6 +6,8 @@ department above it) and to its members; memberships are individual data, visibl
 may manage it; teams and memberships are changed by HR and admins."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
@@ -132,7 +134,7 @@ def teams_visible(user):
 class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Teams and departments the user may see (name, parent, leads: no individual levels)."""
 
-    def write(self, instance, data):
+    def write(self, instance: Team | None, data: Mapping[str, Any]) -> Team:
         return services.team_save(team=instance, fields=data)
 
     serializer_class = TeamSerializer
@@ -148,7 +150,7 @@ class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, view
 class MembershipViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Memberships of the employees the user may see individually. HR and admins change them."""
 
-    def write(self, instance, data):
+    def write(self, instance: Membership | None, data: Mapping[str, Any]) -> Membership:
         return services.membership_save(membership=instance, fields=data)
 
     serializer_class = MembershipSerializer
@@ -179,7 +181,7 @@ class TeamRequirementAccess(permissions.BasePermission):
 class TeamRequirementViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Requirements of the teams the user may see."""
 
-    def write(self, instance, data):
+    def write(self, instance: TeamRequirement | None, data: Mapping[str, Any]) -> TeamRequirement:
         return services.team_requirement_save(requirement=instance, fields=data)
 
     serializer_class = TeamRequirementSerializer
