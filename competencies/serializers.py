@@ -197,18 +197,12 @@ class EmployeeSerializer(StrictModelSerializer):
         read_only_fields = ["id"]
         extra_kwargs = {"user": {"help_text": "Id of the employee's login user, if any."}}
 
-    def check_constraints(self, attrs):
-        is_active = attrs.get("is_active", self.instance.is_active if self.instance else True)
-        left_on = attrs.get("left_on", self.instance.left_on if self.instance else None)
-        if left_on is not None and is_active:
-            raise serializers.ValidationError(
-                {
-                    "is_active": [
-                        _("An employee with a leaving date cannot be active; set is_active to false.")
-                    ]
-                }
-            )
-        super().check_constraints(attrs)
+    constraint_messages = {
+        "employee_left_is_inactive": (
+            "is_active",
+            gettext_lazy("An employee with a leaving date cannot be active; set is_active to false."),
+        ),
+    }
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
