@@ -175,22 +175,19 @@ class ReadAuditMixin:
 class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
 
-    def write(self, instance: Scale | None, data: Mapping[str, Any]) -> Scale:
-        return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
-
     queryset = Scale.objects.prefetch_related("levels")
     serializer_class = ScaleSerializer
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
 
+    def write(self, instance: Scale | None, data: Mapping[str, Any]) -> Scale:
+        return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
 class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Competency categories (catalogue)."""
-
-    def write(self, instance: Category | None, data: Mapping[str, Any]) -> Category:
-        return services.category_save(category=instance, fields=data)
 
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
@@ -198,13 +195,13 @@ class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, 
     ordering_fields = ["id", "name", "position", "family"]
     filterset_fields = ["family"]
 
+    def write(self, instance: Category | None, data: Mapping[str, Any]) -> Category:
+        return services.category_save(category=instance, fields=data)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
 class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Competencies (catalogue)."""
-
-    def write(self, instance: Competency | None, data: Mapping[str, Any]) -> Competency:
-        return services.competency_save(competency=instance, fields=data)
 
     queryset = Competency.objects.select_related("category", "scale")
     serializer_class = CompetencySerializer
@@ -212,21 +209,24 @@ class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin
     filterset_class = filters.CompetencyFilter
     ordering_fields = ["id", "name", "category"]
 
+    def write(self, instance: Competency | None, data: Mapping[str, Any]) -> Competency:
+        return services.competency_save(competency=instance, fields=data)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
 class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Role profiles (Stellenprofile) with their requirements (catalogue)."""
-
-    def write(self, instance: RoleProfile | None, data: Mapping[str, Any]) -> RoleProfile:
-        return services.role_profile_save(
-            profile=instance, fields=data, requirements=data.get("requirements")
-        )
 
     queryset = RoleProfile.objects.prefetch_related("requirements")
     serializer_class = RoleProfileSerializer
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
+
+    def write(self, instance: RoleProfile | None, data: Mapping[str, Any]) -> RoleProfile:
+        return services.role_profile_save(
+            profile=instance, fields=data, requirements=data.get("requirements")
+        )
 
 
 class EmployeeViewSet(

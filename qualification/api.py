@@ -32,14 +32,14 @@ class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, v
     """The measure catalogue with the competency ranges each measure develops (written by the service
     the measure pages use)."""
 
-    def write(self, instance: Measure | None, data: Mapping[str, Any]) -> Measure:
-        return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))
-
     queryset = Measure.objects.prefetch_related("ranges")
     serializer_class = MeasureSerializer
     permission_classes = [CatalogueAccess]
     filterset_class = filters.MeasureFilter
     ordering_fields = ["id", "title", "kind", "cost", "duration_hours"]
+
+    def write(self, instance: Measure | None, data: Mapping[str, Any]) -> Measure:
+        return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))
 
 
 class QualificationPlanViewSet(ReadAuditMixin, ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):

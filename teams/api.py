@@ -134,13 +134,13 @@ def teams_visible(user):
 class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     """Teams and departments the user may see (name, parent, leads: no individual levels)."""
 
-    def write(self, instance: Team | None, data: Mapping[str, Any]) -> Team:
-        return services.team_save(team=instance, fields=data)
-
     serializer_class = TeamSerializer
     permission_classes = [HrWrites]
     filterset_class = filters.TeamFilter
     ordering_fields = ["id", "name", "parent"]
+
+    def write(self, instance: Team | None, data: Mapping[str, Any]) -> Team:
+        return services.team_save(team=instance, fields=data)
 
     def get_queryset(self):
         leads = Prefetch("leads", queryset=get_user_model().objects.only("id"))
@@ -150,13 +150,13 @@ class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, view
 class MembershipViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Memberships of the employees the user may see individually. HR and admins change them."""
 
-    def write(self, instance: Membership | None, data: Mapping[str, Any]) -> Membership:
-        return services.membership_save(membership=instance, fields=data)
-
     serializer_class = MembershipSerializer
     permission_classes = [HrWrites]
     filterset_class = filters.MembershipFilter
     ordering_fields = ["id", "start", "end", "team", "employee"]
+
+    def write(self, instance: Membership | None, data: Mapping[str, Any]) -> Membership:
+        return services.membership_save(membership=instance, fields=data)
 
     def get_queryset(self):
         return Membership.objects.filter(employee__in=visible_employees(self.request.user)).order_by(
@@ -181,13 +181,13 @@ class TeamRequirementAccess(permissions.BasePermission):
 class TeamRequirementViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Requirements of the teams the user may see."""
 
-    def write(self, instance: TeamRequirement | None, data: Mapping[str, Any]) -> TeamRequirement:
-        return services.team_requirement_save(requirement=instance, fields=data)
-
     serializer_class = TeamRequirementSerializer
     permission_classes = [TeamRequirementAccess]
     filterset_class = filters.TeamRequirementFilter
     ordering_fields = ["id", "team", "competency", "required_level", "min_people", "weight"]
+
+    def write(self, instance: TeamRequirement | None, data: Mapping[str, Any]) -> TeamRequirement:
+        return services.team_requirement_save(requirement=instance, fields=data)
 
     def get_queryset(self):
         return (
