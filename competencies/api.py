@@ -78,19 +78,6 @@ class HrWrites(permissions.BasePermission):
         return is_hr_or_admin(request.user)
 
 
-class ProtectedDeleteMixin:
-    """DELETE of an object that others still reference answers 409 with a message."""
-
-    def perform_destroy(self, instance):
-        try:
-            instance.delete()
-        except ProtectedError as error:
-            raise Conflict(
-                _("“%(object)s” is still used by %(count)d other record(s) and cannot be deleted.")
-                % {"object": instance, "count": len(error.protected_objects)}
-            ) from None
-
-
 DELETE_SCHEMA = extend_schema(responses={204: None, 409: ConflictSerializer})
 
 
@@ -120,9 +107,13 @@ def service_errors_as_400() -> Iterator[None]:
 
 class ServiceWriteMixin:
     """For viewsets whose serializer checks the shape of a request: the write itself is the service
-    the pages use too, called by ``write`` with the validated data (``instance`` None on create)."""
+    the pages use too, called by ``write`` with the validated data (``instance`` None on create) and by
+    ``remove``. A DELETE of an object that others still reference answers 409 with a message."""
 
     def write(self, instance: Model | None, data: Mapping[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def remove(self, instance: Model) -> None:
         raise NotImplementedError
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
@@ -132,6 +123,15 @@ class ServiceWriteMixin:
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         with service_errors_as_400():
             serializer.instance = self.write(serializer.instance, serializer.validated_data)
+
+    def perform_destroy(self, instance: Model) -> None:
+        try:
+            self.remove(instance)
+        except ProtectedError as error:
+            raise Conflict(
+                _("“%(object)s” is still used by %(count)d other record(s) and cannot be deleted.")
+                % {"object": instance, "count": len(error.protected_objects)}
+            ) from None
 
 
 class ApiViewSetMixin:
@@ -172,7 +172,7 @@ class ReadAuditMixin:
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
 
     queryset = Scale.objects.prefetch_related("levels")
@@ -184,9 +184,12 @@ class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, vie
     def write(self, instance: Scale | None, data: Mapping[str, Any]) -> Scale:
         return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
 
+    def remove(self, instance: Scale) -> None:
+        services.catalogue_entry_delete(entry=instance)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competency categories (catalogue)."""
 
     queryset = Category.objects.all()
@@ -198,9 +201,12 @@ class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, 
     def write(self, instance: Category | None, data: Mapping[str, Any]) -> Category:
         return services.category_save(category=instance, fields=data)
 
+    def remove(self, instance: Category) -> None:
+        services.catalogue_entry_delete(entry=instance)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competencies (catalogue)."""
 
     queryset = Competency.objects.select_related("category", "scale")
@@ -212,9 +218,12 @@ class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin
     def write(self, instance: Competency | None, data: Mapping[str, Any]) -> Competency:
         return services.competency_save(competency=instance, fields=data)
 
+    def remove(self, instance: Competency) -> None:
+        services.catalogue_entry_delete(entry=instance)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Role profiles (Stellenprofile) with their requirements (catalogue)."""
 
     queryset = RoleProfile.objects.prefetch_related("requirements")
@@ -227,6 +236,9 @@ class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixi
         return services.role_profile_save(
             profile=instance, fields=data, requirements=data.get("requirements")
         )
+
+    def remove(self, instance: RoleProfile) -> None:
+        services.catalogue_entry_delete(entry=instance)
 
 
 class EmployeeViewSet(

@@ -219,6 +219,13 @@ def role_profile_save(
     return profile
 
 
+def catalogue_entry_delete(*, entry: Scale | Category | Competency | RoleProfile) -> None:
+    """Delete a scale, category, competency or role profile; ProtectedError while other records still
+    refer to it."""
+    with transaction.atomic():
+        entry.delete()
+
+
 EMPLOYEE_FIELDS = ("personnel_no", "name", "email", "user", "role_profile", "is_active", "left_on")
 
 

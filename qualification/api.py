@@ -15,7 +15,6 @@ from competencies.api import (
     DELETE_SCHEMA,
     ApiViewSetMixin,
     CatalogueAccess,
-    ProtectedDeleteMixin,
     ReadAuditMixin,
     ServiceWriteMixin,
 )
@@ -28,7 +27,7 @@ from .serializers import JobSerializer, MeasureSerializer, PlanItemSerializer, Q
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """The measure catalogue with the competency ranges each measure develops (written by the service
     the measure pages use)."""
 
@@ -40,6 +39,9 @@ class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, v
 
     def write(self, instance: Measure | None, data: Mapping[str, Any]) -> Measure:
         return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))
+
+    def remove(self, instance: Measure) -> None:
+        services.measure_delete(measure=instance)
 
 
 class QualificationPlanViewSet(ReadAuditMixin, ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):

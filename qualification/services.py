@@ -976,3 +976,9 @@ def measure_save(
                     defaults={"from_level": entry["from_level"], "to_level": entry["to_level"]},
                 )
     return measure
+
+
+def measure_delete(*, measure: Measure) -> None:
+    """Delete a measure; ProtectedError while plan items still name it."""
+    with transaction.atomic():
+        measure.delete()

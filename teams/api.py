@@ -24,7 +24,6 @@ from competencies.api import (
     DELETE_SCHEMA,
     ApiViewSetMixin,
     HrWrites,
-    ProtectedDeleteMixin,
     ServiceWriteMixin,
 )
 from competencies.audit import audit_record_view
@@ -131,7 +130,7 @@ def teams_visible(user):
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Teams and departments the user may see (name, parent, leads: no individual levels)."""
 
     serializer_class = TeamSerializer
@@ -141,6 +140,9 @@ class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, ProtectedDeleteMixin, view
 
     def write(self, instance: Team | None, data: Mapping[str, Any]) -> Team:
         return services.team_save(team=instance, fields=data)
+
+    def remove(self, instance: Team) -> None:
+        services.team_delete(team=instance)
 
     def get_queryset(self):
         leads = Prefetch("leads", queryset=get_user_model().objects.only("id"))
@@ -157,6 +159,9 @@ class MembershipViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSe
 
     def write(self, instance: Membership | None, data: Mapping[str, Any]) -> Membership:
         return services.membership_save(membership=instance, fields=data)
+
+    def remove(self, instance: Membership) -> None:
+        services.membership_delete(membership=instance)
 
     def get_queryset(self):
         return Membership.objects.filter(employee__in=visible_employees(self.request.user)).order_by(
@@ -188,6 +193,9 @@ class TeamRequirementViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelV
 
     def write(self, instance: TeamRequirement | None, data: Mapping[str, Any]) -> TeamRequirement:
         return services.team_requirement_save(requirement=instance, fields=data)
+
+    def remove(self, instance: TeamRequirement) -> None:
+        services.team_requirement_delete(requirement=instance)
 
     def get_queryset(self):
         return (

@@ -32,6 +32,12 @@ def team_save(*, team: Team | None = None, fields: Mapping[str, Any]) -> Team:
     return team
 
 
+def team_delete(*, team: Team) -> None:
+    """Delete a team; ProtectedError while other records still refer to it."""
+    with transaction.atomic():
+        team.delete()
+
+
 def membership_save(*, membership: Membership | None = None, fields: Mapping[str, Any]) -> Membership:
     """Create or change a membership."""
     with transaction.atomic():
@@ -41,6 +47,12 @@ def membership_save(*, membership: Membership | None = None, fields: Mapping[str
                 setattr(membership, name, fields[name])
         membership.save()
     return membership
+
+
+def membership_delete(*, membership: Membership) -> None:
+    """Delete a membership (one entered by mistake; a member who leaves gets an ``end``)."""
+    with transaction.atomic():
+        membership.delete()
 
 
 def team_requirement_save(
@@ -63,3 +75,9 @@ def team_requirement_save(
                 setattr(requirement, name, fields[name])
         requirement.save()
     return requirement
+
+
+def team_requirement_delete(*, requirement: TeamRequirement) -> None:
+    """Delete a team requirement."""
+    with transaction.atomic():
+        requirement.delete()

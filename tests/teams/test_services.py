@@ -2,8 +2,10 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 
 from teams import services
+from teams.models import Team, TeamRequirement
 from tests.factories import CompetencyFactory, TeamFactory, TeamRequirementFactory
 
 
@@ -27,3 +29,14 @@ def test_team_requirement_stays_with_its_team(db):
     assert list(refused.value.message_dict) == ["team"]
     changed = services.team_requirement_save(requirement=requirement, fields={"weight": 3})
     assert changed.weight == 3
+
+
+def test_deleting_a_team_others_refer_to_is_refused_and_a_requirement_goes(db):
+    requirement = TeamRequirementFactory()
+    child = TeamFactory(parent=requirement.team)
+    with pytest.raises(ProtectedError):
+        services.team_delete(team=requirement.team)
+    services.team_requirement_delete(requirement=requirement)
+    services.team_delete(team=child)
+    assert not TeamRequirement.objects.exists()
+    assert not Team.objects.filter(pk=child.pk).exists()
