@@ -81,3 +81,34 @@ def test_requirement_targets_off_the_scale_are_refused_by_the_api_with_the_same_
     assert requirement.status_code == 400
     assert requirement.json() == {"required_level": [OFF_SCALE.replace("0, 1", "1")]}
     assert not TeamRequirement.objects.exists()
+
+
+def test_admin_refuses_a_level_off_the_scale_with_the_same_words(client_for, org, yes_no):
+    client = client_for("admin")
+    assessment = client.post(
+        reverse("admin:competencies_assessment_add"),
+        {
+            "employee": org.colleague.pk,
+            "competency": yes_no.pk,
+            "level": 3,
+            "source": "manager",
+            "assessed_on": days_ago(1).isoformat(),
+            "note": "",
+        },
+    )
+    assert assessment.status_code == 200
+    assert OFF_SCALE in assessment.content.decode()
+    assert not Assessment.objects.exists()
+    requirement = client.post(
+        reverse("admin:teams_teamrequirement_add"),
+        {"team": org.team_a.pk, "competency": yes_no.pk, "required_level": 3, "min_people": 1, "weight": 2},
+    )
+    assert requirement.status_code == 200
+    assert OFF_SCALE.replace("0, 1", "1") in requirement.content.decode()
+    assert not TeamRequirement.objects.exists()
+    accepted = client.post(
+        reverse("admin:teams_teamrequirement_add"),
+        {"team": org.team_a.pk, "competency": yes_no.pk, "required_level": 1, "min_people": 1, "weight": 2},
+    )
+    assert accepted.status_code == 302
+    assert TeamRequirement.objects.get().required_level == 1
