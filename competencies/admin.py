@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import hooks
@@ -16,7 +19,42 @@ from .models import (
     ScaleLevel,
 )
 from .roles import is_admin
+from .scales import level_check, scale_levels
 from .services import employee_save
+
+
+class LevelOnScaleForm(forms.ModelForm):
+    """An admin form of a row with a competency whose level fields must lie on its scale, checked by
+    ``scales.level_check`` as the services check them. ``level_fields``: field name → lowest level."""
+
+    level_fields: dict[str, int] = {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        competency = cleaned.get("competency")
+        named = {name: cleaned.get(name) for name in self.level_fields}
+        if competency is None or all(level is None for level in named.values()):
+            return cleaned
+        levels = scale_levels(competency_ids=[competency.pk])[competency.pk]
+        for name, level in named.items():
+            if level is None:
+                continue
+            try:
+                level_check(
+                    competency=competency,
+                    level=level,
+                    minimum=self.level_fields[name],
+                    levels=levels,
+                    field=name,
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+def level_on_scale_form(**level_fields: int) -> type[LevelOnScaleForm]:
+    """A LevelOnScaleForm for the given level fields and their lowest levels."""
+    return type("LevelOnScaleForm", (LevelOnScaleForm,), {"level_fields": level_fields})
 
 
 class ScaleLevelInline(admin.TabularInline):
@@ -49,6 +87,7 @@ class CompetencyAdmin(admin.ModelAdmin):
 
 class RoleRequirementInline(admin.TabularInline):
     model = RoleRequirement
+    form = level_on_scale_form(target_level=1)
     extra = 0
     autocomplete_fields = ["competency"]
 
@@ -62,6 +101,7 @@ class RoleProfileAdmin(admin.ModelAdmin):
 
 class InterestInline(admin.TabularInline):
     model = Interest
+    form = level_on_scale_form(target_level=1)
     extra = 0
     autocomplete_fields = ["competency"]
 
@@ -109,6 +149,7 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_select_related = ["employee", "competency", "assessed_by"]
     autocomplete_fields = ["employee", "competency"]
     exclude = ["assessed_by"]
+    form = level_on_scale_form(level=0)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)

@@ -5,8 +5,13 @@ Who may do what (SPEC.md): the catalogue is read by everyone signed in and chang
 employees and assessments are visible as ``visible_employees`` says (others are simply not found);
 assessments are append-only."""
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import Model, ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -16,7 +21,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from . import filters
+from . import filters, services
 from .audit import audit_record_reads
 from .models import Assessment, AuditEntry, Category, Competency, Employee, RoleProfile, Scale
 from .permissions import visible_employees
@@ -30,7 +35,6 @@ from .serializers import (
     RoleProfileSerializer,
     ScaleSerializer,
 )
-from .services import AssessmentInvalid, assessment_record, employee_save
 
 
 class Conflict(APIException):
@@ -74,20 +78,60 @@ class HrWrites(permissions.BasePermission):
         return is_hr_or_admin(request.user)
 
 
-class ProtectedDeleteMixin:
-    """DELETE of an object that others still reference answers 409 with a message."""
+DELETE_SCHEMA = extend_schema(responses={204: None, 409: ConflictSerializer})
 
-    def perform_destroy(self, instance):
+
+def service_error_detail(error: DjangoValidationError) -> dict[str, Any]:
+    """The 400 body of a service's ValidationError: its messages by field, a dotted field
+    ("requirements.0.target_level") nested as the request nests it."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    detail: dict[str, Any] = {}
+    for key, messages in error.message_dict.items():
+        *path, last = [api_settings.NON_FIELD_ERRORS_KEY] if key == NON_FIELD_ERRORS else key.split(".")
+        node = detail
+        for part in path:
+            node = node.setdefault(part, {})
+        node.setdefault(last, []).extend(messages)
+    return detail
+
+
+@contextmanager
+def service_errors_as_400() -> Iterator[None]:
+    """Answer a service's ValidationError (a broken domain rule) with a 400 naming the fields."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(service_error_detail(error)) from None
+
+
+class ServiceWriteMixin:
+    """For viewsets whose serializer checks the shape of a request: the write itself is the service
+    the pages use too, called by ``write`` with the validated data (``instance`` None on create) and by
+    ``remove``. A DELETE of an object that others still reference answers 409 with a message."""
+
+    def write(self, instance: Model | None, data: Mapping[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def remove(self, instance: Model) -> None:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        with service_errors_as_400():
+            serializer.instance = self.write(None, serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        with service_errors_as_400():
+            serializer.instance = self.write(serializer.instance, serializer.validated_data)
+
+    def perform_destroy(self, instance: Model) -> None:
         try:
-            instance.delete()
+            self.remove(instance)
         except ProtectedError as error:
             raise Conflict(
                 _("“%(object)s” is still used by %(count)d other record(s) and cannot be deleted.")
                 % {"object": instance, "count": len(error.protected_objects)}
             ) from None
-
-
-DELETE_SCHEMA = extend_schema(responses={204: None, 409: ConflictSerializer})
 
 
 class ApiViewSetMixin:
@@ -128,7 +172,7 @@ class ReadAuditMixin:
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class ScaleViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
 
     queryset = Scale.objects.prefetch_related("levels")
@@ -137,9 +181,15 @@ class ScaleViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet)
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
 
+    def write(self, instance: Scale | None, data: Mapping[str, Any]) -> Scale:
+        return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
+
+    def remove(self, instance: Scale) -> None:
+        services.catalogue_entry_delete(entry=instance)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class CategoryViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competency categories (catalogue)."""
 
     queryset = Category.objects.all()
@@ -148,9 +198,15 @@ class CategoryViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewS
     ordering_fields = ["id", "name", "position", "family"]
     filterset_fields = ["family"]
 
+    def write(self, instance: Category | None, data: Mapping[str, Any]) -> Category:
+        return services.category_save(category=instance, fields=data)
+
+    def remove(self, instance: Category) -> None:
+        services.catalogue_entry_delete(entry=instance)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class CompetencyViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competencies (catalogue)."""
 
     queryset = Competency.objects.select_related("category", "scale")
@@ -159,9 +215,15 @@ class CompetencyViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelVie
     filterset_class = filters.CompetencyFilter
     ordering_fields = ["id", "name", "category"]
 
+    def write(self, instance: Competency | None, data: Mapping[str, Any]) -> Competency:
+        return services.competency_save(competency=instance, fields=data)
+
+    def remove(self, instance: Competency) -> None:
+        services.catalogue_entry_delete(entry=instance)
+
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class RoleProfileViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Role profiles (Stellenprofile) with their requirements (catalogue)."""
 
     queryset = RoleProfile.objects.prefetch_related("requirements")
@@ -170,9 +232,18 @@ class RoleProfileViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelVi
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
 
+    def write(self, instance: RoleProfile | None, data: Mapping[str, Any]) -> RoleProfile:
+        return services.role_profile_save(
+            profile=instance, fields=data, requirements=data.get("requirements")
+        )
+
+    def remove(self, instance: RoleProfile) -> None:
+        services.catalogue_entry_delete(entry=instance)
+
 
 class EmployeeViewSet(
     ApiViewSetMixin,
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -190,22 +261,8 @@ class EmployeeViewSet(
     def get_queryset(self):
         return visible_employees(self.request.user).prefetch_related("interest_set").order_by("name", "id")
 
-    def perform_create(self, serializer):
-        serializer.instance = _employee_save(Employee(**serializer.validated_data))
-
-    def perform_update(self, serializer):
-        employee = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(employee, name, value)
-        serializer.instance = _employee_save(employee)
-
-
-def _employee_save(employee):
-    """The service's refusal (a leave that cannot end a later membership) as a 400 on its field."""
-    try:
-        return employee_save(employee=employee)
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(error.message_dict) from None
+    def write(self, instance: Employee | None, data: Mapping[str, Any]) -> Employee:
+        return services.employee_save(employee=instance, fields=data)
 
 
 @extend_schema_view(
@@ -249,8 +306,8 @@ class AssessmentViewSet(
         data = serializer.validated_data
         employee = data["employee"]
         check_may_record(user, employee, data["source"])
-        try:
-            assessment = assessment_record(
+        with service_errors_as_400():
+            assessment = services.assessment_record(
                 employee=employee,
                 competency=data["competency"],
                 level=data["level"],
@@ -260,8 +317,6 @@ class AssessmentViewSet(
                 valid_until=data.get("valid_until"),
                 note=data.get("note", ""),
             )
-        except AssessmentInvalid as error:
-            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(error)]}) from None
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 

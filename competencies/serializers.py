@@ -11,9 +11,10 @@ from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -50,7 +51,9 @@ class IsoDateField(serializers.DateField):
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer that refuses read-only and unknown fields and checks model constraints.
+    """A ModelSerializer that refuses read-only and unknown fields and checks model constraints. It
+    checks the shape of a request and never saves: the viewset hands the validated data to the service
+    the pages use too.
 
     ``constraint_messages`` maps a constraint name to ``(field or None, message)`` so a violation is
     reported in words instead of the constraint's name. Model date fields read only YYYY-MM-DD."""
@@ -80,6 +83,12 @@ class StrictModelSerializer(serializers.ModelSerializer):
         attrs = super().validate(attrs)
         self.check_constraints(attrs)
         return attrs
+
+    def create(self, validated_data):
+        raise NotImplementedError("Writes go through the app's service (competencies.api.ServiceWriteMixin).")
+
+    def update(self, instance, validated_data):
+        raise NotImplementedError("Writes go through the app's service (competencies.api.ServiceWriteMixin).")
 
     def check_constraints(self, attrs):
         """Run the model's constraints against the instance as it would be saved."""
@@ -124,50 +133,6 @@ class NestedRowSerializer(StrictModelSerializer):
         return attrs
 
 
-def is_referenced(instance):
-    """True when any row refers to ``instance``, asked relation by relation without naming the apps."""
-    for relation in instance._meta.related_objects:
-        if relation.related_model._default_manager.filter(**{relation.field.name: instance}).exists():
-            return True
-    return False
-
-
-def scale_values(scale_id):
-    """The level values of a scale, ascending."""
-    return list(
-        ScaleLevel.objects.filter(scale_id=scale_id).order_by("value").values_list("value", flat=True)
-    )
-
-
-def check_level_on_scale(*, competency, level, field, minimum=0, values=None):
-    """Raise a 400 naming the allowed values when ``level`` is not a level of the competency's scale."""
-    values = scale_values(competency.scale_id) if values is None else values
-    allowed = [value for value in values if value >= minimum]
-    if level not in allowed:
-        raise serializers.ValidationError(
-            {
-                field: [
-                    _("Level %(level)s is outside the scale of “%(competency)s”; allowed: %(allowed)s.")
-                    % {
-                        "level": level,
-                        "competency": competency.name,
-                        "allowed": ", ".join(str(value) for value in allowed) or "–",
-                    }
-                ]
-            }
-        )
-
-
-def levels_by_scale(scale_ids):
-    """dict scale id → list of its level values, in one query."""
-    found = {scale_id: [] for scale_id in scale_ids}
-    for scale_id, value in ScaleLevel.objects.filter(scale_id__in=list(found)).values_list(
-        "scale_id", "value"
-    ):
-        found[scale_id].append(value)
-    return found
-
-
 class ScaleLevelSerializer(NestedRowSerializer):
     class Meta:
         model = ScaleLevel
@@ -176,9 +141,9 @@ class ScaleLevelSerializer(NestedRowSerializer):
 
 
 class ScaleSerializer(StrictModelSerializer):
-    """A scale with its levels. Writing ``levels`` replaces them all; they must be numbered 0..N.
-
-    A scale that competencies use may be relabelled, but its level values cannot change."""
+    """A scale with its levels. Writing ``levels`` replaces them all; they must be numbered 0..N, and a
+    scale that competencies use may be relabelled, but its level values cannot change
+    (``services.scale_save``)."""
 
     levels = ScaleLevelSerializer(many=True, allow_empty=False)
 
@@ -186,37 +151,6 @@ class ScaleSerializer(StrictModelSerializer):
         model = Scale
         fields = ["id", "name", "description", "levels"]
         read_only_fields = ["id"]
-
-    def validate_levels(self, levels):
-        values = sorted(level["value"] for level in levels)
-        if values != list(range(len(values))):
-            raise serializers.ValidationError(
-                _("Levels must be numbered 0, 1, 2, … without gaps or repeats.")
-            )
-        if self.instance is not None and self.instance.competencies.exists():
-            if values != scale_values(self.instance.pk):
-                raise serializers.ValidationError(
-                    _("Competencies use this scale: its levels can be relabelled, but not added or removed.")
-                )
-        return levels
-
-    @transaction.atomic
-    def create(self, validated_data):
-        levels = validated_data.pop("levels")
-        scale = Scale.objects.create(**validated_data)
-        ScaleLevel.objects.bulk_create(ScaleLevel(scale=scale, **level) for level in levels)
-        return scale
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        levels = validated_data.pop("levels", None)
-        instance = super().update(instance, validated_data)
-        if levels is not None:
-            instance.levels.all().delete()
-            ScaleLevel.objects.bulk_create(ScaleLevel(scale=instance, **level) for level in levels)
-            # Drop the prefetched levels so the response shows the new ones.
-            getattr(instance, "_prefetched_objects_cache", {}).pop("levels", None)
-        return instance
 
 
 class CategorySerializer(StrictModelSerializer):
@@ -234,24 +168,6 @@ class CompetencySerializer(StrictModelSerializer):
         read_only_fields = ["id"]
         extra_kwargs = {"validity_months": {"min_value": 1, "max_value": 1200}}
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        requires_certificate = attrs.get(
-            "requires_certificate", self.instance.requires_certificate if self.instance else False
-        )
-        validity = attrs.get("validity_months", self.instance.validity_months if self.instance else None)
-        if validity is not None and not requires_certificate:
-            raise serializers.ValidationError(
-                {"validity_months": [_("Only a competency that requires a certificate has a validity.")]}
-            )
-        scale = attrs.get("scale")
-        if self.instance is not None and scale is not None and scale.pk != self.instance.scale_id:
-            if is_referenced(self.instance):
-                raise serializers.ValidationError(
-                    {"scale": [_("This competency is in use; its scale cannot change.")]}
-                )
-        return attrs
-
 
 class RoleRequirementSerializer(NestedRowSerializer):
     class Meta:
@@ -261,7 +177,8 @@ class RoleRequirementSerializer(NestedRowSerializer):
 
 
 class RoleProfileSerializer(StrictModelSerializer):
-    """A role profile with its requirements. Writing ``requirements`` replaces them all."""
+    """A role profile with its requirements. Writing ``requirements`` replaces them all; each competency
+    once, each target on its scale (``services.role_profile_save``)."""
 
     requirements = RoleRequirementSerializer(many=True, required=False)
 
@@ -269,44 +186,6 @@ class RoleProfileSerializer(StrictModelSerializer):
         model = RoleProfile
         fields = ["id", "name", "description", "requirements"]
         read_only_fields = ["id"]
-
-    def validate_requirements(self, requirements):
-        competencies = [requirement["competency"] for requirement in requirements]
-        if len({competency.pk for competency in competencies}) != len(competencies):
-            raise serializers.ValidationError(_("Each competency may appear only once."))
-        values = levels_by_scale({competency.scale_id for competency in competencies})
-        for index, requirement in enumerate(requirements):
-            competency = requirement["competency"]
-            try:
-                check_level_on_scale(
-                    competency=competency,
-                    level=requirement["target_level"],
-                    field="target_level",
-                    minimum=1,
-                    values=values[competency.scale_id],
-                )
-            except serializers.ValidationError as error:
-                raise serializers.ValidationError({index: error.detail}) from None
-        return requirements
-
-    @transaction.atomic
-    def create(self, validated_data):
-        requirements = validated_data.pop("requirements", [])
-        profile = RoleProfile.objects.create(**validated_data)
-        RoleRequirement.objects.bulk_create(RoleRequirement(role_profile=profile, **r) for r in requirements)
-        return profile
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        requirements = validated_data.pop("requirements", None)
-        instance = super().update(instance, validated_data)
-        if requirements is not None:
-            instance.requirements.all().delete()
-            RoleRequirement.objects.bulk_create(
-                RoleRequirement(role_profile=instance, **r) for r in requirements
-            )
-            getattr(instance, "_prefetched_objects_cache", {}).pop("requirements", None)
-        return instance
 
 
 class InterestSerializer(serializers.ModelSerializer):
@@ -335,18 +214,12 @@ class EmployeeSerializer(StrictModelSerializer):
         read_only_fields = ["id"]
         extra_kwargs = {"user": {"help_text": "Id of the employee's login user, if any."}}
 
-    def check_constraints(self, attrs):
-        is_active = attrs.get("is_active", self.instance.is_active if self.instance else True)
-        left_on = attrs.get("left_on", self.instance.left_on if self.instance else None)
-        if left_on is not None and is_active:
-            raise serializers.ValidationError(
-                {
-                    "is_active": [
-                        _("An employee with a leaving date cannot be active; set is_active to false.")
-                    ]
-                }
-            )
-        super().check_constraints(attrs)
+    constraint_messages = {
+        "employee_left_is_inactive": (
+            "is_active",
+            gettext_lazy("An employee with a leaving date cannot be active; set is_active to false."),
+        ),
+    }
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -394,6 +267,13 @@ class AssessmentCreateSerializer(StrictModelSerializer):
     )
     assessed_on = IsoDateField(required=False, help_text="Default: today. Not in the future.")
 
+    constraint_messages = {
+        "assessment_valid_after_assessed": (
+            "valid_until",
+            gettext_lazy("“Valid until” cannot be before the assessment date."),
+        ),
+    }
+
     class Meta:
         model = Assessment
         fields = ["employee", "competency", "level", "source", "assessed_on", "valid_until", "note"]
@@ -406,14 +286,6 @@ class AssessmentCreateSerializer(StrictModelSerializer):
             self.fields["employee"].queryset = employees
 
     def validate(self, attrs):
-        today = timezone.localdate()
-        attrs.setdefault("assessed_on", today)
-        if attrs["assessed_on"] > today:
-            raise serializers.ValidationError({"assessed_on": [_("An assessment cannot lie in the future.")]})
-        valid_until = attrs.get("valid_until")
-        if valid_until is not None and valid_until < attrs["assessed_on"]:
-            raise serializers.ValidationError(
-                {"valid_until": [_("The end of validity cannot lie before the assessment date.")]}
-            )
-        check_level_on_scale(competency=attrs["competency"], level=attrs["level"], field="level")
+        # Whether the dates and the level are possible is ``services.assessment_record``'s to say.
+        attrs.setdefault("assessed_on", timezone.localdate())
         return super().validate(attrs)

@@ -2,10 +2,13 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -21,27 +24,38 @@ from .models import (
     AccountSettings,
     Assessment,
     AuditEntry,
+    Category,
     CertificateNotice,
     Competency,
     Employee,
     EvidenceFile,
     Interest,
+    RoleProfile,
+    RoleRequirement,
+    Scale,
     ScaleLevel,
     SelfAssessmentDraft,
 )
+from .scales import level_check, scale_levels
 
 
-class AssessmentInvalid(ValueError):
-    """An assessment that cannot be recorded; the message says why."""
+class AssessmentInvalid(ValidationError, ValueError):
+    """An assessment that cannot be recorded; the message says why (by field where one is to blame)."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
-def employee_save(*, employee: Employee) -> Employee:
-    """Save a new or changed person; a new leaving date ends their open memberships on that day.
+def employee_save(*, employee: Employee | None = None, fields: Mapping[str, Any] | None = None) -> Employee:
+    """Create or change a person (``fields``: the plain fields to set, or the changes already made on
+    ``employee``); a new leaving date ends their open memberships on that day.
 
     In the same transaction every app registered with ``hooks.register_leave`` ends what it holds open
     (teams: memberships without an end or ending later get ``end = left_on``). A membership that starts
     after the leaving date cannot be ended then (its end would lie before its start), so the leave is
     refused with a ValidationError on ``left_on`` naming it: end or remove that membership first."""
+    employee = employee or Employee()
+    _assign(employee, fields or {}, EMPLOYEE_FIELDS)
     with transaction.atomic():
         previous = None
         if employee.pk is not None:
@@ -63,25 +77,31 @@ def employee_save(*, employee: Employee) -> Employee:
 
 
 def assessment_record(
-    *, employee, competency, level, source, assessed_on, assessed_by, valid_until=None, note=""
-):
+    *,
+    employee: Employee,
+    competency: Competency,
+    level: int,
+    source: str,
+    assessed_on: datetime.date,
+    assessed_by: AbstractBaseUser | None,
+    valid_until: datetime.date | None = None,
+    note: str = "",
+) -> Assessment:
     """Append one assessment after checking its level against the competency's scale.
 
     A certificate of a competency with a validity gets ``valid_until`` from it when none is given."""
     if source not in Assessment.Source.values:
-        raise AssessmentInvalid(_("Unknown assessment source %(source)r.") % {"source": source})
+        raise AssessmentInvalid({"source": [_("Unknown assessment source %(source)r.") % {"source": source}]})
     if assessed_on > timezone.localdate():
-        raise AssessmentInvalid(_("An assessment cannot be dated in the future."))
-    allowed = sorted(ScaleLevel.objects.filter(scale_id=competency.scale_id).values_list("value", flat=True))
-    if level not in allowed:
-        raise AssessmentInvalid(
-            _("Level %(level)s is not on the scale of %(competency)s (allowed: %(allowed)s).")
-            % {"level": level, "competency": competency, "allowed": ", ".join(map(str, allowed)) or "—"}
-        )
+        raise AssessmentInvalid({"assessed_on": [_("An assessment cannot be dated in the future.")]})
+    try:
+        level_check(competency=competency, level=level, field="level")
+    except ValidationError as error:
+        raise AssessmentInvalid(error) from None
     if valid_until is None and source == Assessment.Source.CERTIFICATE and competency.validity_months:
         valid_until = assessed_on + relativedelta(months=competency.validity_months)
     if valid_until is not None and valid_until < assessed_on:
-        raise AssessmentInvalid(_("“Valid until” cannot be before the assessment date."))
+        raise AssessmentInvalid({"valid_until": [_("“Valid until” cannot be before the assessment date.")]})
     with transaction.atomic():
         return Assessment.objects.create(
             employee=employee,
@@ -93,6 +113,150 @@ def assessment_record(
             valid_until=valid_until,
             note=note,
         )
+
+
+# --- The catalogue: scales, categories, competencies, role profiles ----------------------------------------
+#
+# ``fields`` holds the plain fields to set (a partial change names only some); rows written with their
+# parent (a scale's levels, a profile's requirements) replace the parent's rows when given and are
+# kept when ``None``. Rules break as ValidationError naming the field ("requirements.0.target_level").
+
+SCALE_FIELDS = ("name", "description")
+CATEGORY_FIELDS = ("name", "family", "description", "position")
+COMPETENCY_FIELDS = ("category", "name", "description", "scale", "requires_certificate", "validity_months")
+ROLE_PROFILE_FIELDS = ("name", "description")
+
+
+def _assign(instance, fields, names):
+    for name in names:
+        if name in fields:
+            setattr(instance, name, fields[name])
+
+
+def _is_referenced(instance) -> bool:
+    """True when any row refers to ``instance``, asked relation by relation without naming the apps."""
+    for relation in instance._meta.related_objects:
+        if relation.related_model._default_manager.filter(**{relation.field.name: instance}).exists():
+            return True
+    return False
+
+
+def scale_levels_check(*, scale: Scale | None, levels: Sequence[Mapping[str, Any]]) -> None:
+    """ValidationError unless ``levels`` are numbered 0..N and, for a scale competencies use, keep the
+    values it has (it can be relabelled, not lengthened or shortened)."""
+    values = sorted(level["value"] for level in levels)
+    if not values or values != list(range(len(values))):
+        raise ValidationError({"levels": [_("Levels must be numbered 0, 1, 2, … without gaps or repeats.")]})
+    if scale is not None and scale.pk is not None and scale.competencies.exists():
+        if values != sorted(scale.levels.values_list("value", flat=True)):
+            raise ValidationError(
+                {
+                    "levels": [
+                        _(
+                            "Competencies use this scale: its levels can be relabelled, but not added or "
+                            "removed."
+                        )
+                    ]
+                }
+            )
+
+
+def scale_save(
+    *, scale: Scale | None = None, fields: Mapping[str, Any], levels: Sequence[Mapping[str, Any]] | None
+) -> Scale:
+    """Create or change a scale; ``levels`` (dicts of value, label, descriptor) replace its levels."""
+    if levels is not None:
+        scale_levels_check(scale=scale, levels=levels)
+    elif scale is None:
+        raise ValidationError({"levels": [_("This field is required.")]})
+    with transaction.atomic():
+        scale = scale or Scale()
+        _assign(scale, fields, SCALE_FIELDS)
+        scale.save()
+        if levels is not None:
+            scale.levels.all().delete()
+            ScaleLevel.objects.bulk_create(ScaleLevel(scale=scale, **level) for level in levels)
+    return scale
+
+
+def category_save(*, category: Category | None = None, fields: Mapping[str, Any]) -> Category:
+    """Create or change a competency category."""
+    with transaction.atomic():
+        category = category or Category()
+        _assign(category, fields, CATEGORY_FIELDS)
+        category.save()
+    return category
+
+
+def competency_save(*, competency: Competency | None = None, fields: Mapping[str, Any]) -> Competency:
+    """Create or change a competency. Only one that requires a certificate has a validity; one in use
+    keeps its scale."""
+    requires_certificate = fields.get(
+        "requires_certificate", competency.requires_certificate if competency else False
+    )
+    validity = fields.get("validity_months", competency.validity_months if competency else None)
+    if validity is not None and not requires_certificate:
+        raise ValidationError(
+            {"validity_months": [_("Only a competency that requires a certificate has a validity.")]}
+        )
+    scale = fields.get("scale")
+    if competency is not None and scale is not None and scale.pk != competency.scale_id:
+        if _is_referenced(competency):
+            raise ValidationError({"scale": [_("This competency is in use; its scale cannot change.")]})
+    with transaction.atomic():
+        competency = competency or Competency()
+        _assign(competency, fields, COMPETENCY_FIELDS)
+        competency.save()
+    return competency
+
+
+def role_requirements_check(*, requirements: Sequence[Mapping[str, Any]]) -> None:
+    """ValidationError unless each competency appears once with a target level on its scale (>= 1)."""
+    competencies = [requirement["competency"] for requirement in requirements]
+    if len({competency.pk for competency in competencies}) != len(competencies):
+        raise ValidationError({"requirements": [_("Each competency may appear only once.")]})
+    levels = scale_levels(competency_ids=[competency.pk for competency in competencies])
+    for index, requirement in enumerate(requirements):
+        competency = requirement["competency"]
+        level_check(
+            competency=competency,
+            level=requirement["target_level"],
+            minimum=1,
+            levels=levels[competency.pk],
+            field=f"requirements.{index}.target_level",
+        )
+
+
+def role_profile_save(
+    *,
+    profile: RoleProfile | None = None,
+    fields: Mapping[str, Any],
+    requirements: Sequence[Mapping[str, Any]] | None,
+) -> RoleProfile:
+    """Create or change a role profile; ``requirements`` (dicts of competency, target_level) replace its
+    requirements."""
+    if requirements is not None:
+        role_requirements_check(requirements=requirements)
+    with transaction.atomic():
+        profile = profile or RoleProfile()
+        _assign(profile, fields, ROLE_PROFILE_FIELDS)
+        profile.save()
+        if requirements is not None:
+            profile.requirements.all().delete()
+            RoleRequirement.objects.bulk_create(
+                RoleRequirement(role_profile=profile, **requirement) for requirement in requirements
+            )
+    return profile
+
+
+def catalogue_entry_delete(*, entry: Scale | Category | Competency | RoleProfile) -> None:
+    """Delete a scale, category, competency or role profile; ProtectedError while other records still
+    refer to it."""
+    with transaction.atomic():
+        entry.delete()
+
+
+EMPLOYEE_FIELDS = ("personnel_no", "name", "email", "user", "role_profile", "is_active", "left_on")
 
 
 # --- Self-assessment, leader confirmation, certificates ------------------------------------------------
@@ -110,27 +274,11 @@ class EvidenceInvalid(AssessmentInvalid):
     """An evidence file that is too large or of a type that is not accepted."""
 
 
-def _allowed_levels(competency_ids):
-    """competency id → set of the levels on its scale (one query)."""
-    allowed = defaultdict(set)
-    rows = ScaleLevel.objects.filter(scale__competencies__in=list(competency_ids)).values_list(
-        "scale__competencies__id", "value"
-    )
-    for competency_id, value in rows:
-        allowed[competency_id].add(value)
-    return allowed
-
-
-def _check_level(allowed, competency_id, level, name):
-    if level not in allowed.get(competency_id, ()):
-        raise AssessmentInvalid(
-            _("Level %(level)s is not on the scale of %(competency)s (allowed: %(allowed)s).")
-            % {
-                "level": level,
-                "competency": name,
-                "allowed": ", ".join(map(str, sorted(allowed.get(competency_id, ())))) or "—",
-            }
-        )
+def _level_check(competency, level, levels):
+    try:
+        level_check(competency=competency, level=level, levels=levels)
+    except ValidationError as error:
+        raise AssessmentInvalid(error) from None
 
 
 def _lock(employee):
@@ -170,19 +318,20 @@ def self_assessment_submit(*, employee, user, entries, version, on=None):
     if employee.user_id != user.pk:
         raise PermissionDenied(_("A self-assessment can only be recorded for one's own record."))
     on = on or timezone.localdate()
-    names = dict(Competency.objects.filter(pk__in=list(entries)).values_list("pk", "name"))
+    competencies = Competency.objects.only("pk", "name").in_bulk(list(entries))
+    names = {pk: competency.name for pk, competency in competencies.items()}
     unknown = sorted(set(entries) - set(names))
     if unknown:
         raise AssessmentInvalid(
             _("Unknown competency %(ids)s: it cannot be rated.") % {"ids": ", ".join(map(str, unknown))}
         )
-    allowed = _allowed_levels(entries)
+    allowed = scale_levels(competency_ids=entries)
     for competency_id, entry in entries.items():
         if entry.get("level") is not None:
-            _check_level(allowed, competency_id, entry["level"], names[competency_id])
+            _level_check(competencies[competency_id], entry["level"], allowed[competency_id])
         target = entry.get("target") if entry.get("grow") else None
         if target is not None:
-            _check_level(allowed, competency_id, target, names[competency_id])
+            _level_check(competencies[competency_id], target, allowed[competency_id])
             if target < 1 or (entry.get("level") is not None and target <= entry["level"]):
                 raise AssessmentInvalid(
                     _("The target for %(competency)s must lie above the level you chose.")
@@ -345,8 +494,9 @@ def assessments_review(*, employee, user, decisions, on=None):
     ids = [d["competency_id"] for d in decisions]
     if len(set(ids)) != len(ids):
         raise ReviewInvalid(_("Each competency can only be decided once per form."))
-    names = dict(Competency.objects.filter(pk__in=ids).values_list("pk", "name"))
-    allowed = _allowed_levels(ids)
+    competencies = Competency.objects.only("pk", "name").in_bulk(ids)
+    names = {pk: competency.name for pk, competency in competencies.items()}
+    allowed = scale_levels(competency_ids=ids)
     for decision in decisions:
         name = names.get(decision["competency_id"])
         if name is None:
@@ -361,7 +511,9 @@ def assessments_review(*, employee, user, decisions, on=None):
                     _("Give a reason for adjusting %(competency)s; the person will see it.")
                     % {"competency": name}
                 )
-            _check_level(allowed, decision["competency_id"], decision["level"], name)
+            _level_check(
+                competencies[decision["competency_id"]], decision["level"], allowed[decision["competency_id"]]
+            )
     counts = {"confirmed": 0, "adjusted": 0, "discussion": 0, "skipped": 0}
     with transaction.atomic():
         _lock(employee)

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from competencies.admin import level_on_scale_form
+
 from .models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 
 
 class MeasureCompetencyInline(admin.TabularInline):
     model = MeasureCompetency
+    form = level_on_scale_form(from_level=0, to_level=0)
     extra = 0
     autocomplete_fields = ["competency"]
 

@@ -5,6 +5,9 @@ admins); plans and their items are visible with their employee (``visible_employ
 of the people one leads, all for HR and admins; jobs to their owner, all to HR and admins. Plans, items
 and jobs are read-only here: they change through plan generation and the plan pages."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 
@@ -12,27 +15,34 @@ from competencies.api import (
     DELETE_SCHEMA,
     ApiViewSetMixin,
     CatalogueAccess,
-    ProtectedDeleteMixin,
     ReadAuditMixin,
+    ServiceWriteMixin,
 )
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 from jobs.models import Job
 
-from . import filters
+from . import filters, services
 from .models import Measure, PlanItem, QualificationPlan
 from .serializers import JobSerializer, MeasureSerializer, PlanItemSerializer, QualificationPlanSerializer
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class MeasureViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
-    """The measure catalogue with the competency ranges each measure develops."""
+class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
+    """The measure catalogue with the competency ranges each measure develops (written by the service
+    the measure pages use)."""
 
     queryset = Measure.objects.prefetch_related("ranges")
     serializer_class = MeasureSerializer
     permission_classes = [CatalogueAccess]
     filterset_class = filters.MeasureFilter
     ordering_fields = ["id", "title", "kind", "cost", "duration_hours"]
+
+    def write(self, instance: Measure | None, data: Mapping[str, Any]) -> Measure:
+        return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))
+
+    def remove(self, instance: Measure) -> None:
+        services.measure_delete(measure=instance)
 
 
 class QualificationPlanViewSet(ReadAuditMixin, ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):

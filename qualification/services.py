@@ -6,18 +6,20 @@ replaces generated drafts only: plans that were proposed, agreed, started, compl
 are never touched."""
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competencies.models import Assessment, Competency, Interest
+from competencies.scales import level_check, scale_levels
 from competencies.selectors import employees_active
 from competencies.services import assessment_record
 from teams.models import Team
@@ -824,11 +826,15 @@ def plan_item_add(*, plan, competency, target_level, reason, measure=None, mento
                 % {"competency": competency.name}
             )
         current = item_level_now(employee=plan.employee, competency=competency)
-        top = competency.scale.levels.aggregate(top=Max("value"))["top"] or 0
-        if not current < target_level <= top:
+        levels = scale_levels(competency_ids=[competency.pk])[competency.pk]
+        try:
+            level_check(competency=competency, level=target_level, levels=levels)
+        except ValidationError as error:
+            raise PlanItemInvalid(" ".join(error.messages)) from None
+        if target_level <= current:
             raise PlanItemInvalid(
                 _("The target level must lie above the current level %(current)s and at most %(top)s.")
-                % {"current": current, "top": top}
+                % {"current": current, "top": max(levels, default=0)}
             )
         team, priority = None, generation.PRIORITY_INTEREST
         if reason == PlanItem.Reason.TEAM_SHORTFALL:
@@ -930,53 +936,85 @@ def plan_item_progress(*, item, progress):
 # Measure catalogue
 
 
-class MeasureInvalid(ValueError):
-    """A measure that cannot be saved; the message says why and nothing was written."""
+class MeasureInvalid(ValidationError, ValueError):
+    """A measure that cannot be saved; the message says why (by field) and nothing was written."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
 MEASURE_FIELDS = ("title", "kind", "description", "duration_hours", "cost", "provider", "is_active")
 
 
-def measure_save(*, measure=None, fields, ranges):
-    """Create or change a measure with the competency ranges it develops (``ranges``: dicts with
-    competency, from_level, to_level; they replace the measure's ranges). Each range must lie on its
-    competency's scale. Returns the measure."""
-    ranges = list(ranges)
+def measure_competencies_check(*, ranges: Sequence[Mapping[str, Any]]) -> None:
+    """MeasureInvalid unless the measure names at least one competency, each once, each with a range
+    that rises from one level of its scale to a higher one (``ranges``: dicts of competency,
+    from_level, to_level)."""
     if not ranges:
-        raise MeasureInvalid(_("Name at least one competency the measure develops."))
+        raise MeasureInvalid({"competencies": [_("Name at least one competency the measure develops.")]})
     seen = set()
     for entry in ranges:
         competency = entry["competency"]
         if competency.pk in seen:
             raise MeasureInvalid(
-                _("%(competency)s is listed twice; give it one range.") % {"competency": competency.name}
-            )
-        seen.add(competency.pk)
-        top = competency.scale.levels.aggregate(top=Max("value"))["top"] or 0
-        if not 0 <= entry["from_level"] < entry["to_level"] <= top:
-            raise MeasureInvalid(
-                _(
-                    "%(competency)s: the range must rise from one level to a higher one on its scale "
-                    "(0–%(top)s); %(from)s→%(to)s does not."
-                )
-                % {
-                    "competency": competency.name,
-                    "top": top,
-                    "from": entry["from_level"],
-                    "to": entry["to_level"],
+                {
+                    "competencies": [
+                        _("%(competency)s is listed twice; give it one range.")
+                        % {"competency": competency.name}
+                    ]
                 }
             )
+        seen.add(competency.pk)
+    levels = scale_levels(competency_ids=seen)
+    for index, entry in enumerate(ranges):
+        competency = entry["competency"]
+        try:
+            for name in ("from_level", "to_level"):
+                level_check(
+                    competency=competency,
+                    level=entry[name],
+                    levels=levels[competency.pk],
+                    field=f"competencies.{index}.{name}",
+                )
+        except ValidationError as error:
+            raise MeasureInvalid(error) from None
+        if entry["to_level"] <= entry["from_level"]:
+            raise MeasureInvalid(
+                {f"competencies.{index}.to_level": [_("The target level must lie above the start level.")]}
+            )
+
+
+def measure_save(
+    *,
+    measure: Measure | None = None,
+    fields: Mapping[str, Any],
+    ranges: Sequence[Mapping[str, Any]] | None,
+) -> Measure:
+    """Create or change a measure with the competency ranges it develops (``ranges``: dicts with
+    competency, from_level, to_level; they replace the measure's ranges, ``None`` keeps them on a
+    change). The ranges are checked by ``measure_competencies_check``. Returns the measure."""
+    if ranges is not None or measure is None:
+        ranges = list(ranges or [])
+        measure_competencies_check(ranges=ranges)
     with transaction.atomic():
         measure = measure or Measure()
         for name in MEASURE_FIELDS:
             if name in fields:
                 setattr(measure, name, fields[name])
         measure.save()
-        MeasureCompetency.objects.filter(measure=measure).exclude(competency_id__in=seen).delete()
-        for entry in ranges:
-            MeasureCompetency.objects.update_or_create(
-                measure=measure,
-                competency=entry["competency"],
-                defaults={"from_level": entry["from_level"], "to_level": entry["to_level"]},
-            )
+        if ranges is not None:
+            kept = [entry["competency"].pk for entry in ranges]
+            MeasureCompetency.objects.filter(measure=measure).exclude(competency_id__in=kept).delete()
+            for entry in ranges:
+                MeasureCompetency.objects.update_or_create(
+                    measure=measure,
+                    competency=entry["competency"],
+                    defaults={"from_level": entry["from_level"], "to_level": entry["to_level"]},
+                )
     return measure
+
+
+def measure_delete(*, measure: Measure) -> None:
+    """Delete a measure; ProtectedError while plan items still name it."""
+    with transaction.atomic():
+        measure.delete()

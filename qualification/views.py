@@ -683,7 +683,8 @@ def _measure_form(request, measure):
                 ranges=formset.ranges(),
             )
         except services.MeasureInvalid as error:
-            form.add_error(None, str(error))
+            for message in error.messages:
+                form.add_error(None, message)
         else:
             messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
             return redirect("qualification:measure_detail", measure_id=saved.pk)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from competencies.admin import level_on_scale_form
+
 from .models import Membership, Team, TeamRequirement
 
 
@@ -11,6 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 class TeamRequirementInline(admin.TabularInline):
     model = TeamRequirement
+    form = level_on_scale_form(required_level=1)
     extra = 0
     autocomplete_fields = ["competency"]
 
@@ -36,6 +39,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(TeamRequirement)
 class TeamRequirementAdmin(admin.ModelAdmin):
+    form = level_on_scale_form(required_level=1)
     list_display = ["team", "competency", "required_level", "min_people", "weight"]
     list_filter = ["weight", "team"]
     search_fields = ["team__name", "competency__name"]

@@ -6,6 +6,8 @@ department above it) and to its members; memberships are individual data, visibl
 may manage it; teams and memberships are changed by HR and admins."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
@@ -18,14 +20,19 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from competencies.api import DELETE_SCHEMA, ApiViewSetMixin, HrWrites, ProtectedDeleteMixin
+from competencies.api import (
+    DELETE_SCHEMA,
+    ApiViewSetMixin,
+    HrWrites,
+    ServiceWriteMixin,
+)
 from competencies.audit import audit_record_view
 from competencies.dates import parse_iso_date
 from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
-from . import filters
+from . import filters, services
 from .models import Membership, Team, TeamRequirement
 from .permissions import team_for_levels
 from .reports import gap_report
@@ -124,7 +131,7 @@ def teams_visible(user):
 
 
 @extend_schema_view(destroy=DELETE_SCHEMA)
-class TeamViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
+class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Teams and departments the user may see (name, parent, leads: no individual levels)."""
 
     serializer_class = TeamSerializer
@@ -132,18 +139,30 @@ class TeamViewSet(ApiViewSetMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     filterset_class = filters.TeamFilter
     ordering_fields = ["id", "name", "parent"]
 
+    def write(self, instance: Team | None, data: Mapping[str, Any]) -> Team:
+        return services.team_save(team=instance, fields=data)
+
+    def remove(self, instance: Team) -> None:
+        services.team_delete(team=instance)
+
     def get_queryset(self):
         leads = Prefetch("leads", queryset=get_user_model().objects.only("id"))
         return teams_visible(self.request.user).prefetch_related(leads).order_by("name")
 
 
-class MembershipViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+class MembershipViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Memberships of the employees the user may see individually. HR and admins change them."""
 
     serializer_class = MembershipSerializer
     permission_classes = [HrWrites]
     filterset_class = filters.MembershipFilter
     ordering_fields = ["id", "start", "end", "team", "employee"]
+
+    def write(self, instance: Membership | None, data: Mapping[str, Any]) -> Membership:
+        return services.membership_save(membership=instance, fields=data)
+
+    def remove(self, instance: Membership) -> None:
+        services.membership_delete(membership=instance)
 
     def get_queryset(self):
         return Membership.objects.filter(employee__in=visible_employees(self.request.user)).order_by(
@@ -165,13 +184,19 @@ class TeamRequirementAccess(permissions.BasePermission):
         )
 
 
-class TeamRequirementViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+class TeamRequirementViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Requirements of the teams the user may see."""
 
     serializer_class = TeamRequirementSerializer
     permission_classes = [TeamRequirementAccess]
     filterset_class = filters.TeamRequirementFilter
     ordering_fields = ["id", "team", "competency", "required_level", "min_people", "weight"]
+
+    def write(self, instance: TeamRequirement | None, data: Mapping[str, Any]) -> TeamRequirement:
+        return services.team_requirement_save(requirement=instance, fields=data)
+
+    def remove(self, instance: TeamRequirement) -> None:
+        services.team_requirement_delete(requirement=instance)
 
     def get_queryset(self):
         return (
@@ -186,4 +211,4 @@ class TeamRequirementViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         if not self.request.user.has_perm("teams.manage_team", serializer.validated_data["team"]):
             raise PermissionDenied(TeamRequirementAccess.message)
-        serializer.save()
+        super().perform_create(serializer)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from competencies.dates import DATE_ERROR, IsoDateField
 from competencies.permissions import visible_employees
+from competencies.scales import level_off_scale_message
 
 MAX_RAISES = 3
 MAX_SEARCH_TERMS = 10
@@ -305,12 +306,11 @@ class WhatIfForm(DateForm):
             if level > requirement["scale_max"]:
                 self.add_error(
                     f"raise_level_{n}",
-                    _("Level %(level)s is outside the scale of %(competency)s (1 to %(max)s).")
-                    % {
-                        "level": level,
-                        "competency": requirement["competency"],
-                        "max": requirement["scale_max"],
-                    },
+                    level_off_scale_message(
+                        level=level,
+                        competency=requirement["competency"],
+                        allowed=range(1, requirement["scale_max"] + 1),
+                    ),
                 )
                 continue
             raises.append({"member": member, "competency": competency, "level": level})

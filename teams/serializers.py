@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from competencies.models import MAX_SCALE_LEVEL
-from competencies.serializers import SMALLINT_MAX, StrictModelSerializer, check_level_on_scale
+from competencies.serializers import SMALLINT_MAX, StrictModelSerializer
 
 from .models import Membership, Team, TeamRequirement
 from .selectors import subtree_ids
@@ -47,7 +47,8 @@ class MembershipSerializer(StrictModelSerializer):
 
 
 class TeamRequirementSerializer(StrictModelSerializer):
-    """What a team needs: ``min_people`` members at ``required_level`` or above, weighted 1–3."""
+    """What a team needs: ``min_people`` members at ``required_level`` or above, weighted 1–3. The level
+    lies on the competency's scale and the requirement stays with its team (``services``)."""
 
     class Meta:
         model = TeamRequirement
@@ -63,14 +64,3 @@ class TeamRequirementSerializer(StrictModelSerializer):
         teams = self.context.get("teams")
         if teams is not None and "team" in self.fields:
             self.fields["team"].queryset = teams
-
-    def validate(self, attrs):
-        if self.instance is not None and "team" in attrs and attrs["team"].pk != self.instance.team_id:
-            raise serializers.ValidationError(
-                {"team": [_("A requirement cannot move to another team; create a new one there.")]}
-            )
-        competency = attrs.get("competency", self.instance.competency if self.instance else None)
-        level = attrs.get("required_level", self.instance.required_level if self.instance else None)
-        if competency is not None and level is not None:
-            check_level_on_scale(competency=competency, level=level, field="required_level", minimum=1)
-        return super().validate(attrs)

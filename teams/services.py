@@ -1,12 +1,88 @@
-"""Functions that change the teams' state; one transaction each."""
+"""State-changing services for teams: teams, memberships, team requirements and what a leave ends.
+Keyword-only arguments, one transaction each; a broken rule is a ValidationError naming the field.
+
+``fields`` holds the plain fields to set (a partial change names only some)."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Membership
+from competencies.scales import level_check
+
+from .models import Membership, Team, TeamRequirement
+
+TEAM_FIELDS = ("name", "description", "parent")
+MEMBERSHIP_FIELDS = ("employee", "team", "start", "end")
+TEAM_REQUIREMENT_FIELDS = ("team", "competency", "required_level", "min_people", "weight")
+
+
+def team_save(*, team: Team | None = None, fields: Mapping[str, Any]) -> Team:
+    """Create or change a team (or department); ``fields["leads"]``, when given, replaces its leads."""
+    with transaction.atomic():
+        team = team or Team()
+        for name in TEAM_FIELDS:
+            if name in fields:
+                setattr(team, name, fields[name])
+        team.save()
+        if "leads" in fields:
+            team.leads.set(fields["leads"])
+    return team
+
+
+def team_delete(*, team: Team) -> None:
+    """Delete a team; ProtectedError while other records still refer to it."""
+    with transaction.atomic():
+        team.delete()
+
+
+def membership_save(*, membership: Membership | None = None, fields: Mapping[str, Any]) -> Membership:
+    """Create or change a membership."""
+    with transaction.atomic():
+        membership = membership or Membership()
+        for name in MEMBERSHIP_FIELDS:
+            if name in fields:
+                setattr(membership, name, fields[name])
+        membership.save()
+    return membership
+
+
+def membership_delete(*, membership: Membership) -> None:
+    """Delete a membership (one entered by mistake; a member who leaves gets an ``end``)."""
+    with transaction.atomic():
+        membership.delete()
+
+
+def team_requirement_save(
+    *, requirement: TeamRequirement | None = None, fields: Mapping[str, Any]
+) -> TeamRequirement:
+    """Create or change what a team needs: ``min_people`` members at ``required_level`` (a level of the
+    competency's scale, at least 1) or above. A requirement stays with its team."""
+    if requirement is not None and "team" in fields and fields["team"].pk != requirement.team_id:
+        raise ValidationError(
+            {"team": [_("A requirement cannot move to another team; create a new one there.")]}
+        )
+    competency = fields.get("competency", requirement.competency if requirement else None)
+    level = fields.get("required_level", requirement.required_level if requirement else None)
+    if competency is not None and level is not None:
+        level_check(competency=competency, level=level, minimum=1, field="required_level")
+    with transaction.atomic():
+        requirement = requirement or TeamRequirement()
+        for name in TEAM_REQUIREMENT_FIELDS:
+            if name in fields:
+                setattr(requirement, name, fields[name])
+        requirement.save()
+    return requirement
+
+
+def team_requirement_delete(*, requirement: TeamRequirement) -> None:
+    """Delete a team requirement."""
+    with transaction.atomic():
+        requirement.delete()
 
 
 def membership_leave_refusals(*, employee_id: int, on: datetime.date) -> list[str]:

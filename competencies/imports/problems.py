@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from competencies.texts import LEVEL_OFF_SCALE
+
 # Reason code → message template. Parameters are filled with ``%``; ``suggestions`` is added separately.
 MESSAGES = {
     # The file as a whole.
@@ -107,9 +109,7 @@ MESSAGES = {
     "competency_missing": gettext_lazy("The competency is missing."),
     "level_missing": gettext_lazy("The level is missing."),
     "level_not_integer": gettext_lazy("The level must be a whole number."),
-    "level_outside_scale": gettext_lazy(
-        "Level %(level)s is not on the scale of %(competency)s (allowed: %(allowed)s)."
-    ),
+    "level_outside_scale": LEVEL_OFF_SCALE,
     "date_unparseable": gettext_lazy(
         "Not a date; write it as YYYY-MM-DD or DD.MM.YYYY, with a four-digit year."
     ),

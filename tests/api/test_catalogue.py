@@ -117,7 +117,7 @@ def test_role_profile_target_outside_the_scale_is_refused(api_for, catalogue):
     response = api_for("hr").post(list_url("role_profile"), payload, format="json")
     assert response.status_code == 400
     message = response.json()["requirements"]["0"]["target_level"][0]
-    assert "outside the scale" in message
+    assert "is not on the scale" in message
     assert "1, 2, 3, 4" in message
     assert not RoleProfile.objects.filter(name="Expert").exists()
 
@@ -152,7 +152,9 @@ def test_measure_level_range_is_checked(api_for, catalogue):
     }
     response = client.post(list_url("measure"), beyond, format="json")
     assert response.status_code == 400
-    assert "outside the scale" in str(response.json())
+    assert response.json()["competencies"]["0"]["to_level"] == [
+        "Level 7 is not on the scale of Heat pump diagnostics (allowed: 0, 1, 2, 3, 4)."
+    ]
 
 
 def test_negative_cost_is_refused(api_for, catalogue):

@@ -228,7 +228,7 @@ def test_level_outside_the_scale_is_refused(api_for, org, catalogue):
     response = post(api_for("lead_a"), org.colleague, catalogue.competency, level=5)
     assert response.status_code == 400
     assert response.json()["level"] == [
-        "Level 5 is outside the scale of “Heat pump diagnostics”; allowed: 0, 1, 2, 3, 4."
+        "Level 5 is not on the scale of Heat pump diagnostics (allowed: 0, 1, 2, 3, 4)."
     ]
 
 

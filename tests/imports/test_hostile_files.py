@@ -4,7 +4,10 @@ Each case once crashed the process, merged or shifted records, or imported a val
 file's: each must now be refused with a problem that names where and why."""
 
 import io
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.test.utils import override_settings
@@ -213,3 +216,14 @@ def test_a_matrix_on_another_sheet_is_pointed_to(tmp_path, db):
     assert set(codes(refusal)[:-1]) == {"missing_column"}
     assert codes(refusal)[-1] == "other_sheets"
     assert "Matrix" in refusal.problems[-1].message
+
+
+def test_the_reader_modules_load_without_the_database():
+    """The reader process imports them before Django's app registry exists: importing a model there would
+    end the process that forks every reader, and with it every import."""
+    code = "import competencies.imports.reading, competencies.imports.isolation"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": ""}
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-c", code]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stderr

@@ -294,7 +294,7 @@ def test_lead_drops_and_adds_items_then_proposes_with_a_message(client_for, worl
             {"add-target_level": 2, "add-reason": "interest"},
             "The target level must lie above the current level 2",
         ),
-        ({"add-target_level": 7, "add-reason": "interest"}, "at most 4"),
+        ({"add-target_level": 7, "add-reason": "interest"}, "Level 7 is not on the scale of"),
         ({"add-target_level": 4, "add-reason": "team_shortfall", "other": True}, "No team of Erika Employee"),
         ({"add-target_level": 4, "add-reason": "interest", "duplicate": True}, "has an item for"),
     ],
@@ -571,7 +571,7 @@ def test_hr_creates_a_measure_with_its_ranges(client_for, world):
 @pytest.mark.parametrize(
     ("low", "high", "expected"),
     [
-        (2, 9, "the range must rise from one level to a higher one on its scale (0–4)"),
+        (2, 9, "Level 9 is not on the scale of Heat pump diagnostics (allowed: 0, 1, 2, 3, 4)."),
         (3, 2, "The range must rise"),
     ],
 )

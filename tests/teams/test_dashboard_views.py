@@ -315,7 +315,8 @@ def test_what_if_level_above_the_competencys_own_scale_is_rejected(client_for, o
     query = f"?raise_member_1={org.colleague.pk}&raise_competency_1={competency.pk}&raise_level_1=3"
     response = client_for("lead_a").get(what_if_url(org.team_a, query), **HTMX)
     assert response.status_code == 400
-    assert "outside the scale" in response.content.decode()
+    assert "Level 3 is not on the scale of" in response.content.decode()
+    assert "(allowed: 1, 2)" in response.content.decode()
 
 
 def test_hr_adds_people_by_personnel_number_or_name(client_for, org, heat_pump):
