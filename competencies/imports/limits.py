@@ -7,6 +7,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from posixpath import join, normpath
+from re import Pattern
+from typing import IO, Any, NoReturn
 
 from defusedxml import ElementTree
 from django.conf import settings
@@ -41,12 +43,12 @@ NAMESPACES = {
 }
 
 
-def limit(name):
+def limit(name: str) -> int:
     """The setting ``name`` (one of DEFAULTS), read now."""
     return int(getattr(settings, name, DEFAULTS[name]))
 
 
-def read_limited(file_obj):
+def read_limited(file_obj: IO[bytes] | IO[str]) -> bytes:
     """The file's bytes; refused beyond SERVICELEAD_IMPORT_MAX_BYTES (reads at most one byte more)."""
     maximum = limit("SERVICELEAD_IMPORT_MAX_BYTES")
     try:
@@ -64,7 +66,7 @@ def read_limited(file_obj):
     return data
 
 
-def reject(code, **params):
+def reject(code: str, **params: Any) -> NoReturn:
     raise ImportRejected([Problem(code, params=params)])
 
 
@@ -75,7 +77,7 @@ class SheetShape:
     columns: int
 
 
-def inspect_xlsx(data, *, sheet=None):
+def inspect_xlsx(data: bytes, *, sheet: str | None = None) -> SheetShape:
     """Check an xlsx before any parser sees it and return the chosen sheet's name and extent.
 
     Refuses what is not a zip with the parts of a workbook, archives with too many members or unpacking
@@ -109,22 +111,24 @@ def inspect_xlsx(data, *, sheet=None):
     part = sheet_parts[sheet]
     if part not in names:
         reject("xlsx_part_missing", part=part)
-    unpacked, shape = 0, None
+    unpacked = 0
+    shape: SheetShape | None = None
     for member in members:
         content = _unpack(archive, member, max_unpacked - unpacked)
         unpacked += len(content)
         if member.filename == part:
             shape = SheetShape(sheet, *_extent(content))
-    return shape
+    return shape  # type: ignore[return-value]  # the sheet's part is among the members: checked above
 
 
-def technical(error):
+def technical(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:200]
 
 
-def _unpack(archive, member, allowance):
+def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, allowance: int) -> bytes:
     """The member's content, decompressed in chunks so that a bomb stops at ``allowance`` bytes."""
-    chunks, total, tail = [], 0, b""
+    chunks: list[bytes] = []
+    total, tail = 0, b""
     check_doctype = member.filename.endswith((".xml", ".rels", ".vml"))
     try:
         with archive.open(member) as stream:
@@ -143,11 +147,11 @@ def _unpack(archive, member, allowance):
     return b"".join(chunks)
 
 
-def _sheet_parts(archive):
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its part in the archive, in workbook order."""
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        relations = {}
+        relations: dict[str | None, str] = {}
         if "xl/_rels/workbook.xml.rels" in archive.namelist():
             rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
             relations = {
@@ -156,7 +160,7 @@ def _sheet_parts(archive):
             }
     except Exception as error:  # defusedxml refuses entities; ElementTree raises ParseError on garbage
         reject("xlsx_damaged", detail=f"xl/workbook.xml: {technical(error)}")
-    parts = {}
+    parts: dict[str, str] = {}
     for element in workbook.iter(f"{{{NAMESPACES['main']}}}sheet"):
         target = relations.get(element.get(f"{{{NAMESPACES['rel']}}}id"), "")
         path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
@@ -164,7 +168,7 @@ def _sheet_parts(archive):
     return parts
 
 
-def _extent(content):
+def _extent(content: bytes) -> tuple[int, int]:
     """Rows and columns the sheet's cells span: the largest row number and column letters referenced.
 
     Cells and rows may leave out their reference (they then follow the previous one); counting such
@@ -183,26 +187,26 @@ def _extent(content):
     return rows, columns
 
 
-def _count(content, pattern, tokens, prefixed):
+def _count(content: bytes, pattern: Pattern[bytes], tokens: tuple[bytes, ...], prefixed: bytes) -> int:
     """Occurrences of an element: by plain counting (fast) unless a namespace prefix needs the pattern."""
     if prefixed in content:
         return sum(1 for _ in pattern.finditer(content))
     return sum(content.count(token) for token in tokens)
 
 
-def _column_number(letters):
+def _column_number(letters: bytes) -> int:
     number = 0
     for letter in letters.decode():
         number = number * 26 + (ord(letter) - ord("A") + 1)
     return number
 
 
-def looks_like_text(data):
+def looks_like_text(data: bytes) -> bool:
     sample = data[:4096]
     return bool(sample) and b"\x00" not in sample
 
 
-def check_shape(*, rows, columns):
+def check_shape(*, rows: int, columns: int) -> None:
     """Refuse sheets beyond the row or column limit (rows counted including the heading)."""
     max_rows = limit("SERVICELEAD_IMPORT_MAX_ROWS") + 1
     if rows > max_rows:

@@ -8,6 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import IO, Any
 
 import pandas as pd
 
@@ -33,16 +34,24 @@ class ParsedFile:
     sheet: str
     format: str
     header_row: int
-    headings: dict
-    fields: dict
-    competency_columns: tuple
+    headings: dict[int, str]
+    fields: dict[str, int]
+    competency_columns: tuple[int, ...]
     frame: pd.DataFrame
 
     @property
-    def row_count(self):
+    def row_count(self) -> int:
         return len(self.frame)
 
-    def problem(self, code, *, row=None, position=None, value="", **params):
+    def problem(
+        self,
+        code: str,
+        *,
+        row: int | None = None,
+        position: int | None = None,
+        value: str = "",
+        **params: Any,
+    ) -> Problem:
         """A Problem located in this file (``position``: the column's position, None for none)."""
         return Problem(
             code,
@@ -55,7 +64,9 @@ class ParsedFile:
         )
 
 
-def parse_file(*, file_obj, filename, format=None, sheet=None):
+def parse_file(
+    *, file_obj: IO[bytes] | IO[str], filename: str, format: str | None = None, sheet: str | None = None
+) -> ParsedFile:
     """Read ``file_obj`` (csv or xlsx by ``filename``'s extension) into a ParsedFile.
 
     ``format``: "wide", "long" or None to detect it; ``sheet``: the xlsx sheet (default: the first).
@@ -77,7 +88,7 @@ def parse_file(*, file_obj, filename, format=None, sheet=None):
     return _understand(grid, filename=filename, sheet=sheet_name, format=format)
 
 
-def _read_xlsx(data, sheet_name):
+def _read_xlsx(data: bytes, sheet_name: str) -> pd.DataFrame:
     try:
         grid = pd.read_excel(
             io.BytesIO(data), engine="calamine", sheet_name=sheet_name, header=None, dtype=object
@@ -91,7 +102,7 @@ def _read_xlsx(data, sheet_name):
     return grid
 
 
-def _read_csv(data):
+def _read_csv(data: bytes) -> pd.DataFrame:
     if data.startswith((limits.ZIP_MAGIC, limits.OLE_MAGIC)):
         limits.reject("csv_is_workbook")
     text = _decode(data)
@@ -113,11 +124,11 @@ def _read_csv(data):
     return grid
 
 
-def _decode(data):
+def _decode(data: bytes) -> str:
     """UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8 with or without one, else Windows-1252
     as German Excel writes it."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
+        encodings: tuple[str, ...] = ("utf-16",)
     elif b"\x00" in data:
         limits.reject("csv_is_binary")
     else:
@@ -130,15 +141,15 @@ def _decode(data):
     limits.reject("encoding")
 
 
-def _sniff_delimiter(text):
+def _sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first non-empty line into the most fields (comma on a tie)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {delimiter: len(next(csv.reader([first], delimiter=delimiter), [])) for delimiter in DELIMITERS}
     best = max(counts.values())
-    return "," if counts[","] == best else max(counts, key=counts.get)
+    return "," if counts[","] == best else max(counts, key=counts.__getitem__)
 
 
-def _header_row(grid, used_rows):
+def _header_row(grid: pd.DataFrame, used_rows: pd.Series) -> int:
     """The first row with a personnel-number heading among the first used rows (title lines above the
     table are common), else the first used row."""
     candidates = grid[used_rows].head(HEADER_SEARCH_ROWS).apply(cells.text)
@@ -146,7 +157,7 @@ def _header_row(grid, used_rows):
     return int(numbered.idxmax() if numbered.any() else candidates.index[0])
 
 
-def _understand(grid, *, filename, sheet, format):
+def _understand(grid: pd.DataFrame, *, filename: str, sheet: str, format: str | None) -> ParsedFile:
     """Find the heading row, the fields and the format; refuse what cannot be imported at all."""
     empty = cells.blank(grid) if len(grid.columns) else pd.DataFrame(index=grid.index)
     used_rows = ~empty.all(axis=1) if len(grid.columns) else pd.Series(False, index=grid.index)
@@ -167,7 +178,9 @@ def _understand(grid, *, filename, sheet, format):
         competency_columns=(),
         frame=data,
     )
-    problems, fields, competency_columns = [], {}, []
+    problems: list[Problem] = []
+    fields: dict[str, int] = {}
+    competency_columns: list[int] = []
     for position, heading in headings_text.items():
         if not heading:
             if not data_empty[position].all():
