@@ -14,6 +14,7 @@ COPY servicelead ./servicelead
 COPY competencies ./competencies
 COPY teams ./teams
 COPY qualification ./qualification
+COPY jobs ./jobs
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

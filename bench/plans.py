@@ -104,9 +104,9 @@ def generate_on_workers():
     from django.db import transaction
     from django.utils import timezone
 
+    from jobs.models import Job
     from qualification.generation import Period
     from qualification.generation_jobs import plans_generate_job_create
-    from qualification.models import Job
     from teams.models import Team
 
     today = timezone.localdate()

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .models import (
     Assessment,
     AuditEntry,
@@ -14,6 +16,7 @@ from .models import (
     ScaleLevel,
 )
 from .roles import is_admin
+from .services import employee_save
 
 
 class ScaleLevelInline(admin.TabularInline):
@@ -63,14 +66,36 @@ class InterestInline(admin.TabularInline):
     autocomplete_fields = ["competency"]
 
 
+class EmployeeAdminForm(forms.ModelForm):
+    """Refuses a leaving date that the service would refuse, so the admin shows why on the field."""
+
+    class Meta:
+        model = Employee
+        fields = ["personnel_no", "name", "email", "user", "role_profile", "is_active", "left_on"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        left_on = cleaned_data.get("left_on")
+        if left_on is not None and self.instance.pk is not None and left_on != self.instance.left_on:
+            for problem in hooks.leave_refusals(employee_id=self.instance.pk, on=left_on):
+                self.add_error("left_on", problem)
+        return cleaned_data
+
+
 @admin.register(Employee)
 class EmployeeAdmin(admin.ModelAdmin):
+    """Saved through ``employee_save``: recording a leaving date ends the person's open memberships."""
+
+    form = EmployeeAdminForm
     list_display = ["personnel_no", "name", "email", "role_profile", "is_active", "left_on"]
     list_filter = ["is_active", "role_profile"]
     search_fields = ["personnel_no", "name", "email"]
     list_select_related = ["role_profile"]
     autocomplete_fields = ["user"]
     inlines = [InterestInline]
+
+    def save_model(self, request, obj, form, change):
+        employee_save(employee=obj)
 
 
 @admin.register(Assessment)

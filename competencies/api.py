@@ -5,6 +5,7 @@ Who may do what (SPEC.md): the catalogue is read by everyone signed in and chang
 employees and assessments are visible as ``visible_employees`` says (others are simply not found);
 assessments are append-only."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from rest_framework.settings import api_settings
 
 from . import filters
 from .audit import audit_record_reads
-from .models import Assessment, AuditEntry, Category, Competency, RoleProfile, Scale
+from .models import Assessment, AuditEntry, Category, Competency, Employee, RoleProfile, Scale
 from .permissions import visible_employees
 from .roles import is_hr_or_admin
 from .serializers import (
@@ -29,7 +30,7 @@ from .serializers import (
     RoleProfileSerializer,
     ScaleSerializer,
 )
-from .services import AssessmentInvalid, assessment_record
+from .services import AssessmentInvalid, assessment_record, employee_save
 
 
 class Conflict(APIException):
@@ -188,6 +189,23 @@ class EmployeeViewSet(
 
     def get_queryset(self):
         return visible_employees(self.request.user).prefetch_related("interest_set").order_by("name", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = _employee_save(Employee(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        employee = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(employee, name, value)
+        serializer.instance = _employee_save(employee)
+
+
+def _employee_save(employee):
+    """The service's refusal (a leave that cannot end a later membership) as a 400 on its field."""
+    try:
+        return employee_save(employee=employee)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.message_dict) from None
 
 
 @extend_schema_view(

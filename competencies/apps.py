@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CompetenciesConfig(AppConfig):
     name = "competencies"
     verbose_name = _("Competencies")
+
+    def ready(self) -> None:
+        from jobs import registry
+
+        from .imports import jobs as import_jobs
+        from .roles import is_hr_or_admin
+
+        # HR and admins see and cancel everyone's jobs; large imports run as jobs.
+        registry.job_supervisor_register(is_hr_or_admin)
+        import_jobs.register()

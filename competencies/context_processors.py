@@ -1,6 +1,5 @@
 from .roles import is_admin, is_hr
-
-_UNKNOWN = object()
+from .viewer import viewer_of
 
 
 def roles(request):
@@ -18,22 +17,11 @@ def roles(request):
 
         @property
         def is_lead(self):
-            cached = getattr(user, "_servicelead_is_lead", None)
-            if cached is None:
-                # A permission check may have worked out the teams the user leads already.
-                led = getattr(user, "_servicelead_led_team_ids", None)
-                cached = bool(led) if led is not None else user.is_authenticated and user.led_teams.exists()
-                user._servicelead_is_lead = cached
-            return cached
+            # A permission check or the page may have worked out the teams the user leads already.
+            return viewer_of(user).is_lead
 
         @property
         def employee(self):
-            if not user.is_authenticated:
-                return None
-            # A view that read the user's employee record anyway leaves it here (None: there is none).
-            cached = getattr(user, "_servicelead_employee", _UNKNOWN)
-            if cached is not _UNKNOWN:
-                return cached
-            return getattr(user, "employee", None)
+            return viewer_of(user).employee
 
     return {"roles": _Roles()}

@@ -4,8 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django_filters.fields import DateRangeField, RangeField
 from drf_spectacular.utils import extend_schema_field
 
+from .dates import IsoDateField
 from .models import Assessment, Competency, Employee
 
 # Ids are filtered as plain numbers against a queryset the user may already see: an id outside that
@@ -23,6 +25,24 @@ class IdField(forms.IntegerField):
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     field_class = IdField
+
+
+class IsoDateRangeField(DateRangeField):
+    def __init__(self, *args, **kwargs):
+        # DateRangeField would build two locale-aware DateFields; RangeField takes the fields given.
+        RangeField.__init__(self, (IsoDateField(), IsoDateField()), *args, **kwargs)
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date in the query string, exactly YYYY-MM-DD."""
+
+    field_class = IsoDateField
+
+
+class IsoDateFromToRangeFilter(django_filters.DateFromToRangeFilter):
+    """``<name>_after`` / ``<name>_before``, each exactly YYYY-MM-DD."""
+
+    field_class = IsoDateRangeField
 
 
 class CompetencyFilter(django_filters.FilterSet):
@@ -55,7 +75,7 @@ class EmployeeFilter(django_filters.FilterSet):
 class AssessmentFilter(django_filters.FilterSet):
     employee = IdFilter(field_name="employee_id")
     competency = IdFilter(field_name="competency_id")
-    assessed_on = django_filters.DateFromToRangeFilter(
+    assessed_on = IsoDateFromToRangeFilter(
         help_text="assessed_on_after / assessed_on_before: inclusive date range (YYYY-MM-DD)."
     )
 

@@ -8,10 +8,11 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from .dates import IsoDateField
 from .models import Competency
 from .services import REVIEW_ACTIONS
 
@@ -63,6 +64,18 @@ class ActionField(forms.Field):
         return value
 
 
+LEVEL_RADIO = (
+    '<input class="btn-check" type="radio" name="{0}-level" id="{0}-l{1}" value="{1}"{2}>'
+    '<label class="sl-level-option" for="{0}-l{1}"><span class="sl-level-head">{3}{4}</label>'
+)
+OPTION = '<option value="{}"{}>{}</option>'
+DECISION_RADIO = (
+    '<input type="radio" class="btn-check" name="{prefix}-action" id="{prefix}-{key}" '
+    'value="{value}" data-decision{checked}{disabled}>'
+    '<label class="btn btn-sm {style}" for="{prefix}-{key}">{label}</label>'
+)
+
+
 class _ScaleParts:
     """The escaped pieces of one scale's level inputs, built once per scale and request; each row then
     only puts its prefix and state into them (a page has up to a hundred rows)."""
@@ -73,21 +86,19 @@ class _ScaleParts:
         self.radios = [
             (
                 str(level.value),
-                str(
-                    format_html(
-                        '<span class="sl-level sl-level-{0}">{0}</span>{1}</span>{2}',
-                        level.value,
-                        level.label,
-                        format_html('<span class="sl-level-descriptor">{}</span>', level.descriptor)
-                        if level.descriptor
-                        else "",
-                    )
+                format_html(
+                    '<span class="sl-level sl-level-{0}">{0}</span>{1}</span>{2}',
+                    level.value,
+                    level.label,
+                    format_html('<span class="sl-level-descriptor">{}</span>', level.descriptor)
+                    if level.descriptor
+                    else "",
                 ),
             )
             for level in levels
         ]
         self.options = [
-            (level.value, str(level.value), str(format_html("{} · {}", level.value, level.label)))
+            (level.value, str(level.value), format_html("{} · {}", level.value, level.label))
             for level in levels
         ]
 
@@ -99,45 +110,55 @@ def _scale_parts(cache, levels):
     return cache[key]
 
 
-def _level_radios(prefix, parts, checked, required):
+def _level_radios(prefix: str, parts: _ScaleParts, checked: object, required: object) -> SafeString:
     """The radio group of one competency: per level a radio and its label with the behavioural
-    descriptor. Built here rather than by a template loop: a page has up to a hundred of these groups.
-    ``prefix`` is ``c<id>`` (or ``e<id>-c<id>``): nothing to escape."""
-    target = str(format_html('<span class="sl-level-target">{}</span>', _("required level")))
+    descriptor. Built here rather than by a template loop: a page has up to a hundred of these groups."""
+    target = format_html('<span class="sl-level-target">{}</span>', _("required level"))
     checked, required = str(checked), str(required)
-    return mark_safe(  # noqa: S308 - escaped pieces and a prefix made of ids only  # nosec B308 B703
-        "\n".join(
-            f'<input class="btn-check" type="radio" name="{prefix}-level" id="{prefix}-l{value}" '
-            f'value="{value}"{" checked" if value == checked else ""}>'
-            f'<label class="sl-level-option" for="{prefix}-l{value}"><span class="sl-level-head">'
-            f"{body}{target if value == required else ''}</label>"
+    return format_html_join(
+        "\n",
+        LEVEL_RADIO,
+        (
+            (prefix, value, " checked" if value == checked else "", body, target if value == required else "")
             for value, body in parts.radios
-        )
+        ),
     )
 
 
-def _target_options(parts, selected, minimum=1):
+def _target_options(parts: _ScaleParts, selected: object, minimum: int = 1) -> SafeString:
     """The <option>s of a level select, from ``minimum`` up."""
-    return mark_safe(  # noqa: S308 - escaped pieces  # nosec B308 B703
-        "".join(
-            f'<option value="{value}"{" selected" if level == selected else ""}>{text}</option>'
+    return format_html_join(
+        "",
+        OPTION,
+        (
+            (value, " selected" if level == selected else "", text)
             for level, value, text in parts.options
             if level >= minimum
-        )
+        ),
     )
 
 
-def _add_options(choices):
+def _add_options(choices, chosen: str = "") -> SafeString:
     """The <option>s and <optgroup>s of the "add a competency" select (a few hundred: rendering them
-    through the widget's templates took longer than the rest of the page)."""
+    through the widget's templates took longer than the rest of the page), ``chosen`` selected."""
+
+    def options(pairs):
+        return format_html_join(
+            "",
+            OPTION,
+            (
+                (value, " selected" if chosen and str(value) == chosen else "", label)
+                for value, label in pairs
+            ),
+        )
+
     html = []
     for value, label in choices:
         if isinstance(label, list | tuple):
-            options = format_html_join("", '<option value="{}">{}</option>', label)
-            html.append(format_html('<optgroup label="{}">{}</optgroup>', value, options))
+            html.append(format_html('<optgroup label="{}">{}</optgroup>', value, options(label)))
         else:
-            html.append(format_html('<option value="{}">{}</option>', value, label))
-    return mark_safe("".join(html))  # noqa: S308 - each piece escaped by format_html  # nosec B308 B703
+            html.append(options([(value, label)]))
+    return format_html_join("", "{}", ((part,) for part in html))
 
 
 def _decision_choices():
@@ -150,24 +171,28 @@ def _decision_choices():
     ]
 
 
-def _decision_radios(prefix, chosen, self_level, choices):
-    """Later / Confirm (the self level) / Adjust / Discuss as one group of radio buttons. ``prefix`` is
-    made of ids (nothing to escape); ``choices`` from ``_decision_choices``, read once per form."""
+def _decision_radios(prefix: str, chosen: str | None, self_level: int | None, choices: list) -> SafeString:
+    """Later / Confirm (the self level) / Adjust / Discuss as one group of radio buttons; ``choices``
+    from ``_decision_choices``, read once per form."""
     chosen = chosen or ""
     html = []
     for value, key, style, label in choices:
         if value == "confirm" and self_level is not None:
             label = f"{label} {int(self_level)}"
-        checked = " checked" if value == chosen else ""
-        # A row without a self-assessment cannot be confirmed, only adjusted.
-        disabled = " disabled" if value == "confirm" and self_level is None else ""
         html.append(
-            f'<input type="radio" class="btn-check" name="{prefix}-action" id="{prefix}-{key}" '
-            f'value="{value}" data-decision{checked}{disabled}>'
-            f'<label class="btn btn-sm {style}" for="{prefix}-{key}">'
-            f"{escape(label)}</label>"
+            format_html(
+                DECISION_RADIO,
+                prefix=prefix,
+                key=key,
+                value=value,
+                checked=" checked" if value == chosen else "",
+                # A row without a self-assessment cannot be confirmed, only adjusted.
+                disabled=" disabled" if value == "confirm" and self_level is None else "",
+                style=style,
+                label=label,
+            )
         )
-    return mark_safe("\n".join(html))  # noqa: S308 - constants, ids and escaped labels  # nosec B308 B703
+    return format_html_join("\n", "{}", ((part,) for part in html))
 
 
 class SelfAssessmentForm(forms.Form):
@@ -202,12 +227,7 @@ class SelfAssessmentForm(forms.Form):
     def add_options(self):
         """The options of the "add a competency" select, the posted one selected (see ``_add_options``)."""
         chosen = str(self.data.get("add", "")) if self.is_bound else ""
-        html = _add_options(self.fields["add"].choices)
-        if chosen.isdigit():
-            html = mark_safe(  # noqa: S308 - an id, inserted into escaped markup  # nosec B308 B703
-                html.replace(f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1)
-            )
-        return html
+        return _add_options(self.fields["add"].choices, chosen if chosen.isdigit() else "")
 
     def clean(self):
         cleaned = super().clean()
@@ -369,8 +389,8 @@ class CertificateForm(forms.Form):
         queryset=Competency.objects.select_related("category").order_by("category__position", "name"),
     )
     level = forms.IntegerField(label=_("Level"), min_value=0, max_value=10)
-    issued_on = forms.DateField(label=_("Issued on"), widget=DATE_INPUT)
-    valid_until = forms.DateField(
+    issued_on = IsoDateField(label=_("Issued on"), widget=DATE_INPUT)
+    valid_until = IsoDateField(
         label=_("Valid until"),
         required=False,
         widget=DATE_INPUT,

@@ -10,12 +10,11 @@ from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-# Boolean attributes: constants.
-CHECKED, HIDDEN = SafeString(" checked"), SafeString(" hidden")
+# Boolean attributes: constants with nothing for format_html to escape.
+CHECKED, HIDDEN = " checked", " hidden"
 
 REVIEW_ROW = (
     '<tr data-review-row class="sl-review-row{row_class}">'

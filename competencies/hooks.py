@@ -3,8 +3,11 @@
 competencies must not import teams or qualification, yet a person's pages need what those apps know:
 which competencies the person's teams require, who leads the person, their memberships for the data
 export, their current qualification plan and badges; and what each app stores about a person, for the
-data export, anonymisation and note retention. Each provider returns plain data; with no provider
-registered the pages simply show less."""
+data export, anonymisation and note retention; and what recording that a person left ends. Each
+provider returns plain data; with no provider registered the pages simply show less."""
+
+import datetime
+from collections.abc import Callable
 
 _required_levels = []
 _leads = []
@@ -16,6 +19,8 @@ _anonymisers = []
 _levels_changed = []
 _privacy_coverage = {}
 _note_purgers = []
+_leave_refusals = []
+_leave_recorders = []
 
 
 def _add(registry, fn):
@@ -83,6 +88,34 @@ def register_levels_changed(fn):
     """Register ``fn(employee_ids)``, told of assessments written in bulk (which send no model signals):
     the teams app drops the cached gap analyses they touch. ``employee_ids`` None: possibly anyone."""
     _add(_levels_changed, fn)
+
+
+def register_leave(
+    *,
+    refusals: Callable[..., list[str]],
+    record: Callable[..., object],
+) -> None:
+    """Register what recording a person's leaving date does in the provider's app.
+
+    ``refusals(employee_id, on) -> list of messages``: why the leave on ``on`` cannot be recorded (empty:
+    it can); ``record(employee_id, on)``, called inside the transaction that saves the leaving date, ends
+    what the app holds open for the person (teams: their memberships end that day)."""
+    _add(_leave_refusals, refusals)
+    _add(_leave_recorders, record)
+
+
+def leave_refusals(*, employee_id: int, on: datetime.date) -> list[str]:
+    """Every registered app's reasons not to record that ``employee_id`` left on ``on``."""
+    problems = []
+    for fn in _leave_refusals:
+        problems.extend(fn(employee_id=employee_id, on=on))
+    return problems
+
+
+def leave_record(*, employee_id: int, on: datetime.date) -> None:
+    """Let every registered app end what it holds open for a person who left on ``on``."""
+    for fn in _leave_recorders:
+        fn(employee_id=employee_id, on=on)
 
 
 def levels_changed(*, employee_ids=None):

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 # Every scale lives within 0..MAX_SCALE_LEVEL; the database enforces this bound on every stored level,
@@ -87,7 +88,13 @@ class Competency(models.Model):
         verbose_name_plural = _("competencies")
         ordering = ["category__position", "category__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "name"], name="competency_unique_in_category"),
+            # "Use CAD" and "use cad" are one competency to every reader and to the importer.
+            models.UniqueConstraint(
+                "category",
+                Lower("name"),
+                name="competency_unique_in_category_ci",
+                violation_error_message=_("This category has a competency of this name already."),
+            ),
             models.CheckConstraint(
                 condition=Q(validity_months__isnull=True) | Q(validity_months__gte=1),
                 name="competency_validity_positive",

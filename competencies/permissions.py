@@ -14,6 +14,7 @@ from django.http import Http404
 
 from .models import Employee
 from .roles import is_admin, is_hr, is_hr_or_admin
+from .viewer import viewer_of
 
 AnyUser = User | AnonymousUser
 EmployeeReach = Callable[[AnyUser, Employee], bool]
@@ -72,16 +73,13 @@ def employee_for_levels(user: AnyUser, employee_id: int | str) -> Employee:
     """The employee whose individual levels ``user`` may see; 404 for anyone else.
 
     The same query reads the user's own employee record, which the navigation needs on every page: it is
-    left on the user (``_servicelead_employee``, None when there is none)."""
+    handed to the request's viewer (None when there is none)."""
     condition = Q(pk=employee_id)
     if user.is_authenticated:
         condition |= Q(user=user)
     found = {e.pk: e for e in Employee.objects.select_related("role_profile", "user").filter(condition)}
     if user.is_authenticated:
-        # The per-request cache on the user object has no declared attribute.
-        user._servicelead_employee = next(  # type: ignore[attr-defined]
-            (e for e in found.values() if e.user_id == user.pk), None
-        )
+        viewer_of(user).know_employee(next((e for e in found.values() if e.user_id == user.pk), None))
     employee = found.get(int(employee_id))
     if employee is None:
         raise Http404

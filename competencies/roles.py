@@ -3,6 +3,8 @@ anyone who leads a team; everyone with a login is an employee."""
 
 from django.utils.translation import gettext_lazy as _
 
+from .viewer import viewer_of
+
 HR_GROUP = "HR"
 ADMIN_GROUP = "Admin"
 
@@ -15,14 +17,8 @@ ROLE_LABELS = {
 
 
 def _group_names(user):
-    # Cached on the user object so a page asks the database once however often roles are checked.
-    cached = getattr(user, "_servicelead_groups", None)
-    if cached is None:
-        cached = (
-            frozenset(user.groups.values_list("name", flat=True)) if user.is_authenticated else frozenset()
-        )
-        user._servicelead_groups = cached
-    return cached
+    # Kept by the request's viewer so a page asks the database once however often roles are checked.
+    return viewer_of(user).groups
 
 
 def is_admin(user):

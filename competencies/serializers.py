@@ -6,17 +6,19 @@ model's constraints are checked before anything is saved, so bad input is a 400 
 a database error."""
 
 import copy
+import datetime
 from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from .dates import parse_iso_date
 from .models import (
     MAX_SCALE_LEVEL,
     Assessment,
@@ -37,12 +39,26 @@ IGNORED_INPUT_KEYS = frozenset({"csrfmiddlewaretoken"})
 SMALLINT_MAX = 32767
 
 
+class IsoDateField(serializers.DateField):
+    """A date written exactly as YYYY-MM-DD (DRF's own field also reads 20260930 and 2026-9-30)."""
+
+    def to_internal_value(self, value: object) -> datetime.date:
+        try:
+            return parse_iso_date(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error), code="invalid") from None
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer that refuses read-only and unknown fields and checks model constraints.
 
     ``constraint_messages`` maps a constraint name to ``(field or None, message)`` so a violation is
-    reported in words instead of the constraint's name."""
+    reported in words instead of the constraint's name. Model date fields read only YYYY-MM-DD."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: IsoDateField,
+    }
     constraint_messages = {}
 
     def to_internal_value(self, data):
@@ -376,7 +392,7 @@ class AssessmentCreateSerializer(StrictModelSerializer):
             "assessments of the employee (their lead, HR, admin)."
         )
     )
-    assessed_on = serializers.DateField(required=False, help_text="Default: today. Not in the future.")
+    assessed_on = IsoDateField(required=False, help_text="Default: today. Not in the future.")
 
     class Meta:
         model = Assessment

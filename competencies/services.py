@@ -9,7 +9,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -38,6 +38,33 @@ from .permissions import AnyUser
 
 class AssessmentInvalid(ValueError):
     """An assessment that cannot be recorded; the message says why."""
+
+
+def employee_save(*, employee: Employee) -> Employee:
+    """Save a new or changed person; a new leaving date ends their open memberships on that day.
+
+    In the same transaction every app registered with ``hooks.register_leave`` ends what it holds open
+    (teams: memberships without an end or ending later get ``end = left_on``). A membership that starts
+    after the leaving date cannot be ended then (its end would lie before its start), so the leave is
+    refused with a ValidationError on ``left_on`` naming it: end or remove that membership first."""
+    with transaction.atomic():
+        previous = None
+        if employee.pk is not None:
+            previous = (
+                Employee.objects.select_for_update()
+                .filter(pk=employee.pk)
+                .values_list("left_on", flat=True)
+                .first()
+            )
+        left_on = employee.left_on if employee.left_on != previous else None
+        if left_on is not None and employee.pk is not None:
+            problems = hooks.leave_refusals(employee_id=employee.pk, on=left_on)
+            if problems:
+                raise ValidationError({"left_on": problems})
+        employee.save()
+        if left_on is not None:
+            hooks.leave_record(employee_id=employee.pk, on=left_on)
+    return employee
 
 
 def assessment_record(

@@ -2,17 +2,39 @@
 
 A profile shows up to a hundred competencies, each with a history table (the numbers behind the history
 chart, for screen readers and anyone without JavaScript) and a row in the levels table. Rendered by
-template loops they took longer than everything else on the page; here each row is one f-string (every
-text escaped with ``html.escape``, as Django's ``escape`` does), each repeated text translated once per
-page."""
+template loops they took longer than everything else on the page; here each row is one ``format_html``
+string (which escapes every value), each repeated text translated once per page."""
 
-from html import escape
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 DASH = "—"
+
+HISTORY_HEAD = (
+    '<th scope="col">{}</th><th scope="col" class="text-end">{}</th><th scope="col">{}</th>'
+    '<th scope="col">{}</th><th scope="col">{}</th>'
+)
+HISTORY_ROW = (
+    '<tr><th scope="row" class="fw-normal">{}</th><td class="text-end">{}</td><td>{}</td>'
+    '<td>{}</td><td class="small">{}</td></tr>'
+)
+HISTORY_TABLE = (
+    '<div class="table-responsive" data-history-table="{id}"{hidden}>'
+    '<table class="table table-sm align-middle mb-0 sl-table">'
+    '<caption class="visually-hidden">{caption}</caption>'
+    "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+)
+LEVEL_GROUP = '<tbody><tr class="sl-group-row"><th scope="colgroup" colspan="{}">{}</th></tr>{}</tbody>'
+LEVEL_ROW = (
+    '<tr><th scope="row" class="fw-normal">{name}{grow}</th>'
+    '<td class="text-nowrap"><span class="sl-level sl-level-{level}">{level}</span> '
+    '<span class="small">{label}</span></td>{target}'
+    '<td>{source}</td><td class="small">{assessed_on}</td></tr>'
+)
 
 
 class _Dates:
@@ -29,86 +51,93 @@ class _Dates:
         return self.done[value]
 
 
-def history_tables(history):
+def _lines(parts: Iterable[SafeString], separator: str = "\n") -> SafeString:
+    return format_html_join(separator, "{}", ((part,) for part in parts))
+
+
+def history_tables(history: Sequence[Mapping]) -> SafeString:
     """Per competency of ``history`` (``employee_profile``'s) a table of its assessments; the first
     shown, the others ``hidden`` until the history picker chooses them."""
     dates = _Dates()
-    head = "".join(
-        f'<th scope="col"{attributes}>{escape(heading)}</th>'
-        for heading, attributes in (
-            (_("Assessed on"), ""),
-            (_("Level"), ' class="text-end"'),
-            (_("Source"), ""),
-            (_("Valid until"), ""),
-            (_("Note"), ""),
-        )
-    )
+    head = format_html(HISTORY_HEAD, _("Assessed on"), _("Level"), _("Source"), _("Valid until"), _("Note"))
     caption = _("Assessments of %(name)s")
     tables = []
     for index, entry in enumerate(history):
         competency = entry["competency"]
-        rows = "".join(
-            f'<tr><th scope="row" class="fw-normal">{escape(dates(row["assessed_on"], empty=""))}</th>'
-            f'<td class="text-end">{int(row["level"])}</td><td>{escape(row["source_label"])}</td>'
-            f"<td>{escape(dates(row['valid_until']))}</td>"
-            f'<td class="small">{escape(row["note"] or DASH)}</td></tr>'
-            for row in entry["rows"]
+        rows = format_html_join(
+            "",
+            HISTORY_ROW,
+            (
+                (
+                    dates(row["assessed_on"], empty=""),
+                    int(row["level"]),
+                    row["source_label"],
+                    dates(row["valid_until"]),
+                    row["note"] or DASH,
+                )
+                for row in entry["rows"]
+            ),
         )
-        hidden = " hidden" if index else ""
         tables.append(
-            f'<div class="table-responsive" data-history-table="{int(competency.pk)}"{hidden}>'
-            '<table class="table table-sm align-middle mb-0 sl-table">'
-            f'<caption class="visually-hidden">{escape(caption % {"name": competency.name})}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+            format_html(
+                HISTORY_TABLE,
+                id=int(competency.pk),
+                hidden=" hidden" if index else "",
+                caption=caption % {"name": competency.name},
+                head=head,
+                rows=rows,
+            )
         )
-    return mark_safe("\n".join(tables))  # noqa: S308 - every value in it escaped above  # nosec B308 B703
+    return _lines(tables)
 
 
-def level_groups(groups, *, with_target):
+def _target_cell(row: Mapping, *, missing: SafeString, below: str) -> SafeString | str:
+    if row["target"] is None:
+        return format_html('<td class="text-end">{}</td>', missing)
+    if row["below_target"]:
+        return format_html(
+            '<td class="text-end"><span class="sl-target-miss" title="{0}">{1}</span>'
+            '<span class="visually-hidden"> ({0})</span></td>',
+            below,
+            int(row["target"]),
+        )
+    return format_html('<td class="text-end">{}</td>', int(row["target"]))
+
+
+def level_groups(groups: Sequence[Mapping], *, with_target: bool) -> SafeString:
     """The body of the profile's levels table: per category of ``groups`` (``employee_profile``'s) a
     ``<tbody>`` with its heading row and a row per competency; ``with_target`` adds the role profile's
     target column."""
     dates = _Dates()
-    interest = escape(_("development interest"))
-    below = escape(_("below target"))
-    unassessed = f'<span class="badge text-bg-light border">{escape(_("unassessed"))}</span>'
-    unconfirmed = f' <span class="badge sl-badge-unconfirmed ms-1">{escape(_("unconfirmed"))}</span>'
-    missing = f'<span class="text-body-secondary">{DASH}</span>'
-    grow = (
-        f' <span class="sl-grow-mark" title="{interest}">↗'
-        f'<span class="visually-hidden"> ({interest})</span></span>'
+    below = _("below target")
+    unassessed = format_html('<span class="badge text-bg-light border">{}</span>', _("unassessed"))
+    unconfirmed = format_html(' <span class="badge sl-badge-unconfirmed ms-1">{}</span>', _("unconfirmed"))
+    missing = format_html('<span class="text-body-secondary">{}</span>', DASH)
+    grow = format_html(
+        ' <span class="sl-grow-mark" title="{0}">↗<span class="visually-hidden"> ({0})</span></span>',
+        _("development interest"),
     )
     bodies = []
     for group in groups:
-        rows = [
-            f'<tbody><tr class="sl-group-row"><th scope="colgroup" colspan="{5 if with_target else 4}">'
-            f"{escape(group['category'].name)}</th></tr>"
-        ]
+        rows = []
         for row in group["rows"]:
-            if not with_target:
-                target = ""
-            elif row["target"] is None:
-                target = f'<td class="text-end">{missing}</td>'
-            elif row["below_target"]:
-                target = (
-                    f'<td class="text-end"><span class="sl-target-miss" title="{below}">'
-                    f'{int(row["target"])}</span><span class="visually-hidden"> ({below})</span></td>'
-                )
-            else:
-                target = f'<td class="text-end">{int(row["target"])}</td>'
             if not row["assessed"]:
                 source = unassessed
             else:
-                source = escape(str(row["source_label"])) + ("" if row["confirmed"] else unconfirmed)
-            assessed_on = escape(dates(row["assessed_on"])) if row["assessed_on"] else missing
-            level = int(row["level"])
+                source = format_html("{}{}", row["source_label"], "" if row["confirmed"] else unconfirmed)
             rows.append(
-                f'<tr><th scope="row" class="fw-normal">{escape(row["competency"].name)}'
-                f"{grow if row['interest_target'] is not None else ''}</th>"
-                f'<td class="text-nowrap"><span class="sl-level sl-level-{level}">{level}</span> '
-                f'<span class="small">{escape(row["label"])}</span></td>{target}'
-                f'<td>{source}</td><td class="small">{assessed_on}</td></tr>'
+                format_html(
+                    LEVEL_ROW,
+                    name=row["competency"].name,
+                    grow=grow if row["interest_target"] is not None else "",
+                    level=int(row["level"]),
+                    label=row["label"],
+                    target=_target_cell(row, missing=missing, below=below) if with_target else "",
+                    source=source,
+                    assessed_on=dates(row["assessed_on"]) if row["assessed_on"] else missing,
+                )
             )
-        rows.append("</tbody>")
-        bodies.append("".join(rows))
-    return mark_safe("\n".join(bodies))  # noqa: S308 - every value in it escaped above  # nosec B308 B703
+        bodies.append(
+            format_html(LEVEL_GROUP, 5 if with_target else 4, group["category"].name, _lines(rows, ""))
+        )
+    return _lines(bodies)

@@ -15,12 +15,13 @@ from .forms import AnonymiseForm, CertificateForm, SelfAssessmentForm
 from .models import AuditEntry, Employee, EvidenceFile
 from .permissions import employee_for_levels
 from .roles import is_admin, is_hr_or_admin
+from .viewer import viewer_of
 
 
 def _remember_own_employee(user, employee):
-    """Leave the signed-in user's employee record where the navigation looks for it (saves a query)."""
-    if employee is not None and employee.user_id == user.pk:
-        user._servicelead_employee = employee
+    """Hand the signed-in user's employee record to the navigation (saves a query)."""
+    if employee is not None:
+        viewer_of(user).know_employee(employee)
 
 
 @login_required

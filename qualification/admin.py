@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Job, Measure, MeasureCompetency, PlanItem, QualificationPlan
+from .models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 
 
 class MeasureCompetencyInline(admin.TabularInline):
@@ -31,13 +31,3 @@ class QualificationPlanAdmin(admin.ModelAdmin):
     list_select_related = ["employee"]
     autocomplete_fields = ["employee"]
     inlines = [PlanItemInline]
-
-
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "progress", "owner", "created_at", "finished_at"]
-    list_filter = ["kind", "status"]
-    readonly_fields = [f.name for f in Job._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -17,9 +17,10 @@ from competencies.api import (
 )
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
+from jobs.models import Job
 
 from . import filters
-from .models import Job, Measure, PlanItem, QualificationPlan
+from .models import Measure, PlanItem, QualificationPlan
 from .serializers import JobSerializer, MeasureSerializer, PlanItemSerializer, QualificationPlanSerializer
 
 

@@ -9,10 +9,12 @@ class QualificationConfig(AppConfig):
     def ready(self):
         from teams import hooks
 
-        # The *_jobs modules register their job handlers when imported.
-        from . import export_jobs, generation_jobs, import_jobs, selectors, signals  # noqa: F401
+        from . import export_jobs, generation_jobs, selectors, signals
         from .profile import register_profile_hooks
 
+        # Plan generation and plan export run as background jobs.
+        generation_jobs.register()
+        export_jobs.register()
         # The coverage forecast counts agreed plan items as reached by their due date; saving a plan or
         # an item drops the cached forecasts of the person's teams.
         hooks.register_projected_levels(selectors.projected_levels)

@@ -2,23 +2,29 @@
 
 The handler writes the file to the default storage under ``exports/`` (MEDIA_ROOT/exports/ with the
 file-system storage) and returns its name in the job's result; the job page offers it for download to
-whoever may see the job. A redelivered job writes the same file again under the same name."""
+whoever may see the job. A redelivered job writes the same file again under the same name.
+``QualificationConfig.ready`` registers the handler (``register``)."""
 
 import io
 import posixpath
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from jobs import registry
+from jobs import services as job_services
+from jobs.models import Job
 from teams.models import Team
 from teams.selectors import subtree_ids, team_tree
 
-from . import exports, generation, jobs
-from .models import Job
+from . import exports, generation, job_kinds
 
+KIND = job_kinds.EXPORT_PLANS
 EXPORT_DIRECTORY = "exports"
 SCOPES = ("team", "department", "all")
 
@@ -27,7 +33,7 @@ class ExportPathInvalid(ValueError):
     """The name does not denote a file directly in the storage's exports/ directory."""
 
 
-def export_name(name):
+def export_name(name: str) -> str:
     """``name`` if it denotes a file directly in exports/ (no other directory, no way out of it)."""
     name = str(name)
     if posixpath.dirname(name) != EXPORT_DIRECTORY or posixpath.basename(name) in ("", ".", ".."):
@@ -35,7 +41,7 @@ def export_name(name):
     return name
 
 
-def export_open(name):
+def export_open(name: str) -> IO[bytes]:
     """The stored export ``name`` opened for reading; FileNotFoundError when it is gone."""
     name = export_name(name)
     if not default_storage.exists(name):
@@ -43,7 +49,7 @@ def export_open(name):
     return default_storage.open(name, "rb")
 
 
-def scope_team_ids(*, scope, team_id):
+def scope_team_ids(*, scope: str, team_id: int | str | None) -> tuple[list[int] | None, str]:
     """(team ids or None for the organisation, the scope's name) of an export or generation scope."""
     if scope == "all":
         return None, _("Organisation")
@@ -56,8 +62,14 @@ def scope_team_ids(*, scope, team_id):
 
 
 def plans_export_job_create(
-    *, scope, team_id=None, period=None, file_format="xlsx", owner=None, language=None
-):
+    *,
+    scope: str,
+    team_id: int | str | None = None,
+    period: str | None = None,
+    file_format: str = "xlsx",
+    owner: Any = None,
+    language: str | None = None,
+) -> Job:
     """Record an export job (ValueError on bad parameters) that runs once the surrounding transaction
     commits. The file is written in ``language`` (the requester's; default: the site's)."""
     if scope not in SCOPES:
@@ -74,13 +86,10 @@ def plans_export_job_create(
     }
     if language:
         parameters["language"] = language
-    return jobs.job_create(
-        kind=Job.Kind.EXPORT_PLANS, parameters=parameters, owner=owner, language=language or ""
-    )
+    return job_services.job_create(kind=KIND, parameters=parameters, owner=owner, language=language or "")
 
 
-@jobs.job_handler(Job.Kind.EXPORT_PLANS)
-def export_plans(job, progress):
+def export_plans(job: Job, progress: registry.Progress) -> dict:
     """Parameters: scope, team_id, period, format, language. The result names the file under
     MEDIA_ROOT/exports/."""
     with translation.override(job.parameters.get("language") or settings.LANGUAGE_CODE):
@@ -122,3 +131,14 @@ def _export_plans(job, progress):
         "message": _("%(items)s items exported (%(scope)s); the file is ready for download.")
         % {"items": len(export.items), "scope": scope_name},
     }
+
+
+def register() -> None:
+    """Register the plan export with the jobs app (called by ``QualificationConfig.ready``)."""
+    registry.job_kind_register(
+        KIND,
+        label=gettext_lazy("Plan export"),
+        handler=export_plans,
+        outcome_template="qualification/_export_outcome.html",
+        section=("qualification:index", gettext_lazy("Qualification")),
+    )

@@ -3,8 +3,10 @@
 import django_filters
 
 from competencies.filters import IdFilter
+from jobs import registry
+from jobs.models import Job
 
-from .models import Job, Measure, PlanItem, QualificationPlan, period_validator
+from .models import Measure, PlanItem, QualificationPlan, period_validator
 
 
 class MeasureFilter(django_filters.FilterSet):
@@ -37,6 +39,9 @@ class PlanItemFilter(django_filters.FilterSet):
 
 
 class JobFilter(django_filters.FilterSet):
+    # The kinds the apps registered (an unknown kind is a bad request, as for any choice).
+    kind = django_filters.ChoiceFilter(choices=registry.kind_choices)
+
     class Meta:
         model = Job
         fields = ["kind", "status"]

@@ -7,6 +7,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from competencies.dates import IsoDateField
 from competencies.models import Assessment, Competency, Employee
 
 from . import generation
@@ -143,7 +144,7 @@ class PlanItemForm(forms.Form):
     mentor = forms.ModelChoiceField(
         label=_("Mentor"), queryset=Employee.objects.all(), required=False, empty_label=_("No mentor")
     )
-    due_date = forms.DateField(
+    due_date = IsoDateField(
         label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -202,7 +203,7 @@ class PlanItemAddForm(forms.Form):
         empty_label=_("Mentoring only"),
         help_text=_("Its range must fit the step from the current level to the target."),
     )
-    due_date = forms.DateField(
+    due_date = IsoDateField(
         label=_("Due"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -257,10 +258,10 @@ class CompleteForm(forms.Form):
         initial=Assessment.Source.MANAGER,
     )
     level = forms.TypedChoiceField(label=_("Level reached"), coerce=int)
-    assessed_on = forms.DateField(
+    assessed_on = IsoDateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    valid_until = forms.DateField(
+    valid_until = IsoDateField(
         label=_("Certificate valid until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

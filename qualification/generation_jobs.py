@@ -1,7 +1,8 @@
-"""Plan generation as a background job: the call that requests it, the handler run by ``jobs.job_run``, and
-the split of large scopes into parts that several workers generate side by side.
+"""Plan generation as a background job: the call that requests it, the handler run by
+``jobs.services.job_run``, and the split of large scopes into parts that several workers generate side by
+side.
 
-Imported by ``QualificationConfig.ready`` so the handler is registered in every process, web and worker.
+``QualificationConfig.ready`` registers the handler (``register``), so every process knows it, web and worker.
 
 What couples teams in generation (``qualification.generation``): a person's items, capacity and open-item
 count span all their teams, and a mentor comes from the item's team or else its department (the parent's
@@ -17,28 +18,37 @@ subtree), at most three mentees per quarter. So:
   and mentees.
 
 With that, no part reads what another part writes: the parts give the same plans in any order, side by side
-on workers (child jobs, ``jobs.job_split``) or one after the other in-process, and running them again
+on workers (child jobs, ``jobs.services.job_split``) or one after the other in-process, and running them again
 replaces the drafts by the same items. A scope that is a single group is generated in one go by
-``services.plans_generate``; a part runs its steps (read, generate, write, outcome) on the narrowed input.
+``services.plans_generate``; a part runs that same function, on the input narrowed to its people.
 Against one run over everything, only people in teams of several departments may be planned differently:
 no shortfalls of teams outside their home, no mentors outside it, so other mentors are chosen too. So
 ``manage.py generate_plans`` runs these same parts one after the other (``plans_generate_in_parts``): the
 command, the page and the workers give one canonical result."""
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from decimal import Decimal
+from functools import partial
+from typing import Any
 
 import pandas as pd
-from django.db import IntegrityError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from competencies.selectors import employees_active
+from jobs import registry
+from jobs import services as job_services
+from jobs.models import Job
 from teams.selectors import memberships_active, subtree_ids, team_tree
 
-from . import generation, jobs, services
-from .models import Job, PlanItem, QualificationPlan
+from . import generation, job_kinds, services
+from .models import PlanItem, QualificationPlan
+
+KIND = job_kinds.GENERATE_PLANS
 
 # More parts than workers keep every worker busy to the end; more than this only adds reading overhead.
 MAX_PARTS = 16
@@ -46,16 +56,20 @@ _ID_CHUNK = 2000
 
 
 def plans_generate_job_create(
-    *, team_ids, period, capacity_hours=40, budget_per_team=None, owner=None, language=""
-):
+    *,
+    team_ids: Iterable[int | str] | int | str,
+    period: str,
+    capacity_hours: float | Decimal | str = 40,
+    budget_per_team: float | Decimal | str | None = None,
+    owner: Any = None,
+    language: str = "",
+) -> Job:
     """Check the parameters (PlanGenerationError when bad), record a generation job and enqueue it once
     the surrounding transaction commits; its progress and outcome are written in ``language``."""
     parameters = services.generation_parameters(
         team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
     )
-    return jobs.job_create(
-        kind=Job.Kind.GENERATE_PLANS, parameters=parameters, owner=owner, language=language
-    )
+    return job_services.job_create(kind=KIND, parameters=parameters, owner=owner, language=language)
 
 
 def _combine(job, outcomes):
@@ -68,8 +82,7 @@ def _combine(job, outcomes):
     )
 
 
-@jobs.job_handler(Job.Kind.GENERATE_PLANS, combine=_combine)
-def generate_plans(job, progress):
+def generate_plans(job: Job, progress: registry.Progress) -> Any:
     """Parameters: team_ids, period, capacity_hours, budget; a part also parent, part and parts. Returns
     the outcome of ``plans_generate`` (of its part, for a part), or hands a large scope to parts."""
     parameters = job.parameters
@@ -90,16 +103,28 @@ def generate_plans(job, progress):
             job=parent,
         )
     parts = _checked_parts(**{key: value for key, value in arguments.items() if key != "progress"})
-    if len(parts) > 1 and jobs.runs_on_workers():
-        return jobs.job_split(job, [{**parameters, "parts": parts}] * len(parts))
+    if len(parts) > 1 and job_services.runs_on_workers():
+        return job_services.job_split(job, [{**parameters, "parts": parts}] * len(parts))
     return plans_generate_in_parts(**arguments, parts=parts, created_by=job.owner, job=job)
+
+
+def register() -> None:
+    """Register plan generation with the jobs app (called by ``QualificationConfig.ready``)."""
+    registry.job_kind_register(
+        KIND,
+        label=gettext_lazy("Plan generation"),
+        handler=generate_plans,
+        combine=_combine,
+        outcome_template="qualification/_generation_outcome.html",
+        section=("qualification:index", gettext_lazy("Qualification")),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # Parts
 
 
-def generation_parts(team_ids):
+def generation_parts(team_ids: Iterable[int | str]) -> list[list[int]]:
     """``team_ids`` grouped into the parts of one generation run: sorted lists of team ids, ordered by
     their first id. Teams whose departments overlap share a part."""
     team_ids = sorted({int(team_id) for team_id in team_ids or ()})
@@ -161,15 +186,15 @@ def _packed(groups):
 
 def plans_generate_in_parts(
     *,
-    team_ids,
-    period,
-    capacity_hours=40,
-    budget_per_team=None,
-    created_by=None,
-    job=None,
-    progress=None,
-    parts=None,
-):
+    team_ids: Iterable[int | str] | int | str,
+    period: str | generation.Period,
+    capacity_hours: float | Decimal | str = 40,
+    budget_per_team: float | Decimal | str | None = None,
+    created_by: Any = None,
+    job: Job | None = None,
+    progress: Callable[[int, str], None] | None = None,
+    parts: list[list[int]] | None = None,
+) -> dict:
     """``services.plans_generate`` for a scope that may span several parts, generated one after the other
     (what workers do side by side); the same outcome, with ``parts`` added when there are several."""
     if parts is None:
@@ -214,7 +239,7 @@ def plans_generate_in_parts(
 
 def _checked_parts(*, team_ids, period, capacity_hours, budget_per_team):
     """The parts of a run; bad input fails here, with plans_generate's message, before anything is split."""
-    _period, _capacity, _budget, team_ids = services._clean(
+    _period, _capacity, _budget, team_ids = services.generation_arguments(
         team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
     )
     return generation_parts(team_ids)
@@ -222,44 +247,34 @@ def _checked_parts(*, team_ids, period, capacity_hours, budget_per_team):
 
 def plans_generate_part(
     *,
-    team_ids,
-    parts,
-    part,
-    period,
-    capacity_hours=40,
-    budget_per_team=None,
-    created_by=None,
-    job=None,
-    progress=None,
-):
+    team_ids: Iterable[int | str] | int | str,
+    parts: list[list[int]],
+    part: int,
+    period: str | generation.Period,
+    capacity_hours: float | Decimal | str = 40,
+    budget_per_team: float | Decimal | str | None = None,
+    created_by: Any = None,
+    job: Job | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> dict:
     """Generate the plans of the people whose home is ``parts[part]`` in a run over ``team_ids`` (see the
     module's docstring); returns that part's outcome in ``plans_generate``'s shape."""
-    period, capacity, budget, scope = services._clean(
+    checked_period, _capacity, _budget, scope = services.generation_arguments(
         team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
     )
-    own = sorted(int(team_id) for team_id in parts[part])
-    report = services._throttled(progress)
-    for _attempt in range(services.WRITE_ATTEMPTS):
-        report(1, _("Reading the organisation …"))
-        data, snapshot = services._generation_input(
-            team_ids=own, period=period, capacity=capacity, budget=budget
-        )
-        data, snapshot = _at_home(data, snapshot, scope=scope, parts=parts, part=part, period=period)
-        result = generation.generate(
-            data,
-            on_progress=lambda done, total: report(
-                5 + 85 * done // max(total, 1),
-                _("Planned %(done)s of %(total)s teams") % {"done": done, "total": total},
-            ),
-        )
-        report(92, _("Writing plans …"))
-        try:
-            written = services._write_plans(result, snapshot, created_by=created_by, job=job)
-        except (IntegrityError, services._PlansChanged):
-            continue
-        return services._outcome(result, snapshot, written, period=period, capacity=capacity, budget=budget)
-    raise services.PlanGenerationError(
-        _("Plans of these teams changed while they were generated; please try again.")
+    home = services.GenerationPart(
+        team_ids=tuple(sorted(int(team_id) for team_id in parts[part])),
+        narrow=partial(_at_home, scope=scope, parts=parts, part=part, period=checked_period),
+    )
+    return services.plans_generate(
+        team_ids=scope,
+        period=checked_period,
+        capacity_hours=capacity_hours,
+        budget_per_team=budget_per_team,
+        created_by=created_by,
+        job=job,
+        progress=progress,
+        part=home,
     )
 
 
@@ -379,7 +394,13 @@ def _mentor_load(*, mentors, period, replaced):
     return frame.astype({"mentor_id": "int64", "mentee_id": "int64", "period": "object"})
 
 
-def combined_outcome(outcomes, *, period, capacity_hours, budget):
+def combined_outcome(
+    outcomes: list[dict],
+    *,
+    period: str | generation.Period | None,
+    capacity_hours: float | Decimal | str,
+    budget: float | Decimal | str | None,
+) -> dict:
     """One outcome in ``plans_generate``'s shape from the outcomes of a run's parts."""
 
     def total(key):

@@ -1,4 +1,4 @@
-"""Measure catalogue, qualification plans with their items, and the Job record of background work."""
+"""Measure catalogue and qualification plans with their items."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -104,7 +104,9 @@ class QualificationPlan(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    job = models.ForeignKey("Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="plans")
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
+    )
     employee_comment = models.TextField(_("employee comment"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -229,51 +231,3 @@ class PlanComment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.plan}"
-
-
-class Job(models.Model):
-    class Kind(models.TextChoices):
-        GENERATE_PLANS = "generate_plans", _("Plan generation")
-        IMPORT_ASSESSMENTS = "import_assessments", _("Assessment import")
-        EXPORT_PLANS = "export_plans", _("Plan export")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="jobs",
-        verbose_name=_("owner"),
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # The requester's language: progress and outcome messages are written in it (empty: the site's).
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("job")
-        verbose_name_plural = _("jobs")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__gte=0, progress__lte=100), name="job_progress_range"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"

@@ -7,7 +7,7 @@
 - It is agreed, commented on and worked on by its employee.
 - Plans are generated and exported for a team by its leads (with the teams below), HR and admins; for
   the whole organisation by HR and admins.
-- A job is seen by whoever requested it, HR and admins."""
+- A job is seen by whoever requested it, HR and admins (``jobs.permissions``)."""
 
 from typing import Any
 
@@ -17,17 +17,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from competencies.permissions import AnyUser, has_hr_or_admin_role, leads_employee, require_catalogue_editor
-from competencies.roles import is_hr_or_admin
 from teams.models import Team
 from teams.permissions import leads_team
 
-from .models import Job, Measure, PlanItem, QualificationPlan
+from .models import Measure, PlanItem, QualificationPlan
 
 __all__ = [
     "may",
     "item_for_employee",
     "item_for_managing",
-    "job_for_viewing",
     "measure_for_editing",
     "plan_for_agreeing",
     "plan_for_managing",
@@ -133,14 +131,6 @@ def team_for_planning(user: AnyUser, team_id: int | str) -> Team:
 def require_organisation_planning(user: AnyUser) -> None:
     if not may(user, "qualification.plan_for_organisation"):
         raise PermissionDenied
-
-
-def job_for_viewing(user: AnyUser, job_id: int | str) -> Job:
-    """The job if ``user`` requested it or is HR or admin; 404 for anyone else."""
-    job = get_object_or_404(Job.objects.select_related("owner"), pk=job_id)
-    if job.owner_id != user.pk and not is_hr_or_admin(user):
-        raise Http404
-    return job
 
 
 def measure_for_editing(user: AnyUser, measure_id: int | str) -> Measure:

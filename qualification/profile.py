@@ -9,8 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from jobs.models import Job
+
 from .badges import DONE_COLUMNS, certificate_badge, plan_badges
-from .models import Job, PlanComment, PlanItem, QualificationPlan
+from .models import PlanComment, PlanItem, QualificationPlan
 from .selectors import current_plan_of
 
 _ITEM_COLUMNS = (
@@ -220,7 +222,7 @@ PRIVACY_COVERAGE = {
         "anonymised": "comments on others' plans are part of their conversation: kept, by the anonymised "
         "login; comments on the person's own plans blanked",
     },
-    "qualification.Job.owner": {
+    "jobs.Job.owner": {
         "sections": ("jobs",),
         "anonymised": "kept: imports, exports and plan generation of the organisation, requested by the "
         "anonymised login",

@@ -19,14 +19,15 @@ from competencies.models import Competency, Employee, Interest, RoleRequirement
 from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
 from competencies.selectors import Ids, count_unconfirmed, effective_levels, employees_active
+from jobs.models import Job
 from teams import analysis
 from teams.hooks import PROJECTED_COLUMNS
 from teams.models import Team, TeamRequirement
 from teams.selectors import analysis_input, led_team_ids, memberships_active, subtree_ids, team_tree
 
-from . import generation
+from . import generation, job_kinds
 from .badges import badges_for
-from .models import Job, Measure, MeasureCompetency, PlanItem, QualificationPlan
+from .models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 
 AGREED_STATUSES = (QualificationPlan.Status.AGREED, QualificationPlan.Status.IN_PROGRESS)
 
@@ -686,7 +687,7 @@ def plan_index(
 def recent_jobs(*, user: User, limit: int = 5) -> list[Job]:
     """The user's latest plan generation and export jobs."""
     return list(
-        Job.objects.filter(owner=user, kind__in=[Job.Kind.GENERATE_PLANS, Job.Kind.EXPORT_PLANS]).order_by(
+        Job.objects.filter(owner=user, kind__in=[job_kinds.GENERATE_PLANS, job_kinds.EXPORT_PLANS]).order_by(
             "-created_at", "-id"
         )[:limit]
     )

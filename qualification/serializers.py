@@ -11,8 +11,9 @@ from competencies.serializers import (
     check_level_on_scale,
     levels_by_scale,
 )
+from jobs.models import Job
 
-from .models import Job, Measure, MeasureCompetency, PlanItem, QualificationPlan
+from .models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 
 
 class MeasureCompetencySerializer(NestedRowSerializer):

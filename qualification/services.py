@@ -6,8 +6,10 @@ replaces generated drafts only: plans that were proposed, agreed, started, compl
 are never touched."""
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pandas as pd
 from django.db import IntegrityError, connections, router, transaction
@@ -50,9 +52,15 @@ class _PlansChanged(Exception):
 # Generation
 
 
-def generation_parameters(*, team_ids, period, capacity_hours=40, budget_per_team=None):
+def generation_parameters(
+    *,
+    team_ids: Iterable[int | str] | int | str,
+    period: str | generation.Period,
+    capacity_hours: float | Decimal | str = 40,
+    budget_per_team: float | Decimal | str | None = None,
+) -> dict:
     """Checked, JSON-ready parameters of a generation run; raises PlanGenerationError on bad input."""
-    period, capacity, budget, team_ids = _clean(
+    period, capacity, budget, team_ids = generation_arguments(
         team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
     )
     known = set(Team.objects.filter(pk__in=team_ids).values_list("pk", flat=True))
@@ -65,28 +73,60 @@ def generation_parameters(*, team_ids, period, capacity_hours=40, budget_per_tea
     }
 
 
+@dataclass(frozen=True)
+class PlanSnapshot:
+    """What the write step must find unchanged, and what the outcome reports."""
+
+    replaced_ids: tuple
+    replaced_keys: frozenset
+    skipped_ids: tuple
+    team_names: dict
+
+
+Narrowing = Callable[
+    [generation.GenerationInput, PlanSnapshot], tuple[generation.GenerationInput, PlanSnapshot]
+]
+
+
+@dataclass(frozen=True)
+class GenerationPart:
+    """One part of a run that is generated in parts (``generation_jobs``): the teams whose input it reads,
+    and ``narrow(data, snapshot)``, which keeps of that input the people the part plans."""
+
+    team_ids: tuple[int, ...]
+    narrow: Narrowing
+
+
 def plans_generate(
     *,
-    team_ids,
-    period,
-    capacity_hours=40,
-    budget_per_team=None,
-    created_by=None,
-    job=None,
-    progress=None,
-):
+    team_ids: Iterable[int | str] | int | str,
+    period: str | generation.Period,
+    capacity_hours: float | Decimal | str = 40,
+    budget_per_team: float | Decimal | str | None = None,
+    created_by: Any = None,
+    job: Any = None,
+    progress: Callable[[int, str], None] | None = None,
+    part: GenerationPart | None = None,
+) -> dict:
     """Generate draft plans for the members of ``team_ids`` for ``period`` by SPEC.md's rules and return
     the outcome (JSON-ready). Replaces generated drafts only; the same data gives the same items.
 
+    The one generation pipeline (read, generate, write, outcome; the write starts over when the plans
+    changed meanwhile): the page's job, its parts and ``manage.py generate_plans`` all run it. With
+    ``part`` only that part of a run over ``team_ids`` is generated.
+
     ``progress(percent, message)`` is called as teams are planned (it may raise to cancel: nothing is
     written then)."""
-    period, capacity, budget, team_ids = _clean(
+    period, capacity, budget, team_ids = generation_arguments(
         team_ids=team_ids, period=period, capacity_hours=capacity_hours, budget_per_team=budget_per_team
     )
+    read_ids = team_ids if part is None else sorted(int(team_id) for team_id in part.team_ids)
     report = _throttled(progress)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         report(1, _("Reading the organisation …"))
-        data, snapshot = _generation_input(team_ids=team_ids, period=period, capacity=capacity, budget=budget)
+        data, snapshot = _generation_input(team_ids=read_ids, period=period, capacity=capacity, budget=budget)
+        if part is not None:
+            data, snapshot = part.narrow(data, snapshot)
         result = generation.generate(
             data,
             on_progress=lambda done, total: report(
@@ -98,13 +138,21 @@ def plans_generate(
         try:
             written = _write_plans(result, snapshot, created_by=created_by, job=job)
         except (IntegrityError, _PlansChanged):
-            logger.info("plans of teams %s changed while generating (attempt %s)", team_ids, attempt)
+            logger.info("plans of teams %s changed while generating (attempt %s)", read_ids, attempt)
             continue
         return _outcome(result, snapshot, written, period=period, capacity=capacity, budget=budget)
     raise PlanGenerationError(_("Plans of these teams changed while they were generated; please try again."))
 
 
-def _clean(*, team_ids, period, capacity_hours, budget_per_team):
+def generation_arguments(
+    *,
+    team_ids: Iterable[int | str] | int | str,
+    period: str | generation.Period,
+    capacity_hours: float | Decimal | str,
+    budget_per_team: float | Decimal | str | None,
+) -> tuple[generation.Period, Decimal, Decimal | None, list[int]]:
+    """The checked arguments of a generation run: (period, capacity, budget or None, sorted team ids).
+    Raises PlanGenerationError on bad input."""
     period = generation.Period.parse(period)
     if period.end < timezone.localdate():
         raise PlanGenerationError(
@@ -159,16 +207,6 @@ def _throttled(progress):
             progress(percent, message)
 
     return report
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """What the write step must find unchanged, and what the outcome reports."""
-
-    replaced_ids: tuple
-    replaced_keys: frozenset
-    skipped_ids: tuple
-    team_names: dict
 
 
 def _frame(rows, columns):
@@ -241,7 +279,7 @@ def _generation_input(*, team_ids, period, capacity, budget):
         capacity_hours=capacity,
         budget_per_team=budget,
     )
-    snapshot = _Snapshot(
+    snapshot = PlanSnapshot(
         replaced_ids=tuple(sorted(replaced_ids)),
         replaced_keys=frozenset((e, p) for _id, e, p in replaced),
         skipped_ids=tuple(sorted(skipped & members)),

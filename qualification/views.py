@@ -23,17 +23,19 @@ from competencies.audit import audit_record_view
 from competencies.models import AuditEntry, Competency, ScaleLevel
 from competencies.roles import is_hr_or_admin
 from competencies.services import AssessmentInvalid
+from competencies.viewer import viewer_of
+from jobs.models import Job
+from jobs.permissions import job_for_viewing
 from teams.models import Team
 from teams.permissions import team_for_viewing
 from teams.review.providers import leads as team_leads
 from teams.selectors import led_team_ids, memberships_active, subtree_ids
 
-from . import badges, export_jobs, exports, forms, generation, generation_jobs, jobs, selectors, services
-from .models import Job, Measure, PlanItem, QualificationPlan
+from . import badges, export_jobs, exports, forms, generation, generation_jobs, selectors, services
+from .models import Measure, PlanItem, QualificationPlan
 from .permissions import (
     item_for_employee,
     item_for_managing,
-    job_for_viewing,
     may,
     measure_for_editing,
     plan_for_agreeing,
@@ -129,7 +131,7 @@ def my_plan(request):
     employee = selectors.own_employee(request.user)
     if employee is None:
         raise Http404(_("Your login is not linked to an employee record."))
-    request.user._servicelead_employee = employee
+    viewer_of(request.user).know_employee(employee)
     plans = selectors.own_plans(employee=employee)
     current = selectors.current_plan_of(plans)
     if current is not None:
@@ -190,7 +192,7 @@ def team_progress(request, team_id):
 
 
 # --------------------------------------------------------------------------------------------------
-# Generation and jobs
+# Generation and the export download
 
 
 @login_required
@@ -218,7 +220,7 @@ def generate(request):
         except services.PlanGenerationError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("qualification:job_detail", job_id=job.pk)
+            return redirect("jobs:job_detail", job_id=job.pk)
     if request.method == "POST" and form.errors:
         messages.error(request, _("No plans were generated; please correct the marked fields."))
     return render(request, "qualification/generate.html", {"form": form})
@@ -226,48 +228,10 @@ def generate(request):
 
 @login_required
 @require_GET
-def job_detail(request, job_id):
-    job = job_for_viewing(request.user, job_id)
-    return render(request, "qualification/job_detail.html", {"job": job, **_job_context(job)})
-
-
-@login_required
-@require_GET
-def job_status(request, job_id):
-    """The progress fragment that the job page polls every second until the job has finished."""
-    job = job_for_viewing(request.user, job_id)
-    return render(request, "qualification/_job_status.html", {"job": job, **_job_context(job)})
-
-
-def _job_context(job):
-    finished = job.status in (Job.Status.SUCCEEDED, Job.Status.FAILED, Job.Status.CANCELLED)
-    result = job.result or {}
-    return {
-        "finished": finished,
-        "outcome": result
-        if job.kind == Job.Kind.GENERATE_PLANS and job.status == Job.Status.SUCCEEDED
-        else None,
-        "download": bool(result.get("file")) if job.kind == Job.Kind.EXPORT_PLANS else False,
-    }
-
-
-@login_required
-@require_POST
-def job_cancel(request, job_id):
-    job = job_for_viewing(request.user, job_id)
-    if jobs.job_cancel(job_id=job.pk):
-        messages.success(request, _("The job was cancelled; nothing it had not finished was written."))
-    else:
-        messages.info(request, _("The job had already finished."))
-    return redirect("qualification:job_detail", job_id=job.pk)
-
-
-@login_required
-@require_GET
 def job_download(request, job_id):
     job = job_for_viewing(request.user, job_id)
     name = (job.result or {}).get("file")
-    if job.kind != Job.Kind.EXPORT_PLANS or job.status != Job.Status.SUCCEEDED or not name:
+    if job.kind != export_jobs.KIND or job.status != Job.Status.SUCCEEDED or not name:
         raise Http404
     try:
         stream = export_jobs.export_open(name)
@@ -295,7 +259,7 @@ def plan_detail(request, plan_id):
     can_manage = may(user, "qualification.manage_plan", plan)
     is_own = may(user, "qualification.agree_plan", plan)
     if is_own:
-        user._servicelead_employee = plan.employee
+        viewer_of(user).know_employee(plan.employee)
     audit_record_view(actor=user, employee=plan.employee, what=AuditEntry.Read.PLAN)
     data = selectors.plan_page(plan=plan)
     is_draft = plan.status == QualificationPlan.Status.DRAFT
@@ -614,7 +578,7 @@ def export(request):
                 owner=request.user,
                 language=translation.get_language(),
             )
-            return redirect("qualification:job_detail", job_id=job.pk)
+            return redirect("jobs:job_detail", job_id=job.pk)
         stream = io.BytesIO()
         exports.plans_export(
             file_format=file_format, stream=stream, team_ids=team_ids, period=period, title=team.name

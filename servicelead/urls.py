@@ -17,7 +17,8 @@ urlpatterns = [
     path("people/", include("competencies.urls")),
     path("teams/", include("teams.urls")),
     path("qualification/", include("qualification.urls")),
-    path("import/", include("qualification.urls_import")),
+    path("import/", include("competencies.imports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/v1/", include("servicelead.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's set-up script from a URL: no inline script (Content-Security-Policy).

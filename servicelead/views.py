@@ -12,6 +12,7 @@ from competencies.models import Employee
 from competencies.roles import is_hr_or_admin
 from competencies.selectors import account_language, effective_levels
 from competencies.services import account_language_set
+from competencies.viewer import viewer_of
 from teams import caching
 from teams.dashboards import organisation_tree
 from teams.reports import team_summaries
@@ -90,7 +91,7 @@ def home(request):
 
     led_teams = list(user.led_teams.select_related("parent").order_by("name"))
     # The navigation asks whether the user leads a team; it is answered already.
-    user._servicelead_is_lead = bool(led_teams)
+    viewer_of(user).know_is_lead(bool(led_teams))
     lead_summaries = sorted(team_summaries(teams=led_teams, on=today), key=lambda s: s["team"].name)
 
     employee = Employee.objects.select_related("role_profile").filter(user=user).first()

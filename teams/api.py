@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from competencies.api import DELETE_SCHEMA, ApiViewSetMixin, HrWrites, ProtectedDeleteMixin
 from competencies.audit import audit_record_view
+from competencies.dates import parse_iso_date
 from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
@@ -87,7 +88,7 @@ def parse_date(value):
     if not value:
         return timezone.localdate()
     try:
-        return datetime.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         raise ValidationError({"date": _("Enter a date as YYYY-MM-DD, for example 2026-11-27.")}) from None
 

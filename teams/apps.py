@@ -10,7 +10,7 @@ class TeamsConfig(AppConfig):
         from competencies import hooks as competency_hooks
         from competencies import permissions as competency_permissions
 
-        from . import caching, selectors, signals
+        from . import caching, selectors, services, signals
         from .review import register_competency_hooks
 
         # competencies cannot import teams; teams tells it who leads whom.
@@ -21,3 +21,7 @@ class TeamsConfig(AppConfig):
         # Cached gap analyses follow every change of their input (teams.caching).
         signals.connect()
         competency_hooks.register_levels_changed(caching.levels_changed)
+        # Recording that someone left ends their open memberships that day (competencies.services).
+        competency_hooks.register_leave(
+            refusals=services.membership_leave_refusals, record=services.memberships_end_on_leave
+        )

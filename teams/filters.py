@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from competencies.filters import IdFilter
+from competencies.filters import IdFilter, IsoDateFilter
 
 from .models import Membership, Team, TeamRequirement
 
@@ -22,9 +22,7 @@ class TeamFilter(django_filters.FilterSet):
 class MembershipFilter(django_filters.FilterSet):
     team = IdFilter(field_name="team_id")
     employee = IdFilter(field_name="employee_id")
-    active_on = django_filters.DateFilter(
-        method="filter_active_on", help_text="Memberships active on this date."
-    )
+    active_on = IsoDateFilter(method="filter_active_on", help_text="Memberships active on this date.")
 
     class Meta:
         model = Membership

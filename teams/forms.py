@@ -6,14 +6,13 @@ from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from competencies.dates import DATE_ERROR, IsoDateField
 from competencies.permissions import visible_employees
 
 MAX_RAISES = 3
 MAX_SEARCH_TERMS = 10
-DATE_ERROR = _("Enter a date as YYYY-MM-DD, for example 2026-11-27.")
 WEIGHT_CHOICES = [
     ("", _("All weights")),
     (2, _("Important and critical")),
@@ -43,8 +42,7 @@ class QuickSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                # " selected" is a constant: marking it safe is safe.
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])  # nosec B308
+                (option["value"], " selected" if option["selected"] else "", option["label"])
                 for _group, choices, _index in widget["optgroups"]
                 for option in choices
             ),
@@ -57,10 +55,9 @@ class QuickSelect(forms.Select):
 class DateForm(forms.Form):
     """The analysis date of a page (``?date=YYYY-MM-DD``); today when empty."""
 
-    date = forms.DateField(
+    date = IsoDateField(
         label=_("Date"),
         required=False,
-        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_ERROR},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from competencies.models import Employee, RoleRequirement
 from competencies.selectors import count_unconfirmed, effective_levels
+from competencies.viewer import viewer_of
 
 from . import analysis, caching
 from .models import Membership, Team, TeamRequirement
@@ -64,10 +65,10 @@ def team_ids_of_employees(employee_ids):
 
 
 def led_team_ids(user):
-    """Ids of the teams ``user`` leads, with their subtrees; cached on the user for the request.
+    """Ids of the teams ``user`` leads, with their subtrees; kept by the request's viewer.
 
     One query: the whole tree, each team flagged when the user leads it directly."""
-    cached = getattr(user, "_servicelead_led_team_ids", None)
+    cached = viewer_of(user).led_team_ids
     if cached is not None:
         return cached
     return _led_scope(user)[0]
@@ -75,7 +76,7 @@ def led_team_ids(user):
 
 def _led_scope(user, employee=None):
     """(led_team_ids(user), ids of the teams ``employee`` belongs to today, or None without one), in
-    the one query that reads the tree; the scope is cached on the user as ``led_team_ids`` does."""
+    the one query that reads the tree; the scope is kept by the request's viewer as ``led_team_ids`` does."""
     scope, held = set(), None if employee is None else set()
     if user.is_authenticated:
         leads = Team.leads.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk)
@@ -94,8 +95,7 @@ def _led_scope(user, employee=None):
                 held.add(team_id)
         for team_id in direct:
             scope.update(subtree_ids(team_id, tree))
-    user._servicelead_led_team_ids = frozenset(scope)
-    return user._servicelead_led_team_ids, held
+    return viewer_of(user).know_led_team_ids(scope), held
 
 
 def memberships_active(*, on=None):
@@ -122,7 +122,7 @@ def user_leads_employee(user, employee):
     """True when ``user`` leads a team (or an ancestor department) the employee belongs to today.
 
     One query when the user's scope is not known yet: the tree read for it also flags the person's teams."""
-    if getattr(user, "_servicelead_led_team_ids", None) is None:
+    if viewer_of(user).led_team_ids is None:
         scope, held = _led_scope(user, employee)
         return bool(scope & held)
     scope = led_team_ids(user)

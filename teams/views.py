@@ -10,6 +10,7 @@ from competencies.audit import audit_record_view
 from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
+from competencies.viewer import viewer_of
 
 from . import caching, charts, forms, insights, selectors
 from .permissions import require_organisation_view, team_for_levels, team_for_viewing
@@ -117,7 +118,7 @@ def _what_if_candidates(user, member_ids):
     candidates, own, cut = insights.what_if_candidates(
         people=visible_employees(user), user=user, exclude_ids=member_ids, limit=CANDIDATES_SHOWN
     )
-    user._servicelead_employee = own
+    viewer_of(user).know_employee(own)
     return candidates, cut
 
 
@@ -137,7 +138,7 @@ def dashboard(request, team_id):
         team=team, on=on, viewer=request.user, offer_join_candidates=not may_see_everyone
     )
     # Read along with the team's memberships, so the navigation needs no query of its own.
-    request.user._servicelead_employee = data["viewer_employee"]
+    viewer_of(request.user).know_employee(data["viewer_employee"])
     filters = forms.FilterForm(request.GET, categories=insights.categories_of(data["requirements"]))
     if not filters.is_valid():
         return _bad_request(request, filters, team=team)

@@ -15,6 +15,7 @@ from competencies.audit import audit_record_view
 from competencies.forms import ReviewForm
 from competencies.models import AuditEntry
 from competencies.services import REVIEW_CONFIRM, AssessmentInvalid, assessments_review
+from competencies.viewer import viewer_of
 
 from .permissions import team_for_levels
 from .review import selectors
@@ -120,7 +121,7 @@ def _by_category(rows):
 @require_http_methods(["GET", "POST"])
 def review_member(request, employee_id):
     employee, own = employee_for_review(request.user, employee_id)
-    request.user._servicelead_employee = own
+    viewer_of(request.user).know_employee(own)
     if request.method == "GET":  # a POST redirects to the page again, which records the read once
         audit_record_view(actor=request.user, employee=employee, what=AuditEntry.Read.REVIEW)
     today = timezone.localdate()
@@ -158,7 +159,7 @@ def review_queue(request, team_id):
     team = team_for_levels(request.user, team_id)
     today = timezone.localdate()
     members, own = selectors.team_members_with_viewer(team=team, user=request.user, on=today)
-    request.user._servicelead_employee = own
+    viewer_of(request.user).know_employee(own)
     # One's own self-assessments are confirmed by one's own lead, not here.
     reviewable = [member for member in members if member.user_id is None or member.user_id != request.user.pk]
     pages = _pages(selectors.team_review_queue(team=team, members=reviewable, on=today))
@@ -198,7 +199,7 @@ def review_calibration(request, team_id):
     team = team_for_levels(request.user, team_id)
     today = timezone.localdate()
     members, own = selectors.team_members_with_viewer(team=team, user=request.user, on=today)
-    request.user._servicelead_employee = own
+    viewer_of(request.user).know_employee(own)
     audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.CALIBRATION)
     return render(
         request,

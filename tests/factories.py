@@ -18,7 +18,9 @@ from competencies.models import (
     Scale,
     ScaleLevel,
 )
-from qualification.models import Job, Measure, MeasureCompetency, PlanItem, QualificationPlan
+from jobs.models import Job
+from qualification import job_kinds
+from qualification.models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 from teams.models import Membership, Team, TeamRequirement
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
@@ -215,5 +217,5 @@ class JobFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Job
 
-    kind = Job.Kind.GENERATE_PLANS
+    kind = job_kinds.GENERATE_PLANS
     parameters = factory.LazyFunction(dict)

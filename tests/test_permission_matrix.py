@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from qualification.models import Job
+from competencies.imports import jobs as import_jobs
 from tests.api.permission_cases import API_EXPECTATIONS
 from tests.competencies.test_certificates import evidence_for
 from tests.conftest import ROLES
@@ -308,21 +308,21 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.department.pk},
         ),
     ],
-    "qualification:job_detail": [
+    "jobs:job_detail": [
         Case(
             "lead A's job",
             page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
             lambda org: {"job_id": job_for(org.users["lead_a"])},
         ),
     ],
-    "qualification:job_status": [
+    "jobs:job_status": [
         Case(
             "lead A's job",
             page(employee=404, lead_a=200, lead_b=404, hr=200, admin=200),
             lambda org: {"job_id": job_for(org.users["lead_a"])},
         ),
     ],
-    "qualification:job_cancel": [
+    "jobs:job_cancel": [
         Case(
             "lead A's job",
             page(employee=404, lead_a=302, lead_b=404, hr=302, admin=302),
@@ -441,7 +441,7 @@ EXPECTATIONS = {
             lambda org: {"measure_id": MeasureFactory().pk},
         ),
     ],
-    # Spreadsheet import (qualification/import_views.py): HR and admins only. Posting without a preview's
+    # Spreadsheet import (competencies/imports/views.py): HR and admins only. Posting without a preview's
     # signed token is a bad request.
     "imports:upload": [
         Case("upload form", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
@@ -457,14 +457,14 @@ EXPECTATIONS = {
         Case(
             "HR's import job",
             page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
-            lambda org: {"job_id": job_for(org.users["hr"], kind=Job.Kind.IMPORT_ASSESSMENTS)},
+            lambda org: {"job_id": job_for(org.users["hr"], kind=import_jobs.KIND)},
         ),
     ],
     "imports:job_status": [
         Case(
             "HR's import job",
             page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
-            lambda org: {"job_id": job_for(org.users["hr"], kind=Job.Kind.IMPORT_ASSESSMENTS)},
+            lambda org: {"job_id": job_for(org.users["hr"], kind=import_jobs.KIND)},
         ),
     ],
 }

@@ -16,7 +16,13 @@ from competencies.spreadsheets import FORMULA_PREFIXES
 # The exporter writes a formula-like text as "'" + text (competencies.spreadsheets.safe_cell); reading it
 # back drops that apostrophe again, so an export imports unchanged.
 NEUTRALISED = re.compile("^'(?=[" + re.escape("".join(FORMULA_PREFIXES)) + "])")
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%y")
+# Four-digit years only: "31.12.99" could mean 1999 or 2099.
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+# Nobody's competencies were assessed before this; an earlier date is a typing error ("0001-01-01").
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+# A level written as text: digits, optionally ".0" as spreadsheets export whole numbers ("3", "3.0"),
+# never "1e0" or "2.9999999999999999", which a number parser would round to a level.
+LEVEL_TEXT = re.compile(r"^[0-9]+(?:\.0)?$")
 NUMERIC_TYPES = (str, int, float, np.integer, np.floating)
 
 
@@ -63,6 +69,10 @@ def levels(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     numeric_kind = series.map(lambda value: isinstance(value, NUMERIC_TYPES) and not isinstance(value, bool))
     numbers = pd.to_numeric(series.where(numeric_kind), errors="coerce").astype(float)
     whole = np.isfinite(numbers) & numbers.eq(np.floor(numbers))
+    is_text = series.map(lambda value: isinstance(value, str))
+    if is_text.any():
+        spelled = series[is_text].str.strip().str.match(LEVEL_TEXT)
+        whole[is_text] = whole[is_text] & spelled.astype(bool)
     return numbers, whole
 
 
@@ -81,3 +91,8 @@ def dates(series: pd.Series) -> pd.Series:
             "datetime64[us]"
         )
     return parsed.dt.normalize()
+
+
+def too_early(parsed: pd.Series) -> pd.Series:
+    """True where a date lies before EARLIEST_DATE."""
+    return parsed.lt(EARLIEST_DATE)

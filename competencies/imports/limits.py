@@ -3,8 +3,10 @@
 Every limit is a setting read when the check runs, so tests and deployments can change it."""
 
 import io
+import os
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from posixpath import join, normpath
 from re import Pattern
@@ -24,6 +26,10 @@ DEFAULTS = {
     "SERVICELEAD_IMPORT_MAX_ZIP_MEMBERS": 1_000,
     # The report lists this many problems and counts the rest.
     "SERVICELEAD_IMPORT_MAX_PROBLEMS": 1_000,
+    # The reader process (competencies.imports.isolation): memory it may allocate beyond what it starts
+    # with, and CPU seconds; past either it is ended and the file refused, nothing else is affected.
+    "SERVICELEAD_IMPORT_MAX_MEMORY_BYTES": 2 * 1024 * 1024 * 1024,
+    "SERVICELEAD_IMPORT_MAX_SECONDS": 120,
 }
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -31,9 +37,20 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 CHUNK = 1024 * 1024
 DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-# A cell reference attribute (r="AB12"); rows carry r="12". Elements may have a namespace prefix.
-CELL_REFERENCE = re.compile(rb"\sr=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
-ROW_REFERENCE = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"']([0-9]{1,7})[\"']")
+# A cell reference attribute (r="AB12"); rows carry r="12". Elements may have a namespace prefix. Any
+# number of letters and digits: a reference is checked against the limits, never cut to a length.
+CELL_REFERENCE = re.compile(rb"\sr=[\"']([A-Z]+)([0-9]+)[\"']")
+ROW_REFERENCE = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"']([0-9]+)[\"']")
+# The sheet's own statement of its used range, which a reader may allocate up front.
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=[\"']([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?[\"']")
+MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=[\"']([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?[\"']")
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
+CELL_END = re.compile(rb"</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]")
+VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>([^<]*)<")
+# A formula naming another workbook refers to it by its number in brackets: [1]Sheet!A1.
+EXTERNAL_REFERENCE = re.compile(rb"\[[0-9]+\]")
 ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 ANY_ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
 NAMESPACES = {
@@ -59,11 +76,22 @@ def read_limited(file_obj: IO[bytes] | IO[str]) -> bytes:
     if isinstance(data, str):
         data = data.encode()
     if len(data) > maximum:
-        size = getattr(file_obj, "size", None) or len(data)
+        size = _true_size(file_obj) or len(data)
         raise ImportRejected(
             [Problem("file_too_large", params={"size": human_size(size), "limit": human_size(maximum)})]
         )
     return data
+
+
+def _true_size(file_obj: IO[bytes] | IO[str]) -> int | None:
+    """The whole file's size (an upload knows it; an open file is asked), None when it cannot tell."""
+    size = getattr(file_obj, "size", None)
+    if size:
+        return size
+    try:
+        return os.fstat(file_obj.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
 
 
 def reject(code: str, **params: Any) -> NoReturn:
@@ -71,10 +99,22 @@ def reject(code: str, **params: Any) -> NoReturn:
 
 
 @dataclass(frozen=True)
+class CellFinding:
+    """Something in a sheet's cells that the values alone do not show (a merge, a formula)."""
+
+    code: str  # merged_cells, formula_without_value, formula_external
+    row: int
+    column: int  # position, 0 = A
+    last_row: int  # the last row the finding covers (a merged range spans rows)
+
+
+@dataclass(frozen=True)
 class SheetShape:
     name: str
     rows: int
     columns: int
+    findings: tuple[CellFinding, ...] = ()
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, in its order
 
 
 def inspect_xlsx(data: bytes, *, sheet: str | None = None) -> SheetShape:
@@ -117,7 +157,9 @@ def inspect_xlsx(data: bytes, *, sheet: str | None = None) -> SheetShape:
         content = _unpack(archive, member, max_unpacked - unpacked)
         unpacked += len(content)
         if member.filename == part:
-            shape = SheetShape(sheet, *_extent(content))
+            shape = SheetShape(
+                sheet, *_extent(content), findings=tuple(_findings(content)), sheets=tuple(sheet_parts)
+            )
     return shape  # type: ignore[return-value]  # the sheet's part is among the members: checked above
 
 
@@ -127,8 +169,7 @@ def technical(error: BaseException) -> str:
 
 def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, allowance: int) -> bytes:
     """The member's content, decompressed in chunks so that a bomb stops at ``allowance`` bytes."""
-    chunks: list[bytes] = []
-    total, tail = 0, b""
+    chunks, total, tail = [], 0, b""
     check_doctype = member.filename.endswith((".xml", ".rels", ".vml"))
     try:
         with archive.open(member) as stream:
@@ -151,7 +192,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its part in the archive, in workbook order."""
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        relations: dict[str | None, str] = {}
+        relations = {}
         if "xl/_rels/workbook.xml.rels" in archive.namelist():
             rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
             relations = {
@@ -160,7 +201,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             }
     except Exception as error:  # defusedxml refuses entities; ElementTree raises ParseError on garbage
         reject("xlsx_damaged", detail=f"xl/workbook.xml: {technical(error)}")
-    parts: dict[str, str] = {}
+    parts = {}
     for element in workbook.iter(f"{{{NAMESPACES['main']}}}sheet"):
         target = relations.get(element.get(f"{{{NAMESPACES['rel']}}}id"), "")
         path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
@@ -178,6 +219,10 @@ def _extent(content: bytes) -> tuple[int, int]:
     row_numbers = set(numbered_rows) | {number for _, number in cells}
     rows = max(map(int, row_numbers), default=0)
     columns = max(map(_column_number, {letters for letters, _ in cells}), default=0)
+    for match in DIMENSION.finditer(content):
+        for letters, number in (match.group(1, 2), match.group(3, 4)):
+            if letters:
+                rows, columns = max(rows, int(number)), max(columns, _column_number(letters))
     cell_elements = _count(content, ANY_CELL, (b"<c ", b"<c>", b"<c/>"), b":c")
     if cell_elements > len(cells):
         columns = max(columns, cell_elements)
@@ -185,6 +230,44 @@ def _extent(content: bytes) -> tuple[int, int]:
     if row_elements > len(numbered_rows):
         rows = max(rows, row_elements)
     return rows, columns
+
+
+def _findings(content: bytes) -> Iterator[CellFinding]:
+    """Merged ranges, formulas without a stored result and formulas into other workbooks, by cell.
+
+    A merged range shows its value in the first cell only, although the reader sees the whole range
+    filled; a formula's value is what the program that saved the file computed, if it computed one."""
+    for match in MERGE.finditer(content):
+        first_letters, first_row, last_letters, last_row = match.groups()
+        if last_letters and (first_letters, first_row) != (last_letters, last_row):
+            yield CellFinding(
+                "merged_cells", int(first_row), _column_number(first_letters) - 1, int(last_row)
+            )
+    for formula in FORMULA.finditer(content):
+        start = _last_match(CELL_START, content, formula.start())
+        if start is None:
+            continue
+        reference = CELL_REFERENCE.search(content, start, content.find(b">", start) + 1)
+        if reference is None:
+            continue
+        end = CELL_END.search(content, formula.end())
+        body = content[start : end.start() if end else len(content)]
+        letters, number = reference.groups()
+        row, column = int(number), _column_number(letters) - 1
+        text = FORMULA_TEXT.search(body)
+        if text and EXTERNAL_REFERENCE.search(text.group(1)):
+            yield CellFinding("formula_external", row, column, row)
+        elif not VALUE.search(body):
+            yield CellFinding("formula_without_value", row, column, row)
+
+
+def _last_match(pattern: Pattern[bytes], content: bytes, before: int) -> int | None:
+    """Start of the last match of ``pattern`` in the 4 KB before ``before`` (a cell's opening tag)."""
+    window_start = max(0, before - 4096)
+    last = None
+    for match in pattern.finditer(content, window_start, before):
+        last = match.start()
+    return last
 
 
 def _count(content: bytes, pattern: Pattern[bytes], tokens: tuple[bytes, ...], prefixed: bytes) -> int:

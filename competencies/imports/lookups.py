@@ -2,12 +2,12 @@
 the file, their current levels and assessments, and suggestions for names that match nothing."""
 
 import datetime
-import difflib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Self
 
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from competencies.models import Assessment, Competency, Employee, ScaleLevel
 from competencies.selectors import effective_levels
@@ -16,8 +16,15 @@ from .columns import name_key
 
 # Ids per IN (...) list: well below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 CHUNK = 5_000
-# Unknown values that get suggestions; difflib compares each with every candidate.
+# Unknown values per file that get suggestions (each is compared with every candidate).
 MAX_SUGGESTED = 20
+
+
+def closest(query: str, choices: Sequence[str], *, cutoff: float, limit: int = 3) -> list[str]:
+    """Up to ``limit`` of ``choices`` most similar to ``query``, best first, at least ``cutoff`` (0–1)
+    similar (rapidfuzz's ratio, the share of characters in common; milliseconds for 30,000 choices)."""
+    found = process.extract(query, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff * 100)
+    return [choice for choice, _score, _index in found]
 
 
 def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -35,6 +42,7 @@ class Catalogue:
     ids_by_key: dict[str, list[int]]  # name_key of "Name" and of "Category / Name" → list of ids
     label_of: dict[int, str]  # id → "Category / Name"
     scale_of: dict[int, int]  # id → scale id
+    candidates: list[str] = field(default_factory=list)  # names and labels, for suggestions
 
     @classmethod
     def load(cls) -> Self:
@@ -60,6 +68,7 @@ class Catalogue:
             ids_by_key=ids_by_key,
             label_of=dict(zip(competencies["id"].tolist(), competencies["label"].tolist(), strict=True)),
             scale_of=dict(zip(competencies["id"].tolist(), competencies["scale_id"].tolist(), strict=True)),
+            candidates=[*competencies["name"], *competencies["label"]],
         )
 
     def resolve(self, names: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -72,8 +81,7 @@ class Catalogue:
         return [self.label_of[competency_id] for competency_id in ids]
 
     def suggestions(self, name: str) -> list[str]:
-        candidates = [*self.competencies["name"], *self.competencies["label"]]
-        return difflib.get_close_matches(name, candidates, n=3, cutoff=0.5)
+        return list(dict.fromkeys(closest(name, self.candidates, cutoff=0.5, limit=6)))[:3]
 
     def allowed_text(self, scale_id: int) -> str:
         levels = self.allowed.loc[self.allowed["scale_id"].eq(scale_id), "level"]
@@ -102,12 +110,9 @@ def person_suggestions(unknown: pd.DataFrame) -> dict[str, list[str]]:
         numbers_by_name.setdefault(name, number)
     suggestions: dict[str, list[str]] = {}
     for number, name in unknown.head(MAX_SUGGESTED).itertuples(index=False):
-        found = difflib.get_close_matches(number, name_of, n=3, cutoff=0.6)
+        found = closest(number, list(name_of), cutoff=0.6)
         if name:
-            found += [
-                numbers_by_name[close]
-                for close in difflib.get_close_matches(name, numbers_by_name, n=3, cutoff=0.75)
-            ]
+            found += [numbers_by_name[close] for close in closest(name, list(numbers_by_name), cutoff=0.75)]
         found = list(dict.fromkeys(found))[:3]
         suggestions[number] = [f"{match} ({name_of[match]})" for match in found]
     return suggestions

@@ -40,12 +40,48 @@ MESSAGES = {
     "xlsx_damaged": gettext_lazy("The workbook cannot be read: %(detail)s."),
     "encoding": gettext_lazy("The file is neither UTF-8 nor Windows-1252 text."),
     "csv_damaged": gettext_lazy("The CSV file cannot be read near line %(line)s: %(detail)s."),
+    "mixed_encoding": gettext_lazy(
+        "The file is UTF-8 text, but %(count)s lines are not (lines %(lines)s), probably pasted from a "
+        "Windows-1252 file: save the whole file as UTF-8 again."
+    ),
+    "csv_quote_spans_lines": gettext_lazy(
+        "A quotation mark in line %(line)s is not closed in that line, so lines %(line)s to %(last)s "
+        "would be read as one record: remove the stray quotation mark or close it."
+    ),
+    "csv_field_count": gettext_lazy(
+        "This line has %(count)s fields, the heading %(expected)s: a delimiter is missing or one too many, "
+        "which would move the values into other columns."
+    ),
+    "reader_memory": gettext_lazy(
+        "Reading the file needed more memory than allowed (%(limit)s); nothing was imported. Split the "
+        "file or remove unused rows and columns."
+    ),
+    "reader_time": gettext_lazy(
+        "Reading the file took longer than allowed (%(seconds)s seconds); nothing was imported. Split the "
+        "file or remove unused rows and columns."
+    ),
+    "reader_failed": gettext_lazy("The file could not be read; nothing was imported (%(detail)s)."),
+    "merged_cells": gettext_lazy(
+        "Merged cells: the value stands in the first cell only, the others would be read as empty. "
+        "Unmerge the cells and fill in every one."
+    ),
+    "formula_without_value": gettext_lazy(
+        "A formula without a calculated result (the program that saved the file did not compute it): "
+        "open the file in Excel or LibreOffice, let it calculate, and save again, or enter the value."
+    ),
+    "formula_external": gettext_lazy(
+        "A formula taking its value from another workbook, which may be outdated or missing: replace it "
+        "by the value (copy, paste values)."
+    ),
     "sheet_missing": gettext_lazy("There is no sheet named “%(sheet)s”; the workbook has: %(sheets)s."),
     "too_many_rows": gettext_lazy("The sheet has %(count)s rows; at most %(limit)s are accepted."),
     "too_many_columns": gettext_lazy("The sheet has %(count)s columns; at most %(limit)s are accepted."),
     # Headings.
     "missing_column": gettext_lazy(
         "The required column “%(field)s” is missing (accepted headings: %(aliases)s)."
+    ),
+    "other_sheets": gettext_lazy(
+        "The workbook has other sheets too (%(sheets)s): if the table is on one of them, choose that sheet."
     ),
     "duplicate_column": gettext_lazy("This column repeats column %(other)s."),
     "unnamed_column": gettext_lazy("This column holds values but has no heading."),
@@ -76,8 +112,11 @@ MESSAGES = {
     "level_outside_scale": gettext_lazy(
         "Level %(level)s is not on the scale of %(competency)s (allowed: %(allowed)s)."
     ),
-    "date_unparseable": gettext_lazy("Not a date; write it as YYYY-MM-DD or DD.MM.YYYY."),
+    "date_unparseable": gettext_lazy(
+        "Not a date; write it as YYYY-MM-DD or DD.MM.YYYY, with a four-digit year."
+    ),
     "date_in_future": gettext_lazy("The date lies in the future."),
+    "date_too_early": gettext_lazy("The date lies before 1900; check the year."),
     "valid_until_before": gettext_lazy("“Valid until” is before the assessment date."),
     "source_unknown": gettext_lazy("Unknown source; use one of: %(sources)s."),
     # Commit.

@@ -4,21 +4,24 @@ and the headings. Nothing here touches the database."""
 import codecs
 import csv
 import io
-import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import pandas as pd
 
-from . import cells, columns, limits
+from . import cells, columns, isolation, limits
+from .limits import CellFinding
 from .problems import ImportRejected, Problem, column_letter
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx",)
 DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 10
+# Where the table starts: (heading row, mask of the rows holding anything, mask of the blank cells).
+_Located = tuple[int, pd.Series, pd.DataFrame]
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -79,13 +82,70 @@ def parse_file(
     data = limits.read_limited(file_obj)
     if not data.strip():
         raise ImportRejected([Problem("file_empty", sheet=PurePath(filename).name)])
+    return isolation.parse_in_reader_process(data=data, filename=filename, format=format, sheet=sheet)
+
+
+def parse_bytes(
+    *, data: bytes, filename: str, format: str | None = None, sheet: str | None = None
+) -> ParsedFile:
+    """``parse_file`` on the file's bytes, in this process: only the reader process calls it."""
+    extension = PurePath(filename or "").suffix.lower()
     if extension in XLSX_EXTENSIONS:
         shape = limits.inspect_xlsx(data, sheet=sheet)
         limits.check_shape(rows=shape.rows, columns=shape.columns)
-        grid, sheet_name = _read_xlsx(data, shape.name), shape.name
+        grid, sheet_name, findings, sheets, lengths = (
+            _read_xlsx(data, shape.name),
+            shape.name,
+            shape.findings,
+            shape.sheets,
+            None,
+        )
     else:
-        grid, sheet_name = _read_csv(data), PurePath(filename).name
-    return _understand(grid, filename=filename, sheet=sheet_name, format=format)
+        (grid, lengths), sheet_name, findings, sheets = _read_csv(data), PurePath(filename).name, (), ()
+    located = _locate_heading(grid)
+    if lengths is not None and located is not None:
+        _check_record_lengths(grid, lengths, located, sheet=sheet_name)
+    try:
+        parsed = _understand(grid, located, filename=filename, sheet=sheet_name, format=format)
+    except ImportRejected as rejection:
+        others = [name for name in sheets if name != sheet_name]
+        if others and any(problem.code == "missing_column" for problem in rejection.problems):
+            hint = Problem("other_sheets", sheet=sheet_name, params={"sheets": ", ".join(others)})
+            raise ImportRejected([*rejection.problems, hint]) from None
+        raise
+    problems = _finding_problems(parsed, findings)
+    if problems:
+        raise ImportRejected(problems)
+    return parsed
+
+
+def _check_record_lengths(grid: pd.DataFrame, lengths: list[int], located: _Located, *, sheet: str) -> None:
+    """Refuse records below the heading with more or fewer fields than the heading: a stray delimiter or
+    a missing one shifts every value after it into the neighbouring column. Checked before the headings
+    are judged, as such a record also shows up as a column without a heading."""
+    header_row, used_rows, _empty = located
+    expected = lengths[header_row - 1]
+    problems = [
+        Problem(
+            "csv_field_count", sheet=sheet, row=row, params={"count": lengths[row - 1], "expected": expected}
+        )
+        for row in grid.index[used_rows & (grid.index > header_row)]
+        if lengths[row - 1] != expected
+    ]
+    if problems:
+        raise ImportRejected(problems)
+
+
+def _finding_problems(parsed: ParsedFile, findings: Iterable[CellFinding]) -> list[Problem]:
+    """Merged cells and formulas below the heading, where they would change or hide a value."""
+    problems = []
+    for finding in findings:
+        if finding.last_row <= parsed.header_row:
+            continue
+        problems.append(
+            parsed.problem(finding.code, row=max(finding.row, parsed.header_row + 1), position=finding.column)
+        )
+    return problems
 
 
 def _read_xlsx(data: bytes, sheet_name: str) -> pd.DataFrame:
@@ -102,18 +162,29 @@ def _read_xlsx(data: bytes, sheet_name: str) -> pd.DataFrame:
     return grid
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
+    """The grid of a csv file and each record's number of fields (records are lines: a quoted field
+    running over a line break is refused, as an unbalanced quote would merge the lines below into it)."""
     if data.startswith((limits.ZIP_MAGIC, limits.OLE_MAGIC)):
         limits.reject("csv_is_workbook")
     text = _decode(data)
     if CONTROL_CHARACTERS.search(text):
         limits.reject("csv_is_binary")
+    # A field may be as long as the file (the csv module's default stops at 128 KB, a wide heading line).
+    csv.field_size_limit(max(len(text), csv.field_size_limit()))
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     allowed_rows = limits.limit("SERVICELEAD_IMPORT_MAX_ROWS") + 1
+    rows: list[list[str]] = []
+    surplus = 0
     try:
-        rows = list(itertools.islice(reader, allowed_rows))
-        surplus = sum(1 for _ in reader)  # counted, not kept: a file of empty lines stays cheap
+        for record in reader:
+            if reader.line_num != len(rows) + surplus + 1:
+                _reject_multiline(len(rows) + surplus + 1, reader.line_num, text)
+            if len(rows) < allowed_rows:
+                rows.append(record)
+            else:
+                surplus += 1  # counted, not kept: a file of empty lines stays cheap
     except csv.Error as error:
         limits.reject("csv_damaged", line=reader.line_num, detail=str(error))
     width = max(map(len, rows), default=0)
@@ -121,24 +192,51 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     grid = pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object)
     grid.index = range(1, len(grid) + 1)
     grid.columns = range(len(grid.columns))
-    return grid
+    return grid, [len(row) for row in rows]
+
+
+def _reject_multiline(first: int, last: int, text: str) -> NoReturn:
+    """Refuse a record that began on line ``first`` and ran on to line ``last``."""
+    raise ImportRejected([Problem("csv_quote_spans_lines", row=first, params={"line": first, "last": last})])
 
 
 def _decode(data: bytes) -> str:
     """UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8 with or without one, else Windows-1252
-    as German Excel writes it."""
+    as German Excel writes it. Decided line by line: a UTF-8 file with some Windows-1252 lines (pasted
+    together from two sources) is refused naming them, never read entirely in the wrong encoding."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
-    elif b"\x00" in data:
-        limits.reject("csv_is_binary")
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    limits.reject("encoding")
+            limits.reject("encoding")
+    if b"\x00" in data:
+        limits.reject("csv_is_binary")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines()
+    not_utf8 = [number for number, line in enumerate(lines, 1) if not _is_utf8(line)]
+    utf8_evidence = data.startswith(codecs.BOM_UTF8) or any(
+        not line.isascii() and _is_utf8(line) for line in lines
+    )
+    if utf8_evidence:
+        shown = ", ".join(str(number) for number in not_utf8[:10])
+        raise ImportRejected(
+            [Problem("mixed_encoding", row=not_utf8[0], params={"lines": shown, "count": len(not_utf8)})]
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        limits.reject("encoding")
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -157,13 +255,23 @@ def _header_row(grid: pd.DataFrame, used_rows: pd.Series) -> int:
     return int(numbered.idxmax() if numbered.any() else candidates.index[0])
 
 
-def _understand(grid: pd.DataFrame, *, filename: str, sheet: str, format: str | None) -> ParsedFile:
-    """Find the heading row, the fields and the format; refuse what cannot be imported at all."""
+def _locate_heading(grid: pd.DataFrame) -> _Located | None:
+    """(heading row, mask of the rows holding anything, mask of the blank cells), or None for a grid
+    without any value."""
     empty = cells.blank(grid) if len(grid.columns) else pd.DataFrame(index=grid.index)
     used_rows = ~empty.all(axis=1) if len(grid.columns) else pd.Series(False, index=grid.index)
     if not used_rows.any():
+        return None
+    return _header_row(grid, used_rows), used_rows, empty
+
+
+def _understand(
+    grid: pd.DataFrame, located: _Located | None, *, filename: str, sheet: str, format: str | None
+) -> ParsedFile:
+    """Find the fields and the format below the heading ``located``; refuse what cannot be imported."""
+    if located is None:
         raise ImportRejected([Problem("file_empty", sheet=sheet)])
-    header_row = _header_row(grid, used_rows)
+    header_row, used_rows, empty = located
     data_rows = used_rows & (grid.index > header_row)
     headings_text = cells.text(grid.loc[header_row])
     data = grid[data_rows]
@@ -221,16 +329,20 @@ def _understand(grid: pd.DataFrame, *, filename: str, sheet: str, format: str | 
             for position in competency_columns
         )
         competency_columns = []
-    for field in columns.REQUIRED[detected]:
-        if field not in fields:
-            problems.append(
-                parsed.problem(
-                    "missing_column",
-                    row=header_row,
-                    field=columns.CANONICAL[field],
-                    aliases=", ".join(columns.FIELD_HEADINGS[field]),
-                )
-            )
+    missing = [
+        parsed.problem(
+            "missing_column",
+            row=header_row,
+            field=columns.CANONICAL[field],
+            aliases=", ".join(columns.FIELD_HEADINGS[field]),
+        )
+        for field in columns.REQUIRED[detected]
+        if field not in fields
+    ]
+    if "personnel_no" not in fields:
+        # No heading row was found at all: what else the chosen row shows is noise, not the cause.
+        raise ImportRejected(missing)
+    problems = missing + problems
     if detected == columns.WIDE and not competency_columns and "personnel_no" in fields:
         problems.append(parsed.problem("no_competency_columns", row=header_row))
     if problems:

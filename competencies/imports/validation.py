@@ -302,13 +302,14 @@ def _competency_columns(parsed: ParsedFile, catalogue: lookups.Catalogue, findin
     headings = pd.Series([parsed.headings[p] for p in positions], index=positions, dtype=object)
     ids, matches = catalogue.resolve(headings)
     row = parsed.header_row
-    for position, heading in headings[matches.map(len).eq(0)].items():
+    for number, (position, heading) in enumerate(headings[matches.map(len).eq(0)].items()):
+        suggestions = catalogue.suggestions(heading) if number < lookups.MAX_SUGGESTED else []
         findings.add(
             "unknown_competency",
             rows=[row],
             position=position,
             values=heading,
-            params={"suggestions": catalogue.suggestions(heading)},
+            params={"suggestions": suggestions},
         )
     for position, found in matches[matches.map(len).gt(1)].items():
         findings.add(
@@ -528,9 +529,11 @@ def _assessed_on(
     parsed_dates = cells.dates(raw)
     unreadable = ~empty & parsed_dates.isna()
     future = parsed_dates.gt(today)
+    early = cells.too_early(parsed_dates)
     findings.add_cells("date_unparseable", unreadable, at, raw)
     findings.add_cells("date_in_future", future, at, raw)
-    return parsed_dates.where(~empty, today), empty, ~unreadable & ~future
+    findings.add_cells("date_too_early", early, at, raw)
+    return parsed_dates.where(~empty, today), empty, ~unreadable & ~future & ~early
 
 
 def _valid_until(
@@ -549,9 +552,11 @@ def _valid_until(
         until = cells.dates(raw)
         unreadable = ~empty & until.isna()
         before = until.lt(rows["assessed_on"])
+        early = cells.too_early(until)
         findings.add_cells("date_unparseable", unreadable, at, raw)
         findings.add_cells("valid_until_before", before, at, raw)
-        ok = ~unreadable & ~before
+        findings.add_cells("date_too_early", early & ~before, at, raw)
+        ok = ~unreadable & ~before & ~early
     months = rows["competency_id"].map(catalogue.competencies["validity_months"])
     needs_default = (
         until.isna()

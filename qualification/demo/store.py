@@ -22,7 +22,8 @@ from competencies.models import (
     ScaleLevel,
 )
 from competencies.roles import ADMIN_GROUP, HR_GROUP
-from qualification.models import Job, Measure, MeasureCompetency, PlanItem, QualificationPlan
+from jobs.models import Job
+from qualification.models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 from teams.models import Membership, Team, TeamRequirement
 
 from . import catalogue

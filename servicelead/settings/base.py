@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_results",
     "django_celery_beat",
+    "jobs",
     "competencies",
     "teams",
     "qualification",
@@ -221,7 +222,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 # dead Redis made delay() hang for 19 s; without one it fails within the connect timeout.
 CELERY_RESULT_BACKEND = "django-db"
 # A message is acknowledged when its task has finished, so a lost worker's task is delivered again; a
-# task that kills its worker every time stops after max_retries (qualification.tasks.run_job) and its
+# task that kills its worker every time stops after max_retries (jobs.tasks.run_job) and its
 # job is marked failed. One message at a time per worker process: the others stay free for other workers.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_RETRY_ON_WORKER_LOST = True
@@ -244,7 +245,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, _celery_visibility_timeout // 4)),
     "unacked_restore_throttle": 1,
     # A dead Redis makes delay() fail within a second instead of hanging: one connection attempt, no
-    # retries (a job that could not be sent waits as a queued row; qualification.jobs.jobs_requeue sends it).
+    # retries (a job that could not be sent waits as a queued row; jobs.services.jobs_requeue sends it).
     "socket_timeout": 2,
     "socket_connect_timeout": 1,
     "max_retries": 0,
@@ -253,7 +254,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "requeue-waiting-jobs": {"task": "qualification.tasks.jobs_requeue", "schedule": 60.0},
+    "requeue-waiting-jobs": {"task": "jobs.tasks.jobs_requeue", "schedule": 60.0},
     # The whole organisation's analyses take seconds after a change: workers compute them ahead of HR.
     "organisation-analyses-warm": {"task": "teams.tasks.organisation_analyses_warm", "schedule": 120.0},
     # Daily, early in the morning (CELERY_TIMEZONE): e-mails go out before the working day starts.

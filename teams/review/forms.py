@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from competencies.dates import IsoDateField
 from competencies.forms import DATE_INPUT
 from competencies.roles import is_hr_or_admin
 
@@ -19,8 +20,8 @@ class CampaignForm(forms.Form):
     teams = forms.ModelMultipleChoiceField(
         label=_("Teams"), queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    opens_on = forms.DateField(label=_("Opens on"), widget=DATE_INPUT)
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE_INPUT)
+    opens_on = IsoDateField(label=_("Opens on"), widget=DATE_INPUT)
+    deadline = IsoDateField(label=_("Deadline"), widget=DATE_INPUT)
     message = forms.CharField(
         label=_("Message to the participants (optional)"),
         required=False,

@@ -115,3 +115,9 @@ def test_jobs_filter_by_status(api_for, jobs):
     jobs["hr"].status = "failed"
     jobs["hr"].save()
     assert ids(api_for("admin").get(JOBS, {"status": "failed"})) == {jobs["hr"].pk}
+
+
+def test_jobs_filter_by_a_registered_kind_and_refuse_an_unknown_one(api_for, jobs):
+    export = factories.JobFactory(owner=jobs["hr"].owner, kind="export_plans")
+    assert ids(api_for("hr").get(JOBS, {"kind": "export_plans"})) == {export.pk}
+    assert api_for("hr").get(JOBS, {"kind": "no_such_kind"}).status_code == 400

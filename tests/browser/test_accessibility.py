@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 
 from competencies import services as competency_services
+from competencies.imports import jobs as import_jobs
 from competencies.models import Assessment
+from jobs.models import Job
 from qualification import generation_jobs
 from qualification.export_jobs import plans_export_job_create
-from qualification.models import Job, PlanItem, QualificationPlan
+from qualification.models import PlanItem, QualificationPlan
 from tests.browser.support import LANGUAGES, accessibility_problems, new_page, sign_in
 from tests.competencies.test_certificates import evidence_for
 from tests.factories import (
@@ -42,7 +44,7 @@ NOT_PAGES = {
     "api_docs",  # Swagger UI, a vendored viewer
     "competencies:my_data_export",
     "competencies:evidence_download",
-    "qualification:job_status",
+    "jobs:job_status",
     "qualification:job_download",
     "imports:job_status",
 }
@@ -140,7 +142,7 @@ def site(org, settings, tmp_path):
         campaign=campaign_for(org.team_a),
         generation_job=generation.pk,
         export_job=export.pk,
-        import_job=job_for(org.users["hr"], kind=Job.Kind.IMPORT_ASSESSMENTS, status=Job.Status.RUNNING),
+        import_job=job_for(org.users["hr"], kind=import_jobs.KIND, status=Job.Status.RUNNING),
         bad_import=write_csv(
             tmp_path / "skills.csv",
             [["Personalnummer", "Name", heat.name], [org.employee.personnel_no, org.employee.name, "9"]],
@@ -188,7 +190,7 @@ VISITS = {
         ("qualification:export", lambda s: {}),
     ],
     "lead_b": [
-        ("qualification:job_detail", lambda s: {"job_id": s.generation_job}),
+        ("jobs:job_detail", lambda s: {"job_id": s.generation_job}),
         ("qualification:plan_detail", lambda s: {"plan_id": s.agreed_plan}),
         ("qualification:item_complete", lambda s: {"item_id": s.agreed_item}),
     ],
@@ -199,7 +201,7 @@ VISITS = {
         ("teams:dashboard", lambda s: {"team_id": s.org.department.pk}),
         ("competencies:employee_history", lambda s: {"employee_id": s.org.employee.pk}),
         ("competencies:employee_anonymise", lambda s: {"employee_id": s.org.colleague.pk}),
-        ("qualification:job_detail", lambda s: {"job_id": s.export_job}),
+        ("jobs:job_detail", lambda s: {"job_id": s.export_job}),
         ("qualification:measure_create", lambda s: {}),
         ("qualification:measure_update", lambda s: {"measure_id": s.course.pk}),
         ("imports:upload", lambda s: {}),

@@ -37,7 +37,7 @@ def test_hr_downloads_the_plans_as_a_workbook(
     hr.select_option("select[name=scope]", "all")
     hr.select_option("select[name=file_format]", "xlsx")
     hr.click("form button[type=submit].btn-primary")
-    hr.wait_for_url(re.compile(r".*/qualification/jobs/\d+/$"))
+    hr.wait_for_url(re.compile(r".*/jobs/\d+/$"))
     link = hr.wait_for_selector("a[href$='/download/']")
     assert_accessible(hr)
     with hr.expect_download() as started:

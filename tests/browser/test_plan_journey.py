@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from qualification.models import Job, QualificationPlan
+from jobs.models import Job
+from qualification import job_kinds
+from qualification.models import QualificationPlan
 from qualification.selectors import coverage_outlook
 from tests.browser.support import (
     LANGUAGES,
@@ -75,19 +77,19 @@ def test_plan_from_generation_to_badge_and_team_coverage(
     lead.select_option("select[name=scope]", f"team-{team}")
     lead.fill("input[name=period]", str(PERIOD))
     lead.click("form button[type=submit].btn-primary")
-    lead.wait_for_url(re.compile(r".*/qualification/jobs/\d+/$"))
+    lead.wait_for_url(re.compile(r".*/jobs/\d+/$"))
     lead.wait_for_selector("#outcome-title", timeout=POLL_TIMEOUT_MS)
     outcome = text(lead, "#outcome-title ~ .card table")
     assert "Field Service North" in outcome and "50 %" in outcome and "100 %" in outcome
     assert_accessible(lead)
     snap(lead, "1-generated")
-    generated = Job.objects.get(kind=Job.Kind.GENERATE_PLANS)
+    generated = Job.objects.get(kind=job_kinds.GENERATE_PLANS)
 
     # The job page follows a job as a worker takes it on: the bar moves without a reload, then stops.
     followed = JobFactory(
-        kind=Job.Kind.GENERATE_PLANS, owner=org.users["lead_a"], parameters=generated.parameters
+        kind=job_kinds.GENERATE_PLANS, owner=org.users["lead_a"], parameters=generated.parameters
     )
-    lead.goto(f"{live_server.url}/qualification/jobs/{followed.pk}/")
+    lead.goto(f"{live_server.url}/jobs/{followed.pk}/")
     seen = [progress_of(lead)]
     Job.objects.filter(pk=followed.pk).update(status="running", progress=40, message="Planned 0 of 1 teams")
     lead.wait_for_selector('#job-status [aria-valuenow="40"]', timeout=POLL_TIMEOUT_MS)

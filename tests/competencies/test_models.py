@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
-from competencies.models import Assessment
+from competencies.models import Assessment, Competency
 from tests.factories import (
     AssessmentFactory,
     CategoryFactory,
@@ -125,3 +127,32 @@ def test_assessment_correction_is_a_new_row():
     first = AssessmentFactory(level=2)
     AssessmentFactory(employee=first.employee, competency=first.competency, level=3)
     assert Assessment.objects.filter(employee=first.employee).count() == 2
+
+
+def test_competency_names_differing_only_by_case_clash_within_a_category():
+    existing = CompetencyFactory(name="Use CAD")
+    twin = Competency(category=existing.category, scale=existing.scale, name="use cad")
+    with pytest.raises(ValidationError, match="has a competency of this name already"):
+        twin.full_clean()
+    assert_rejected(twin.save)
+    # Another category may use the name.
+    CompetencyFactory(name="use cad", scale=existing.scale)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_case_constraint_migration_names_existing_clashes():
+    before = [("competencies", "0007_account_settings")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    category = old.get_model("competencies", "Category").objects.create(name="Design", position=1)
+    scale = old.get_model("competencies", "Scale").objects.create(name="0-4")
+    Old = old.get_model("competencies", "Competency")
+    Old.objects.create(category=category, scale=scale, name="Use CAD")
+    Old.objects.create(category=category, scale=scale, name="use cad")
+    executor = MigrationExecutor(connection)
+    with pytest.raises(RuntimeError, match="Design: 'Use CAD' and 'use cad'"):
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    Old.objects.filter(name="use cad").update(name="Use CAD (2D)")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

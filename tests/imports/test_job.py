@@ -2,9 +2,10 @@
 
 import pytest
 
+from competencies.imports import jobs as import_jobs
 from competencies.models import Assessment
-from qualification import import_jobs, jobs
-from qualification.models import Job
+from jobs import services as job_services
+from jobs.models import Job
 from tests import factories
 
 from .support import row_counts, write_csv
@@ -22,17 +23,19 @@ def uploads(tmp_path, settings):
 
 def run_job(path, owner, **parameters):
     job = factories.JobFactory(
-        kind=Job.Kind.IMPORT_ASSESSMENTS,
+        kind=import_jobs.KIND,
         parameters={"path": str(path), "format": None, "sheet": None, "create_missing": False, **parameters},
         owner=owner,
     )
-    return jobs.job_run(job_id=job.pk)
+    return job_services.job_run(job_id=job.pk)
 
 
 def test_the_job_imports_the_upload_as_its_owner(uploads, catalogue, staff, importer, monkeypatch):
     reported = []
-    original = jobs.job_progress
-    monkeypatch.setattr(jobs, "job_progress", lambda **kw: reported.append(kw["percent"]) or original(**kw))
+    original = job_services.job_progress
+    monkeypatch.setattr(
+        job_services, "job_progress", lambda **kw: reported.append(kw["percent"]) or original(**kw)
+    )
     path = write_csv(uploads / "m.csv", [HEADER, ["P-0001", "E", "3"], ["P-0100", "New", "2"]])
     job = run_job("imports/m.csv", importer, create_missing=True)
     assert job.status == Job.Status.SUCCEEDED
@@ -80,7 +83,7 @@ def test_import_job_create_records_a_queued_job(uploads, db, importer, django_ca
     with django_capture_on_commit_callbacks(execute=False):
         job = import_jobs.import_job_create(path="imports/m.csv", owner=importer, create_missing=True)
     assert (job.kind, job.parameters["create_missing"], job.status) == (
-        Job.Kind.IMPORT_ASSESSMENTS,
+        import_jobs.KIND,
         True,
         Job.Status.QUEUED,
     )

@@ -8,9 +8,11 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from competencies.imports import jobs as import_jobs
+from competencies.imports import views as import_views
 from competencies.models import Assessment, Employee
-from qualification import import_jobs, import_views
-from qualification.models import Job
+from jobs.models import Job
+from qualification import job_kinds
 from tests import factories
 
 from .support import write_csv
@@ -169,7 +171,7 @@ def test_a_large_file_is_checked_and_committed_by_jobs(
     settings.SERVICELEAD_IMPORT_SYNC_BYTES = 10
     with django_capture_on_commit_callbacks(execute=True):
         response = hr.post(UPLOAD, {"file": csv_upload(tmp_path, good_rows(org)), "format": ""})
-    check = Job.objects.get(kind=Job.Kind.IMPORT_ASSESSMENTS)
+    check = Job.objects.get(kind=import_jobs.KIND)
     assert response.status_code == 302
     assert response["Location"] == reverse("imports:job", args=[check.pk])
     assert check.parameters["dry_run"] is True and check.owner == org.users["hr"]
@@ -210,7 +212,7 @@ def test_a_large_bad_file_shows_the_report_from_the_job(
 
 def test_a_running_job_page_polls_its_status(hr, org):
     job = factories.JobFactory(
-        kind=Job.Kind.IMPORT_ASSESSMENTS,
+        kind=import_jobs.KIND,
         owner=org.users["hr"],
         status=Job.Status.RUNNING,
         progress=30,
@@ -224,5 +226,5 @@ def test_a_running_job_page_polls_its_status(hr, org):
 
 
 def test_other_jobs_are_not_import_pages(hr, org):
-    job = factories.JobFactory(kind=Job.Kind.GENERATE_PLANS, owner=org.users["hr"])
+    job = factories.JobFactory(kind=job_kinds.GENERATE_PLANS, owner=org.users["hr"])
     assert hr.get(reverse("imports:job", args=[job.pk])).status_code == 404

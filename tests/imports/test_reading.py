@@ -64,14 +64,18 @@ def test_rows_are_numbered_as_the_spreadsheet_shows_them(tmp_path, catalogue, st
     assert [(p.row, p.column_letter) for p in plan.problems] == [(6, "C")]
 
 
-def test_a_ragged_csv_row_is_read(tmp_path, catalogue, staff):
+def test_a_ragged_csv_row_is_refused(tmp_path, catalogue, staff):
+    # Once read as it came: a missing or extra delimiter moves values into the neighbouring column.
     path = tmp_path / "m.csv"
     path.write_text(
         "personnel_no,name,Heat pump diagnostics\r\nP-0001,E\r\nP-0002,C,2,\r\n", encoding="utf-8"
     )
-    plan = plan_for(path)
-    assert plan.is_valid
-    assert plan.writes["personnel_no"].tolist() == ["P-0002"]
+    with pytest.raises(ImportRejected) as refusal:
+        parse(path)
+    assert [(p.code, p.row) for p in refusal.value.problems] == [
+        ("csv_field_count", 2),
+        ("csv_field_count", 3),
+    ]
 
 
 def test_xlsx_values_numbers_and_dates(tmp_path, catalogue, staff):
@@ -111,12 +115,12 @@ def with_cached_formula(path, cell, formula, cached):
 def test_xlsx_formula_cells_are_read_as_their_stored_values(tmp_path, catalogue, staff):
     path = write_xlsx(
         tmp_path / "m.xlsx",
-        [["personnel_no", "name", "Heat pump diagnostics", "Complaint handling"], ["P-0001", "E", 1, "=1+1"]],
+        [["personnel_no", "name", "Heat pump diagnostics", "Complaint handling"], ["P-0001", "E", 1, None]],
     )
     with_cached_formula(path, "C2", "1+2", 3)
     plan = plan_for(path)
     assert plan.is_valid
-    # C2: the stored result 3; D2: written by openpyxl without a result, so empty (never the formula text).
+    # C2: the stored result 3, never the formula text (a formula without a result is refused).
     assert plan.writes[["competency_id", "level"]].values.tolist() == [[catalogue.diagnostics.pk, 3]]
 
 

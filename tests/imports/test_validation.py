@@ -36,7 +36,7 @@ def test_level_outside_the_scale(tmp_path, catalogue, staff):
     )
 
 
-@pytest.mark.parametrize("value", ["2.5", "zwei", "TRUE"])
+@pytest.mark.parametrize("value", ["2.5", "zwei", "TRUE", "1e0", "2.9999999999999999", "0x2", "2.00"])
 def test_level_that_is_not_a_whole_number(tmp_path, catalogue, staff, value):
     path = write_csv(tmp_path / "m.csv", [WIDE, ["P-0001", "E", value, ""]])
     assert located(only_problem(path)) == ("m.csv", 2, "C", WIDE[2], value, "level_not_integer")
@@ -353,3 +353,35 @@ def test_level_outside_the_scale_in_the_long_format(tmp_path, catalogue, staff):
         (2, "C", "level_outside_scale"),
         (3, "B", "unknown_competency"),
     ]
+
+
+@pytest.mark.parametrize(("value", "level"), [("3", 3), ("3.0", 3), (" 2 ", 2)])
+def test_a_level_spelt_as_a_whole_number_is_read(tmp_path, catalogue, staff, value, level):
+    path = write_csv(tmp_path / "m.csv", [WIDE, ["P-0001", "E", value, ""]])
+    plan = plan_for(path)
+    assert plan.is_valid
+    assert plan.writes["level"].tolist() == [level]
+
+
+@pytest.mark.parametrize(
+    ("assessed_on", "code"),
+    [("0001-01-01", "date_too_early"), ("1899-12-31", "date_too_early"), ("31.12.99", "date_unparseable")],
+)
+def test_a_date_before_1900_or_with_a_two_digit_year_is_refused(
+    tmp_path, catalogue, staff, assessed_on, code
+):
+    path = write_csv(
+        tmp_path / "m.csv", [LONG, ["P-0001", "Heat pump diagnostics", "2", "manager", assessed_on, ""]]
+    )
+    problem = only_problem(path)
+    assert (problem.row, problem.column, problem.code) == (2, "assessed_on", code)
+
+
+def test_misspelt_headings_get_the_closest_names_up_to_the_cap_per_file(tmp_path, catalogue, staff):
+    misspelt = [f"Heat pump diagnostic {n}" for n in range(25)]
+    path = write_csv(tmp_path / "m.csv", [["personnel_no", "name", *misspelt], ["P-0001", "E", *["1"] * 25]])
+    problems = [p for p in plan_for(path).problems if p.code == "unknown_competency"]
+    assert len(problems) == 25
+    suggested = [p.params["suggestions"] for p in problems]
+    assert suggested[0][0] == "Heat pump diagnostics"
+    assert all(suggested[:20]) and not any(suggested[20:])

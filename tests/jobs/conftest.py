@@ -17,14 +17,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from celery import current_app
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from qualification import tasks
+from jobs.models import Job
 from qualification.generation import Period
-from qualification.models import Job, PlanItem
+from qualification.models import PlanItem
 
 from . import handlers  # noqa: F401 - registers the test-only job kinds in this process too
 
@@ -94,7 +95,7 @@ def published(monkeypatch, settings):
     """A stand-in broker: jobs go "to workers" (REDIS_URL set) and the ids of the jobs sent are listed."""
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # never contacted
     sent = []
-    monkeypatch.setattr(tasks.run_job, "apply_async", lambda args, **options: sent.append(args[0]))
+    monkeypatch.setattr(current_app, "send_task", lambda name, args, **options: sent.append(args[0]))
     return sent
 
 

@@ -6,20 +6,19 @@ import signal
 
 from django.db import OperationalError
 
-from qualification import jobs
+from jobs import registry
+from jobs import services as jobs
 
 CRASH = "test_crash"
 FLAKY = "test_flaky"
 REPORTS = "test_reports"
 
 
-@jobs.job_handler(CRASH)
 def crash(job, progress):
     """A poison job: kills the process that runs it, every time."""
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-@jobs.job_handler(FLAKY)
 def flaky(job, progress):
     """Fails with a transient error until its attempt ``succeed_on``."""
     if job.attempts < job.parameters.get("succeed_on", jobs.MAX_ATTEMPTS + 1):
@@ -27,7 +26,6 @@ def flaky(job, progress):
     return {"message": f"done on attempt {job.attempts}"}
 
 
-@jobs.job_handler(REPORTS)
 def reports(job, progress):
     """Reports progress ``steps`` times; cancels its own job first when ``cancel_at`` is reached."""
     for step in range(job.parameters.get("steps", 3)):
@@ -35,3 +33,7 @@ def reports(job, progress):
             jobs.job_cancel(job_id=job.pk)
         progress(100 * step // job.parameters.get("steps", 3), f"step {step}")
     return {"message": "reported"}
+
+
+for _kind, _handler in ((CRASH, crash), (FLAKY, flaky), (REPORTS, reports)):
+    registry.job_kind_register(_kind, label=_kind, handler=_handler)

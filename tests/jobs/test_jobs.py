@@ -7,15 +7,19 @@ from io import StringIO
 
 import pytest
 from billiard.exceptions import WorkerLostError
+from celery import current_app
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from competencies.models import Employee
-from qualification import generation_jobs, jobs, services, tasks
+from jobs import services as jobs
+from jobs import tasks
+from jobs.models import Job
+from qualification import generation_jobs, services
 from qualification.generation_jobs import generation_parts, plans_generate_in_parts, plans_generate_job_create
-from qualification.models import Job, PlanItem, QualificationPlan
+from qualification.models import PlanItem, QualificationPlan
 from teams.models import Membership, Team
 from tests.factories import JobFactory, MembershipFactory, TeamFactory
 
@@ -39,10 +43,10 @@ def test_a_job_is_recorded_with_the_request_and_sent_by_id_after_commit(
 
 
 def test_an_unreachable_broker_leaves_the_job_queued_saying_that_it_waits(db, published, monkeypatch):
-    def unreachable(args, **options):
+    def unreachable(name, args, **options):
         raise BrokerUnreachable("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
-    monkeypatch.setattr(tasks.run_job, "apply_async", unreachable)
+    monkeypatch.setattr(current_app, "send_task", unreachable)
     job = JobFactory(kind=handlers.REPORTS)
     assert jobs.job_enqueue(job_id=job.pk) is False
     job.refresh_from_db()

@@ -12,9 +12,10 @@ import time
 
 import pytest
 
-from qualification import jobs
+from jobs import services as jobs
+from jobs.models import Job
 from qualification.generation_jobs import plans_generate_in_parts, plans_generate_job_create
-from qualification.models import Job, PlanItem, QualificationPlan
+from qualification.models import PlanItem, QualificationPlan
 from teams.models import Team
 
 from . import handlers

@@ -16,7 +16,8 @@ from competencies.models import (
     EvidenceFile,
     SelfAssessmentDraft,
 )
-from qualification.models import Job, PlanComment
+from qualification import job_kinds
+from qualification.models import PlanComment
 from teams.models import Campaign
 from tests.competencies.test_certificates import evidence_for
 from tests.factories import (
@@ -89,7 +90,7 @@ def everything(org):
     carls_plan = QualificationPlanFactory(employee=carl, created_by=login)
     PlanItemFactory(plan=carls_plan, competency=competency, mentor=erika)
     PlanComment.objects.create(plan=carls_plan, author=login, text="Carl, see you Monday")
-    JobFactory(kind=Job.Kind.GENERATE_PLANS, owner=login)
+    JobFactory(kind=job_kinds.GENERATE_PLANS, owner=login)
     for obj, text in ((erika, str(erika)), (login, login.get_username())):
         LogEntry.objects.create(
             user=login,

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from competencies.models import AuditEntry
-from qualification.models import Job
+from jobs.models import Job
+from qualification import job_kinds
 from tests.competencies.test_certificates import evidence_for
 from tests.factories import AssessmentFactory
 from tests.qualification.test_views import export_job_for, plan_for
@@ -122,7 +123,7 @@ def test_downloading_an_export_file_is_recorded_with_its_job(client_for, org):
     assert client_for("hr").get(reverse("qualification:job_download", args=[job_id])).status_code == 200
     [entry] = reads()
     assert (entry.what, entry.after["job"]) == (READ.PLAN_EXPORT, job_id)
-    assert Job.objects.get(pk=job_id).kind == Job.Kind.EXPORT_PLANS
+    assert Job.objects.get(pk=job_id).kind == job_kinds.EXPORT_PLANS
 
 
 def test_reads_are_kept_out_of_the_actions_of_the_history_page(client_for, org):

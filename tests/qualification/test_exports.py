@@ -10,9 +10,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from qualification import exports, jobs
+from jobs import services as jobs
+from jobs.models import Job
+from qualification import exports
 from qualification.export_jobs import plans_export_job_create
-from qualification.models import Job, PlanItem, QualificationPlan
+from qualification.models import PlanItem, QualificationPlan
 from tests.factories import (
     AssessmentFactory,
     CompetencyFactory,

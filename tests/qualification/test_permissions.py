@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from jobs.permissions import job_for_viewing
 from qualification import permissions, selectors
 from tests.factories import EmployeeFactory, MembershipFactory, TeamFactory, UserFactory, days_ago
 from tests.qualification.test_views import item_of, job_for, plan_for
@@ -101,7 +102,7 @@ def test_only_hr_and_admins_plan_for_the_organisation(org):
 
 def test_a_job_is_seen_by_its_owner_hr_and_admins(org):
     job_id = job_for(org.users["lead_a"])
-    found = [outcome(permissions.job_for_viewing, user_of(org, r), job_id) for r in ROLES]
+    found = [outcome(job_for_viewing, user_of(org, r), job_id) for r in ROLES]
     assert found == [UNKNOWN, ALLOWED, UNKNOWN, UNKNOWN, ALLOWED, ALLOWED]
 
 

@@ -16,10 +16,12 @@ from django.utils import timezone
 from competencies.models import Assessment
 from competencies.selectors import effective_levels
 from competencies.services import AssessmentInvalid, assessment_record
-from qualification import generation, jobs, services
+from jobs import services as jobs
+from jobs.models import Job
+from qualification import generation, job_kinds, services
 from qualification.generation import Period
 from qualification.generation_jobs import generate_plans, plans_generate_job_create
-from qualification.models import Job, PlanItem, QualificationPlan
+from qualification.models import PlanItem, QualificationPlan
 from qualification.services import PlanGenerationError, PlanStateError
 from tests.factories import (
     AssessmentFactory,
@@ -361,7 +363,7 @@ def test_generation_job_with_bad_parameters_fails_with_a_message(world):
     with pytest.raises(PlanGenerationError):
         plans_generate_job_create(team_ids=[world.team_a.pk], period="next spring")
     job = Job.objects.create(
-        kind=Job.Kind.GENERATE_PLANS, parameters={"team_ids": [world.team_a.pk], "period": "x"}
+        kind=job_kinds.GENERATE_PLANS, parameters={"team_ids": [world.team_a.pk], "period": "x"}
     )
     job = jobs.job_run(job_id=job.pk)
     assert job.status == Job.Status.FAILED

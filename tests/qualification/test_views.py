@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from competencies.models import Assessment
-from qualification import selectors
+from jobs.models import Job
+from qualification import job_kinds, selectors
 from qualification.forms import next_period
-from qualification.models import Job, Measure, PlanComment, PlanItem, QualificationPlan
+from qualification.models import Measure, PlanComment, PlanItem, QualificationPlan
 from tests.factories import (
     AssessmentFactory,
     CompetencyFactory,
@@ -75,7 +76,7 @@ def item_of(plan_id):
     return PlanItem.objects.filter(plan_id=plan_id).order_by("id").first().pk
 
 
-def job_for(user, *, kind=Job.Kind.GENERATE_PLANS, status=Job.Status.QUEUED, result=None):
+def job_for(user, *, kind=job_kinds.GENERATE_PLANS, status=Job.Status.QUEUED, result=None):
     """A job requested by ``user`` (for the permission matrix too); its id."""
     return JobFactory(kind=kind, owner=user, status=status, result=result or {}).pk
 
@@ -85,7 +86,7 @@ def export_job_for(user):
     name = default_storage.save("exports/export-test.csv", ContentFile(b"personnel number\r\n"))
     return job_for(
         user,
-        kind=Job.Kind.EXPORT_PLANS,
+        kind=job_kinds.EXPORT_PLANS,
         status=Job.Status.SUCCEEDED,
         result={"file": name, "format": "csv", "message": "1 item exported"},
     )

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from qualification import jobs, services, views
-from qualification.models import Job, QualificationPlan
+from jobs import services as jobs
+from jobs.models import Job
+from qualification import services, views
+from qualification.models import QualificationPlan
 from tests.qualification.test_views import PERIOD, build_world, job_for, messages_of
 
 
@@ -38,14 +40,14 @@ def test_lead_generates_plans_for_their_team_and_sees_the_outcome(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("generate"), generation_data(f"team-{world.org.team_a.pk}"))
     job = Job.objects.get()
-    assert response["Location"] == url("job_detail", job.pk)
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
     assert (job.kind, job.owner, job.parameters["team_ids"]) == (
         "generate_plans",
         world.org.users["lead_a"],
         [world.org.team_a.pk],
     )
     assert job.status == "succeeded"
-    content = client.get(url("job_detail", job.pk)).content.decode()
+    content = client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
     assert "Outcome" in content and "Field Service North" in content
     assert 'hx-trigger="every 1s"' not in content  # finished: the page stops asking
     assert QualificationPlan.objects.filter(employee=world.org.employee, status="draft").exists()
@@ -160,32 +162,32 @@ def test_scope_choices_offer_what_the_user_may_plan_for(client_for, world):
 def test_job_status_polls_while_running_and_stops_when_finished(client_for, world):
     job_id = job_for(world.org.users["lead_a"])
     client = client_for("lead_a")
-    fragment = client.get(url("job_status", job_id)).content.decode()
+    fragment = client.get(reverse("jobs:job_status", args=[job_id])).content.decode()
     assert 'hx-trigger="every 1s"' in fragment and 'aria-valuenow="0"' in fragment
     Job.objects.filter(pk=job_id).update(status="running", progress=40, message="Planned 2 of 5 teams")
-    fragment = client.get(url("job_status", job_id)).content.decode()
+    fragment = client.get(reverse("jobs:job_status", args=[job_id])).content.decode()
     assert 'aria-valuenow="40"' in fragment and "Planned 2 of 5 teams" in fragment
     assert "Cancel job" in fragment
     Job.objects.filter(pk=job_id).update(status="failed", message="The job failed: boom")
-    fragment = client.get(url("job_status", job_id)).content.decode()
+    fragment = client.get(reverse("jobs:job_status", args=[job_id])).content.decode()
     assert 'hx-trigger="every 1s"' not in fragment and "The job failed: boom" in fragment
     assert "Cancel job" not in fragment
 
 
 def test_running_job_can_be_cancelled(client_for, world):
     job_id = job_for(world.org.users["lead_a"], status="running")
-    response = client_for("lead_a").post(url("job_cancel", job_id), follow=True)
+    response = client_for("lead_a").post(reverse("jobs:job_cancel", args=[job_id]), follow=True)
     assert "The job was cancelled" in messages_of(response)[0]
     assert Job.objects.get(pk=job_id).status == "cancelled"
-    response = client_for("lead_a").post(url("job_cancel", job_id), follow=True)
+    response = client_for("lead_a").post(reverse("jobs:job_cancel", args=[job_id]), follow=True)
     assert "The job had already finished." in messages_of(response)
 
 
 def test_someone_elses_job_does_not_exist_for_a_lead(client_for, world):
     job_id = job_for(world.org.users["lead_a"])
-    assert client_for("lead_b").get(url("job_detail", job_id)).status_code == 404
-    assert client_for("lead_b").post(url("job_cancel", job_id)).status_code == 404
-    assert client_for("hr").get(url("job_detail", job_id)).status_code == 200
+    assert client_for("lead_b").get(reverse("jobs:job_detail", args=[job_id])).status_code == 404
+    assert client_for("lead_b").post(reverse("jobs:job_cancel", args=[job_id])).status_code == 404
+    assert client_for("hr").get(reverse("jobs:job_detail", args=[job_id])).status_code == 200
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,9 +217,9 @@ def test_organisation_and_large_exports_run_as_jobs_with_a_download_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("export"), {"scope": "all", "file_format": "csv"})
     job = Job.objects.get()
-    assert response["Location"] == url("job_detail", job.pk)
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
     assert (job.kind, job.status) == ("export_plans", "succeeded")
-    page = client.get(url("job_detail", job.pk)).content.decode()
+    page = client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
     assert url("job_download", job.pk) in page
     download = client.get(url("job_download", job.pk))
     assert download["Content-Disposition"].startswith(

@@ -21,8 +21,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from competencies.audit import audit_record
+from competencies.imports import jobs as import_jobs
 from competencies.models import Assessment, AuditEntry, Category, Employee, ScaleLevel, SelfAssessmentDraft
-from qualification.models import Job, PlanComment, PlanItem, QualificationPlan
+from jobs.models import Job
+from qualification.models import PlanComment, PlanItem, QualificationPlan
 from teams.models import Campaign, Membership, TeamRequirement
 from tests.competencies.test_certificates import evidence_for
 from tests.factories import (
@@ -160,7 +162,7 @@ class World:
             export_job_for(user) for user in (org.users["lead_a"], org.users["hr"], org.users["admin"])
         ] + [
             JobFactory(
-                kind=Job.Kind.IMPORT_ASSESSMENTS,
+                kind=import_jobs.KIND,
                 owner=org.users[role],
                 status=Job.Status.FAILED,
                 parameters={"filename": f"{NAME}.csv"},

@@ -210,7 +210,7 @@ def team_tree_acyclic():
 
 def jobs_not_stuck(*, now, running_limit, queued_limit):
     """No job running longer than a task may run, none queued for longer than ``queued_limit``."""
-    job = apps.get_model("qualification", "Job")
+    job = apps.get_model("jobs", "Job")
     findings = []
     stuck = {
         "running": job.objects.filter(status="running", started_at__lt=now - running_limit),

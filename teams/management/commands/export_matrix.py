@@ -1,11 +1,10 @@
 """``manage.py export_matrix``: a team's or the organisation's competency matrix as xlsx or csv."""
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competencies.dates import parse_iso_date
 from teams.exports import FORMATS, matrix_export
 from teams.models import Team
 
@@ -64,7 +63,7 @@ class Command(BaseCommand):
         if not value:
             return timezone.localdate()
         try:
-            return datetime.date.fromisoformat(value)
+            return parse_iso_date(value)
         except ValueError:
             raise CommandError(
                 _("Enter the date as YYYY-MM-DD, for example 2026-11-27 (got %(value)r).") % {"value": value}

@@ -1,13 +1,13 @@
 """Print SPEC.md's gap analysis for one team or for all teams, as JSON or CSV."""
 
 import csv
-import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competencies.dates import parse_iso_date
 from competencies.spreadsheets import safe_cell
 from teams.models import Team
 from teams.reports import gap_reports
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         if not value:
             return timezone.localdate()
         try:
-            return datetime.date.fromisoformat(value)
+            return parse_iso_date(value)
         except ValueError:
             raise CommandError(
                 _("Enter the date as YYYY-MM-DD, for example 2026-11-27 (got %(value)r).") % {"value": value}

@@ -3,22 +3,27 @@
 The caller saves the upload under MEDIA_ROOT/imports/ and records the job with ``import_job_create``;
 the handler reads the file from there, reports progress and stores the report or the outcome as the
 job's result. It is idempotent: a second run of the same file records nothing (see competencies.imports).
-Imported by ``QualificationConfig.ready`` so the handler is registered in every process."""
+``CompetenciesConfig.ready`` registers the handler (``register``), so every process knows it."""
 
 import uuid
 from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from competencies.imports import FORMATS, ImportRejected, Problem, import_file
-from competencies.imports.limits import read_limited
-from competencies.imports.reading import CSV_EXTENSIONS, XLSX_EXTENSIONS
+from jobs import registry, services
+from jobs.models import Job
 
-from . import jobs
-from .models import Job
+from .columns import FORMATS
+from .commit import import_file
+from .limits import read_limited
+from .problems import ImportRejected, Problem
+from .reading import CSV_EXTENSIONS, XLSX_EXTENSIONS
 
+# The kind of the import jobs (``jobs.Job.kind``).
+KIND = "import_assessments"
 UPLOAD_DIRECTORY = "imports"
 REPORTED_PROBLEMS = 200
 
@@ -27,11 +32,11 @@ class UploadPathInvalid(ValueError):
     """The job names a file outside MEDIA_ROOT/imports/."""
 
 
-def upload_directory():
+def upload_directory() -> Path:
     return Path(settings.MEDIA_ROOT) / UPLOAD_DIRECTORY
 
 
-def upload_path(path):
+def upload_path(path: str | Path) -> Path:
     """The stored upload ``path`` (relative to MEDIA_ROOT, or absolute) if it lies in MEDIA_ROOT/imports/."""
     root = upload_directory().resolve()
     candidate = Path(path)
@@ -43,7 +48,7 @@ def upload_path(path):
     return candidate
 
 
-def upload_save(*, file_obj, filename):
+def upload_save(*, file_obj: IO[bytes], filename: str) -> str:
     """Store an upload under MEDIA_ROOT/imports/ with a random name (keeping its extension, which decides
     how it is read) and return the path relative to MEDIA_ROOT, as ``import_job_create`` takes it.
 
@@ -60,8 +65,15 @@ def upload_save(*, file_obj, filename):
 
 
 def import_job_create(
-    *, path, filename=None, format=None, sheet=None, create_missing=False, dry_run=False, owner=None
-):
+    *,
+    path: str,
+    filename: str | None = None,
+    format: str | None = None,  # noqa: A002 - the importer's name for the layout
+    sheet: str | None = None,
+    create_missing: bool = False,
+    dry_run: bool = False,
+    owner: Any = None,
+) -> Job:
     """Record an import job for an upload saved under MEDIA_ROOT/imports/; it runs once the surrounding
     transaction commits. ``filename``: the name the user uploaded, shown in the report; ``owner`` is
     recorded as the assessor."""
@@ -76,11 +88,10 @@ def import_job_create(
         "create_missing": bool(create_missing),
         "dry_run": bool(dry_run),
     }
-    return jobs.job_create(kind=Job.Kind.IMPORT_ASSESSMENTS, parameters=parameters, owner=owner)
+    return services.job_create(kind=KIND, parameters=parameters, owner=owner)
 
 
-@jobs.job_handler(Job.Kind.IMPORT_ASSESSMENTS)
-def import_assessments(job, progress):
+def import_assessments(job: Job, progress: registry.Progress) -> dict:
     """Parameters: path, filename, format, sheet, create_missing, dry_run. The result holds ``rejected``
     and either ``problems`` (the first REPORTED_PROBLEMS as dicts) with ``problem_count``, or ``summary``
     and ``written`` (None for a dry run)."""
@@ -132,3 +143,8 @@ def _rejected(problems, count):
         )
         % {"count": count},
     }
+
+
+def register() -> None:
+    """Register the import handler with the jobs app (called by ``CompetenciesConfig.ready``)."""
+    registry.job_kind_register(KIND, label=gettext_lazy("Assessment import"), handler=import_assessments)

@@ -23,7 +23,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import Any
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, transaction
@@ -32,12 +34,15 @@ from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import registry
 from .models import Job
 
 logger = logging.getLogger(__name__)
 
-_handlers = {}
-_combiners = {}
+# The Celery task that runs a job (``tasks.run_job``), sent by name: the tasks call this module, it never
+# imports them.
+RUN_JOB_TASK = "jobs.tasks.run_job"
+
 _executor = None
 _executor_lock = threading.Lock()
 
@@ -70,22 +75,7 @@ class _Waiting:
 WAITING = _Waiting()
 
 
-def job_handler(kind, *, combine=None):
-    """Register the function that does the work of jobs of ``kind``: ``fn(job, progress)`` returns the
-    outcome (a JSON-ready dict whose ``message`` is shown) or what ``job_split`` returns.
-
-    ``combine(job, outcomes)`` builds a split job's outcome from its parts' outcomes, in part order."""
-
-    def register(fn):
-        _handlers[kind] = fn
-        if combine is not None:
-            _combiners[kind] = combine
-        return fn
-
-    return register
-
-
-def runs_on_workers():
+def runs_on_workers() -> bool:
     """True when jobs go to Celery workers (``REDIS_URL`` is set), False when they run in-process.
 
     The test settings keep jobs in-process even with ``REDIS_URL`` (it is there for the real-worker
@@ -93,7 +83,7 @@ def runs_on_workers():
     return bool(settings.REDIS_URL) and getattr(settings, "SERVICELEAD_JOBS_ON_WORKERS", True)
 
 
-def job_create(*, kind, parameters, owner=None, language=""):
+def job_create(*, kind: str, parameters: dict, owner: Any = None, language: str = "") -> Job:
     """Record a queued job and enqueue it once the surrounding transaction commits. Its messages are
     written in ``language`` (the requester's, e.g. ``request.LANGUAGE_CODE``; empty: the site's)."""
     with transaction.atomic():
@@ -102,16 +92,14 @@ def job_create(*, kind, parameters, owner=None, language=""):
     return job
 
 
-def job_enqueue(*, job_id):
+def job_enqueue(*, job_id: int) -> bool:
     """Hand the job to a worker (Celery with REDIS_URL, else in-process). Returns False when the broker
     is unreachable: the job stays queued, says that it waits, and ``jobs_requeue`` sends it later."""
     if runs_on_workers():
-        from .tasks import run_job
-
         try:
             # No publish retries: with the broker's short connect timeout an unreachable Redis answers
             # within about a second, and the sweep is the retry.
-            run_job.apply_async(args=[job_id], retry=False)
+            current_app.send_task(RUN_JOB_TASK, args=[job_id], retry=False)
         except Exception as error:  # kombu and redis raise several types for an unreachable broker
             logger.warning("broker unreachable, job %s stays queued: %s", job_id, error)
             Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
@@ -146,7 +134,7 @@ def _run_in_thread(job_id):
         close_old_connections()
 
 
-def job_claim(*, job_id, task_id=None):
+def job_claim(*, job_id: int, task_id: str | None = None) -> Job | None:
     """Mark the job running and count the attempt; returns it, or None when this delivery may not run it.
 
     A queued job is claimed by any delivery; a running one only by a delivery of the same Celery task
@@ -173,7 +161,7 @@ def job_claim(*, job_id, task_id=None):
     return None
 
 
-def job_run(*, job_id, task_id=None):
+def job_run(*, job_id: int, task_id: str | None = None) -> Job | None:
     """Claim the job and run its handler, recording success, failure or cancellation on the row.
 
     Returns the job as it is afterwards, or None when this delivery had nothing to do. A transient error
@@ -181,13 +169,13 @@ def job_run(*, job_id, task_id=None):
     job = job_claim(job_id=job_id, task_id=task_id)
     if job is None:
         return None
-    handler = _handlers.get(job.kind)
-    if handler is None:
+    kind = registry.job_kind(job.kind)
+    if kind is None:
         job_fail(job_id=job.pk, message=_("No worker knows how to run jobs of this kind."))
         return _reloaded(job)
     parent_id = _parent_id(job)
     with translation.override(job.language or settings.LANGUAGE_CODE):
-        return _job_handle(job, handler, parent_id, task_id)
+        return _job_handle(job, kind.handler, parent_id, task_id)
 
 
 def _job_handle(job, handler, parent_id, task_id):
@@ -223,7 +211,7 @@ def _job_handle(job, handler, parent_id, task_id):
     return _reloaded(job)
 
 
-def failure_message(error):
+def failure_message(error: BaseException | None) -> str:
     """What a failed job tells its owner about ``error``."""
     if isinstance(error, SoftTimeLimitExceeded):
         return _("The job took longer than allowed and was stopped.")
@@ -266,7 +254,7 @@ def _parent_progress(parent_id, part_ids):
     )
 
 
-def job_progress(*, job_id, percent, message=""):
+def job_progress(*, job_id: int, percent: float, message: str = "") -> None:
     """Record progress; raises JobCancelled when the job was cancelled meanwhile."""
     updated = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
         progress=max(0, min(100, int(percent))), message=message
@@ -275,7 +263,7 @@ def job_progress(*, job_id, percent, message=""):
         raise JobCancelled
 
 
-def job_fail(*, job_id, message):
+def job_fail(*, job_id: int, message: str) -> bool:
     """Mark a job that has not succeeded or been cancelled as failed; its parts stop, its parent learns."""
     failed = (
         Job.objects.filter(pk=job_id)
@@ -290,7 +278,7 @@ def job_fail(*, job_id, message):
     return bool(failed)
 
 
-def job_cancel(*, job_id):
+def job_cancel(*, job_id: int) -> bool:
     """Cancel a queued or running job and its parts; a running handler stops at its next progress report."""
     cancelled = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
         status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("Cancelled.")
@@ -313,7 +301,7 @@ def _parts_cancel(job_id):
 # Parts
 
 
-def job_split(job, parts):
+def job_split(job: Job, parts: list[dict]) -> _Waiting:
     """Hand the work of the running ``job`` to one child job per parameter dict in ``parts`` (each gets
     ``parent`` and ``part`` added) and return the marker its handler returns. The parts are enqueued
     once this commits and run on any worker; the job finishes when the last of them has.
@@ -343,7 +331,7 @@ def job_split(job, parts):
     return WAITING
 
 
-def job_settle(*, job_id):
+def job_settle(*, job_id: int) -> Job | None:
     """Bring a split job up to date with its parts: its progress, and once every part has finished its
     outcome: failed if a part failed, cancelled if one was cancelled, else succeeded with the parts'
     combined outcome. Returns the job, or None when it is not a running split job."""
@@ -362,7 +350,8 @@ def job_settle(*, job_id):
                 % {"finished": len(finished), "total": len(parts)},
             )
             return _reloaded(parent)
-        combine = _combiners.get(parent.kind, _outcomes_listed)
+        kind = registry.job_kind(parent.kind)
+        combine = kind.combine if kind is not None and kind.combine is not None else _outcomes_listed
         succeeded = [part.result for part in parts if part.status == Job.Status.SUCCEEDED]
         outcome = {**combine(parent, succeeded), "part_jobs": [part.pk for part in parts]}
         failed = [index for index, part in enumerate(parts) if part.status == Job.Status.FAILED]
@@ -392,7 +381,7 @@ def _outcomes_listed(job, outcomes):
 # The sweep
 
 
-def jobs_requeue(*, unsent_after=UNSENT_AFTER_SECONDS):
+def jobs_requeue(*, unsent_after: float = UNSENT_AFTER_SECONDS) -> int:
     """Send the queued jobs the broker does not hold and finish what was left behind; returns how many
     jobs were sent. Run by beat every minute and by every worker as it starts.
 

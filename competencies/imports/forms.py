@@ -1,12 +1,14 @@
 """The upload form of the spreadsheet import page. The file itself is checked by the importer
 (``competencies.imports``): type, size, safety and contents."""
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from competencies.imports import LONG, WIDE
-from competencies.imports.reading import CSV_EXTENSIONS, XLSX_EXTENSIONS
+from .columns import LONG, WIDE
+from .reading import CSV_EXTENSIONS, XLSX_EXTENSIONS
 
 FORMAT_AUTO = ""
 FORMAT_CHOICES = [
@@ -35,14 +37,14 @@ class ImportUploadForm(forms.Form):
         help_text=_("Needs a personnel number and a name in the row; otherwise unknown people are reported."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs.update({"accept": ",".join(XLSX_EXTENSIONS + CSV_EXTENSIONS)})
         self.helper = FormHelper()
         self.helper.form_tag = False
 
-    def clean_format(self):
+    def clean_format(self) -> str | None:
         return self.cleaned_data["format"] or None
 
-    def clean_sheet(self):
+    def clean_sheet(self) -> str | None:
         return self.cleaned_data["sheet"].strip() or None

@@ -1,4 +1,4 @@
-"""The spreadsheet import page for HR and admins: upload → report or preview → commit.
+"""The spreadsheet import pages for HR and admins: upload → report or preview → commit.
 
 A small file (up to SERVICELEAD_IMPORT_SYNC_BYTES) is checked within the request and its preview shown at
 once; a larger one is checked by a dry-run job whose page shows the preview when it has finished. The
@@ -14,20 +14,21 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from competencies.imports import LONG, WIDE, ImportRejected, Problem, import_file
-from competencies.imports.columns import FIELD_HEADINGS, REQUIRED
 from competencies.roles import is_hr_or_admin
+from jobs.models import Job
+from jobs.permissions import job_for_viewing
 
-from . import import_jobs, jobs
-from .import_forms import ImportUploadForm
-from .models import Job
-from .permissions import job_for_viewing
+from . import jobs as import_jobs
+from .columns import FIELD_HEADINGS, LONG, REQUIRED, WIDE
+from .commit import import_file
+from .forms import ImportUploadForm
+from .problems import ImportRejected, Problem
 
 DEFAULT_SYNC_BYTES = 1024 * 1024
 TOKEN_SALT = "servicelead.imports.commit"  # noqa: S105 - a signing salt, not a secret
@@ -48,7 +49,7 @@ FIELD_LABELS = {
 WIDE_FIELDS = ("personnel_no", "name", "team")
 
 
-def sync_limit():
+def sync_limit() -> int:
     """Files up to this many bytes are checked and committed within the request."""
     return int(getattr(settings, "SERVICELEAD_IMPORT_SYNC_BYTES", DEFAULT_SYNC_BYTES))
 
@@ -72,7 +73,7 @@ def _options(data):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
@@ -180,7 +181,7 @@ def _bad_token(request):
 
 @login_required
 @require_POST
-def commit(request):
+def commit(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
     try:
         payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
@@ -240,21 +241,21 @@ def _written_message(written):
 def _import_job(user, job_id):
     _require_importer(user)
     job = job_for_viewing(user, job_id)
-    if job.kind != Job.Kind.IMPORT_ASSESSMENTS:
+    if job.kind != import_jobs.KIND:
         raise Http404
     return job
 
 
 @login_required
 @require_GET
-def job_detail(request, job_id):
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _import_job(request.user, job_id)
     return render(request, "imports/job.html", _job_context(request, job))
 
 
 @login_required
 @require_GET
-def job_status(request, job_id):
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress fragment the job page polls; once the job has finished it reloads the page, which
     then shows the report, the preview or what was recorded."""
     job = _import_job(request.user, job_id)
@@ -270,7 +271,7 @@ def _job_context(request, job):
     result = job.result if isinstance(job.result, dict) else {}
     context = {
         "job": job,
-        "finished": job.status in jobs.FINISHED,
+        "finished": job.is_finished,
         "dry_run": bool(parameters.get("dry_run")),
         "filename": parameters.get("filename") or PurePath(parameters.get("path") or "").name,
         "shown_rows": SHOWN_ROWS,

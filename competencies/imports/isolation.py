@@ -1,0 +1,153 @@
+"""Reading untrusted files in a separate process with bounded memory and CPU time.
+
+A spreadsheet reader given a hostile file may try to allocate gigabytes or run for minutes, and a reader
+written in a compiled language aborts the whole process when an allocation fails. So the bytes of an
+upload are handed to a short-lived child process, which sets its own limits before reading
+(``SERVICELEAD_IMPORT_MAX_MEMORY_BYTES`` beyond what it starts with, ``SERVICELEAD_IMPORT_MAX_SECONDS`` of
+CPU) and sends back the ``ParsedFile`` or the problems. A file that exhausts a limit or crashes the reader
+ends that child only: the web process or worker that asked answers with a clear problem and goes on.
+
+Children are forked from a small server process that has the readers (pandas, calamine) loaded already,
+so a read starts in milliseconds; it is started on first use in each process that reads files. The child
+never touches the database: Django settings there hold only the import limits, handed over by the parent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import signal
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from . import limits
+from .problems import ImportRejected, Problem, human_size
+
+if TYPE_CHECKING:
+    from .reading import ParsedFile
+
+# Seconds of wall-clock time a read may take beyond its CPU limit (a busy machine shares its cores).
+WALL_CLOCK_MARGIN = 30
+_PRELOAD = ["competencies.imports.reading"]
+_lock = threading.Lock()
+_context: Any = None
+
+
+@dataclass(frozen=True)
+class _Request:
+    data: bytes
+    filename: str
+    format: str | None
+    sheet: str | None
+    settings: dict[str, int]
+
+
+def parse_in_reader_process(
+    *, data: bytes, filename: str, format: str | None, sheet: str | None
+) -> ParsedFile:
+    """``reading.parse_bytes`` run in a limited child process; ImportRejected for every failure there."""
+    settings = {name: limits.limit(name) for name in limits.DEFAULTS}
+    seconds = settings["SERVICELEAD_IMPORT_MAX_SECONDS"]
+    context = _reader_context()
+    receiver, sender = context.Pipe(duplex=False)
+    request = _Request(data=data, filename=filename, format=format, sheet=sheet, settings=settings)
+    process = context.Process(target=_read, args=(sender, request), daemon=True)
+    process.start()
+    sender.close()
+    message = None
+    try:
+        if receiver.poll(seconds + WALL_CLOCK_MARGIN):
+            message = receiver.recv()
+    except (EOFError, OSError):
+        message = None  # the child ended without an answer: its exit code tells why
+    finally:
+        receiver.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    return _answer(message, process.exitcode, settings)
+
+
+def _answer(message: tuple[Any, ...] | None, exitcode: int | None, settings: dict[str, int]) -> ParsedFile:
+    if message is not None:
+        kind, *payload = message
+        if kind == "parsed":
+            return payload[0]
+        if kind == "rejected":
+            raise ImportRejected(payload[0], payload[1])
+        if kind == "memory":
+            _refuse("reader_memory", limit=human_size(settings["SERVICELEAD_IMPORT_MAX_MEMORY_BYTES"]))
+        _refuse("reader_failed", detail=payload[0])
+    if exitcode is None or exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+        _refuse("reader_time", seconds=settings["SERVICELEAD_IMPORT_MAX_SECONDS"])
+    if exitcode == -signal.SIGABRT:  # a compiled reader aborts when an allocation fails
+        _refuse("reader_memory", limit=human_size(settings["SERVICELEAD_IMPORT_MAX_MEMORY_BYTES"]))
+    _refuse("reader_failed", detail=_exit_description(exitcode))
+
+
+def _refuse(code: str, **params: Any) -> NoReturn:
+    raise ImportRejected([Problem(code, params=params)])
+
+
+def _exit_description(exitcode: int) -> str:
+    if exitcode < 0:
+        try:
+            return signal.Signals(-exitcode).name
+        except ValueError:
+            return f"signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+def _reader_context() -> Any:
+    global _context
+    with _lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(_PRELOAD)
+            _context = context
+    return _context
+
+
+def _read(connection: Connection, request: _Request) -> None:
+    """The child: limit this process, then read and send back the result or the problems."""
+    _limit_resources(
+        memory=request.settings["SERVICELEAD_IMPORT_MAX_MEMORY_BYTES"],
+        seconds=request.settings["SERVICELEAD_IMPORT_MAX_SECONDS"],
+    )
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(USE_I18N=False, **request.settings)
+    from .reading import parse_bytes
+
+    try:
+        parsed = parse_bytes(
+            data=request.data, filename=request.filename, format=request.format, sheet=request.sheet
+        )
+        message: tuple = ("parsed", parsed)
+    except ImportRejected as rejection:
+        message = ("rejected", rejection.problems, rejection.problem_count)
+    except MemoryError:
+        message = ("memory",)
+    except Exception as error:  # whatever a reader raises on a malformed file
+        message = ("failed", limits.technical(error))
+    try:
+        connection.send(message)
+    except MemoryError:
+        connection.send(("memory",))
+    finally:
+        connection.close()
+
+
+def _limit_resources(*, memory: int, seconds: int) -> None:
+    """Address space: what the process has now plus ``memory``; CPU: ``seconds`` (then SIGXCPU)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * resource.getpagesize()
+    except OSError:  # no /proc: bound the address space by the allowance alone
+        current = 0
+    resource.setrlimit(resource.RLIMIT_AS, (current + memory, current + memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 2))
