@@ -42,6 +42,8 @@ test: install node
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/bandit -c pyproject.toml -r jobs competencies teams qualification servicelead scripts -ll -q
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

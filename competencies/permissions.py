@@ -3,32 +3,40 @@
 Who leads whom is known only to the teams app, which registers a reach function here at start-up
 (see ``teams.apps``); this app never imports teams."""
 
+from collections.abc import Callable
+from typing import Any
+
 import rules
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Employee
 from .roles import is_admin, is_hr, is_hr_or_admin
 from .viewer import viewer_of
 
-_employee_reach = []
-_employee_scope = []
+AnyUser = User | AnonymousUser
+EmployeeReach = Callable[[AnyUser, Employee], bool]
+EmployeeScope = Callable[[AnyUser], "QuerySet[Any]"]
+
+_employee_reach: list[EmployeeReach] = []
+_employee_scope: list[EmployeeScope] = []
 
 
-def register_employee_reach(fn):
+def register_employee_reach(fn: EmployeeReach) -> None:
     """Register ``fn(user, employee) -> bool``: True when the user leads the employee."""
     if fn not in _employee_reach:
         _employee_reach.append(fn)
 
 
-def register_employee_scope(fn):
+def register_employee_scope(fn: EmployeeScope) -> None:
     """Register ``fn(user) -> queryset of employee ids`` (a values() queryset) the user leads."""
     if fn not in _employee_scope:
         _employee_scope.append(fn)
 
 
-def visible_employees(user):
+def visible_employees(user: AnyUser) -> QuerySet[Employee]:
     """Employees whose individual levels ``user`` may see: everyone for HR and admins, else oneself
     and the people in the teams (and departments) one leads."""
     if not user.is_authenticated:
@@ -42,12 +50,12 @@ def visible_employees(user):
 
 
 @rules.predicate
-def is_self(user, employee):
+def is_self(user: AnyUser, employee: Employee | None) -> bool:
     return employee is not None and user.is_authenticated and employee.user_id == user.pk
 
 
 @rules.predicate
-def leads_employee(user, employee):
+def leads_employee(user: AnyUser, employee: Employee | None) -> bool:
     return employee is not None and any(fn(user, employee) for fn in _employee_reach)
 
 
@@ -61,7 +69,7 @@ rules.add_perm("competencies.view_employee_levels", is_self | has_hr_or_admin_ro
 rules.add_perm("competencies.confirm_assessment", has_hr_or_admin_role | leads_employee)
 
 
-def employee_for_levels(user, employee_id):
+def employee_for_levels(user: AnyUser, employee_id: int | str) -> Employee:
     """The employee whose individual levels ``user`` may see; 404 for anyone else.
 
     The same query reads the user's own employee record, which the navigation needs on every page: it is
@@ -81,6 +89,6 @@ def employee_for_levels(user, employee_id):
     return employee
 
 
-def require_catalogue_editor(user):
+def require_catalogue_editor(user: AnyUser) -> None:
     if not user.has_perm("competencies.edit_catalogue"):
         raise PermissionDenied

@@ -1,12 +1,16 @@
 """Read-side queries for the catalogue and people. The effective-level rule of SPEC.md lives here, once."""
 
 import datetime
-from collections import defaultdict, namedtuple
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import pandas as pd
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connections, router
-from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,14 +27,32 @@ from .models import (
     SelfAssessmentDraft,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 EFFECTIVE_COLUMNS = ["employee_id", "competency_id", "level", "source", "assessed_on", "confirmed"]
 
 
-def count_unconfirmed():
+class CompetencyForEmployee(TypedDict):
+    """What ``competencies_for_employee`` annotates on each competency."""
+
+    role_target: int | None
+    interest_id: int | None
+    interest_target: int | None
+    self_level: int | None
+    self_id: int | None
+    self_on: datetime.date | None
+
+
+# Ids of people or competencies: a list of ints or a values() queryset (used as a subquery).
+Ids = Iterable[int] | QuerySet[Any]
+
+
+def count_unconfirmed() -> bool:
     return bool(getattr(settings, "SERVICELEAD_COUNT_UNCONFIRMED", True))
 
 
-def _id_filter(column, ids, connection):
+def _id_filter(column: str, ids: Ids | None, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
     """SQL and params restricting ``column`` to ``ids`` (a list of ints or a values() queryset)."""
     if ids is None:
         return "", []
@@ -43,7 +65,9 @@ def _id_filter(column, ids, connection):
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-def _effective_rows(*, dates, employee_ids=None, competency_ids=None):
+def _effective_rows(
+    *, dates: Iterable[datetime.date], employee_ids: Ids | None = None, competency_ids: Ids | None = None
+) -> list[tuple[Any, ...]]:
     """The rows of ``effective_levels_at``: (on, *EFFECTIVE_COLUMNS) tuples as the database returns them."""
     dates = sorted(set(dates))
     table = Assessment._meta.db_table
@@ -93,7 +117,9 @@ def _effective_rows(*, dates, employee_ids=None, competency_ids=None):
         return cursor.fetchall()
 
 
-def effective_levels_at(*, dates, employee_ids=None, competency_ids=None):
+def effective_levels_at(
+    *, dates: Iterable[datetime.date], employee_ids: Ids | None = None, competency_ids: Ids | None = None
+) -> pd.DataFrame:
     """Effective levels on each of ``dates`` in one SQL query; the effective-level rule of SPEC.md.
 
     Among the assessments valid on a date (``assessed_on <= d`` and ``valid_until`` empty or ``>= d``)
@@ -112,7 +138,9 @@ def effective_levels_at(*, dates, employee_ids=None, competency_ids=None):
     return frame
 
 
-def effective_levels(*, on, employee_ids=None, competency_ids=None):
+def effective_levels(
+    *, on: datetime.date, employee_ids: Ids | None = None, competency_ids: Ids | None = None
+) -> pd.DataFrame:
     """DataFrame of effective levels on ``on``: one row per assessed (employee, competency) pair.
 
     Columns: employee_id, competency_id, level, source, assessed_on, confirmed (bool)."""
@@ -120,13 +148,21 @@ def effective_levels(*, on, employee_ids=None, competency_ids=None):
     return frame.drop(columns="on")
 
 
-EffectiveLevel = namedtuple("EffectiveLevel", EFFECTIVE_COLUMNS)
+class EffectiveLevel(NamedTuple):
+    """One row of ``effective_levels`` (its fields are EFFECTIVE_COLUMNS)."""
+
+    employee_id: int
+    competency_id: int
+    level: int
+    source: str
+    assessed_on: datetime.date
+    confirmed: bool
 
 
-def effective_level_records(*, on, employee_ids):
+def effective_level_records(*, on: datetime.date, employee_ids: Ids) -> list[EffectiveLevel]:
     """``effective_levels`` as a list of EffectiveLevel tuples, without building a DataFrame: for the
     pages of one person or one team, where pandas would cost more than the query."""
-    records = []
+    records: list[EffectiveLevel] = []
     for _on, employee_id, competency_id, level, source, assessed_on, confirmed in _effective_rows(
         dates=[on], employee_ids=employee_ids
     ):
@@ -140,7 +176,7 @@ def effective_level_records(*, on, employee_ids):
     return records
 
 
-def employee_effective_levels(*, employee, on=None):
+def employee_effective_levels(*, employee: Employee, on: datetime.date | None = None) -> list[dict[str, Any]]:
     """The employee's effective level in every competency they have been assessed in, as records.
 
     Each record: competency (id, name, category), level, source, assessed_on, confirmed."""
@@ -164,7 +200,7 @@ def employee_effective_levels(*, employee, on=None):
     return records
 
 
-def employees_active(*, on=None):
+def employees_active(*, on: datetime.date | None = None) -> QuerySet[Employee]:
     """Employees that have not left by ``on``."""
     on = on or timezone.localdate()
     return Employee.objects.filter(is_active=True).exclude(left_on__lt=on)
@@ -173,29 +209,32 @@ def employees_active(*, on=None):
 # --- Self-assessment, profile, review and certificates -------------------------------------------------
 
 
-def scale_levels_by_scale(*, scale_ids=None):
+def scale_levels_by_scale(*, scale_ids: Iterable[int] | None = None) -> dict[int, list[ScaleLevel]]:
     """dict scale_id → list of ScaleLevel (value order), in one query."""
     levels = ScaleLevel.objects.order_by("scale_id", "value")
     if scale_ids is not None:
         levels = levels.filter(scale_id__in=list(scale_ids))
-    found = defaultdict(list)
+    found: defaultdict[int, list[ScaleLevel]] = defaultdict(list)
     for level in levels:
         found[level.scale_id].append(level)
     return dict(found)
 
 
-def _latest_self(employee_id, field):
+def _latest_self(employee_id: int, field: str) -> Subquery:
     latest = Assessment.objects.filter(
         employee_id=employee_id, competency_id=OuterRef("pk"), source=Assessment.Source.SELF
     ).order_by("-assessed_on", "-id")
     return Subquery(latest.values(field)[:1])
 
 
-def competencies_for_employee(*, employee):
+def competencies_for_employee(
+    *, employee: Employee
+) -> "QuerySet[WithAnnotations[Competency, CompetencyForEmployee]]":
     """Every competency with the employee's role target, development interest and latest self-assessment
     annotated (``role_target``, ``interest_id``, ``interest_target``, ``self_level``, ``self_id``,
     ``self_on``), in one query whatever the size of the catalogue."""
     interest = Interest.objects.filter(employee_id=employee.pk, competency_id=OuterRef("pk"))
+    role_target: Subquery | Value
     if employee.role_profile_id:
         role_target = Subquery(
             RoleRequirement.objects.filter(
@@ -218,16 +257,16 @@ def competencies_for_employee(*, employee):
     )
 
 
-def _required_by_others(employee, on):
+def _required_by_others(employee: Employee, on: datetime.date) -> dict[int, tuple[int, list[str]]]:
     """competency id → (highest level, [labels]) that registered providers (the person's teams) require."""
-    required = {}
+    required: dict[int, tuple[int, list[str]]] = {}
     for _employee_id, competency_id, level, label in hooks.required_levels(employee_ids=[employee.pk], on=on):
         current_level, labels = required.get(competency_id, (0, []))
         required[competency_id] = (max(current_level, level), [*labels, label])
     return required
 
 
-def self_assessment_page(*, employee, on=None):
+def self_assessment_page(*, employee: Employee, on: datetime.date | None = None) -> dict[str, Any]:
     """Everything the self-assessment page shows, in four queries (plus the providers' own).
 
     Returns ``rows`` (dicts, competencies that concern the person first: role profile and team
@@ -294,10 +333,11 @@ def self_assessment_page(*, employee, on=None):
     return {"rows": rows, "addable": addable, "version": version, "draft": draft}
 
 
-def latest_self_assessments(*, employee):
+def latest_self_assessments(*, employee: Employee) -> tuple[dict[int, tuple[int, str, int]], int]:
     """competency id → (level, note, id) of the person's latest self-assessment, and the overall
     version (the highest id among those, 0 for none). One query."""
-    latest, version = {}, 0
+    latest: dict[int, tuple[int, str, int]] = {}
+    version = 0
     rows = (
         Assessment.objects.filter(employee=employee, source=Assessment.Source.SELF)
         .order_by("competency_id", "assessed_on", "id")
@@ -309,7 +349,7 @@ def latest_self_assessments(*, employee):
     return latest, version
 
 
-def employee_assessment_rows(*, employee_ids):
+def employee_assessment_rows(*, employee_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Every assessment of ``employee_ids`` as dicts ordered by record time, with its evidence file
     (if any) and the scale's label of its level, in one query: the raw history the profile reads."""
     evidence = EvidenceFile.objects.filter(assessment_id=OuterRef("pk")).order_by("id").values("pk")[:1]
@@ -335,7 +375,7 @@ def employee_assessment_rows(*, employee_ids):
     )
 
 
-def employee_profile(*, employee, on=None):
+def employee_profile(*, employee: Employee, on: datetime.date | None = None) -> dict[str, Any]:
     """Everything the profile page shows about levels, interests, history and certificates, as records,
     in three queries whatever the number of competencies.
 
@@ -358,7 +398,7 @@ def employee_profile(*, employee, on=None):
                 "competency_id"
             )
         )
-        role_target = Subquery(
+        role_target: Subquery | Value = Subquery(
             RoleRequirement.objects.filter(
                 role_profile_id=employee.role_profile_id, competency_id=OuterRef("pk")
             ).values("target_level")[:1]
@@ -381,14 +421,18 @@ def employee_profile(*, employee, on=None):
         .order_by("category__position", "category__name", "name")
     )
     # The label of a level is read from the person's own assessments (a level held was assessed).
-    labels = {}
-    by_competency = defaultdict(list)
+    labels: dict[tuple[int, int], str] = {}
+    by_competency: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in history_rows:
         row["source_label"] = Assessment.Source(row["source"]).label
         labels[(row["competency_id"], row["level"])] = row["level_label"] or ""
         by_competency[row["competency_id"]].append(row)
 
-    groups, interests, certificates, history, radar = [], [], [], [], []
+    groups: list[dict[str, Any]] = []
+    interests: list[dict[str, Any]] = []
+    certificates: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    radar: list[dict[str, Any]] = []
     for competency in competencies:
         current = effective.get(competency.pk)
         level = int(current.level) if current is not None else 0
@@ -438,7 +482,7 @@ def employee_profile(*, employee, on=None):
     }
 
 
-def _current_certificate(rows):
+def _current_certificate(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The person's certificate of one competency that is valid longest (the latest when none is valid)."""
     found = [row for row in rows if row["source"] == Assessment.Source.CERTIFICATE]
     if not found:
@@ -448,7 +492,9 @@ def _current_certificate(rows):
     )
 
 
-def certificates_expiring(*, employee_ids, on=None, within_days=60):
+def certificates_expiring(
+    *, employee_ids: Ids, on: datetime.date | None = None, within_days: int = 60
+) -> list[dict[str, Any]]:
     """Certificates of ``employee_ids`` (ids or a values() queryset) that expire within ``within_days``
     of ``on`` and have not been renewed, as records ordered by expiry (two queries).
 
@@ -498,11 +544,11 @@ def certificates_expiring(*, employee_ids, on=None, within_days=60):
     ]
 
 
-def evidence_for_download(*, evidence_id):
+def evidence_for_download(*, evidence_id: int | str) -> EvidenceFile | None:
     """The evidence file with its employee, or None."""
     return EvidenceFile.objects.select_related("employee").filter(pk=evidence_id).first()
 
 
-def account_language(*, user):
+def account_language(*, user: User) -> str:
     """The interface language the login chose (a code of settings.LANGUAGES), or "" when none."""
     return AccountSettings.objects.filter(user=user).values_list("language", flat=True).first() or ""

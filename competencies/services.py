@@ -2,17 +2,19 @@
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -36,6 +38,7 @@ from .models import (
     ScaleLevel,
     SelfAssessmentDraft,
 )
+from .permissions import AnyUser
 from .scales import level_check, scale_levels
 
 
@@ -83,7 +86,7 @@ def assessment_record(
     level: int,
     source: str,
     assessed_on: datetime.date,
-    assessed_by: AbstractBaseUser | None,
+    assessed_by: User | None,
     valid_until: datetime.date | None = None,
     note: str = "",
 ) -> Assessment:
@@ -127,16 +130,18 @@ COMPETENCY_FIELDS = ("category", "name", "description", "scale", "requires_certi
 ROLE_PROFILE_FIELDS = ("name", "description")
 
 
-def _assign(instance, fields, names):
+def _assign(instance: Model, fields: Mapping[str, Any], names: Iterable[str]) -> None:
     for name in names:
         if name in fields:
             setattr(instance, name, fields[name])
 
 
-def _is_referenced(instance) -> bool:
+def _is_referenced(instance: Model) -> bool:
     """True when any row refers to ``instance``, asked relation by relation without naming the apps."""
     for relation in instance._meta.related_objects:
-        if relation.related_model._default_manager.filter(**{relation.field.name: instance}).exists():
+        related = relation.related_model
+        assert not isinstance(related, str)  # noqa: S101 - resolved once the app registry is ready
+        if related._default_manager.filter(**{relation.field.name: instance}).exists():
             return True
     return False
 
@@ -274,19 +279,25 @@ class EvidenceInvalid(AssessmentInvalid):
     """An evidence file that is too large or of a type that is not accepted."""
 
 
-def _level_check(competency, level, levels):
+def _level_check(competency: Competency, level: int, levels: Sequence[int] | None) -> None:
     try:
         level_check(competency=competency, level=level, levels=levels)
     except ValidationError as error:
         raise AssessmentInvalid(error) from None
 
 
-def _lock(employee):
+def _lock(employee: Employee) -> Employee:
     # Serialises concurrent writes for one person (a double-clicked submit, two leads at once).
     return Employee.objects.select_for_update().get(pk=employee.pk)
 
 
-def self_assessment_draft_save(*, employee, user, entries, added=()):
+def self_assessment_draft_save(
+    *,
+    employee: Employee,
+    user: AnyUser,
+    entries: Mapping[int | str, Mapping[str, Any]],
+    added: Iterable[int | str] = (),
+) -> SelfAssessmentDraft:
     """Keep the person's unsubmitted self-assessment (``entries``: competency id → dict of level, note,
     grow, target) and the competencies they added, replacing the previous draft."""
     if employee.user_id != user.pk:
@@ -307,7 +318,14 @@ def self_assessment_draft_save(*, employee, user, entries, added=()):
     return draft
 
 
-def self_assessment_submit(*, employee, user, entries, version, on=None):
+def self_assessment_submit(
+    *,
+    employee: Employee,
+    user: User,
+    entries: Mapping[int, Mapping[str, Any]],
+    version: int | str | None,
+    on: datetime.date | None = None,
+) -> dict[str, Any]:
     """Record the person's self-assessment: a ``self`` assessment for each level (or note) that differs
     from their latest one, their development interests, an audit entry per change; clears the draft.
 
@@ -405,7 +423,9 @@ def self_assessment_submit(*, employee, user, entries, version, on=None):
     }
 
 
-def _interest_changes(employee, entries, interests):
+def _interest_changes(
+    employee: Employee, entries: Mapping[int, Mapping[str, Any]], interests: Mapping[int, Interest]
+) -> tuple[list[Interest], list[tuple[Interest, int | None]], list[Interest]]:
     """(new, changed, removed) development interests the entries ask for."""
     new, changed, removed = [], [], []
     for competency_id, entry in entries.items():
@@ -413,14 +433,20 @@ def _interest_changes(employee, entries, interests):
         target = entry.get("target") if entry.get("grow") else None
         if entry.get("grow") and existing is None:
             new.append(Interest(employee=employee, competency_id=competency_id, target_level=target))
-        elif entry.get("grow") and existing.target_level != target:
+        elif entry.get("grow") and existing.target_level != target:  # type: ignore[union-attr]  # grow without an interest took the branch above
             changed.append((existing, target))
         elif not entry.get("grow") and existing is not None:
             removed.append(existing)
-    return new, changed, removed
+    return new, changed, removed  # type: ignore[return-value]  # as above: no None among the changed interests
 
 
-def _interest_apply(employee, user, new, changed, removed):
+def _interest_apply(
+    employee: Employee,
+    user: User,
+    new: list[Interest],
+    changed: list[tuple[Interest, int | None]],
+    removed: list[Interest],
+) -> list[AuditEntry]:
     """Write the interest changes (at most three queries) and return their audit entries."""
     entries = []
     Interest.objects.bulk_create(new)
@@ -470,7 +496,7 @@ REVIEW_DISCUSS = "discuss"
 REVIEW_ACTIONS = (REVIEW_CONFIRM, REVIEW_ADJUST, REVIEW_DISCUSS)
 
 
-def require_may_confirm(user, employee):
+def require_may_confirm(user: AnyUser, employee: Employee) -> None:
     """PermissionDenied unless ``user`` leads the person (or is HR/admin) and is not the person."""
     if employee.user_id is not None and employee.user_id == user.pk:
         raise PermissionDenied(_("You cannot confirm your own assessments; ask your team lead or HR."))
@@ -478,7 +504,13 @@ def require_may_confirm(user, employee):
         raise PermissionDenied(_("Only the person's team lead, HR or an administrator may confirm levels."))
 
 
-def assessments_review(*, employee, user, decisions, on=None):
+def assessments_review(
+    *,
+    employee: Employee,
+    user: User,
+    decisions: Sequence[Mapping[str, Any]],
+    on: datetime.date | None = None,
+) -> dict[str, int]:
     """Record a lead's decisions on the person's levels: confirm the self level, adjust it (a level and
     a reason), or mark it for discussion. Confirming and adjusting record a ``manager`` assessment by
     ``user``; every decision writes an audit entry with the levels before and after.
@@ -581,7 +613,7 @@ def assessments_review(*, employee, user, decisions, on=None):
             counts["confirmed" if action == REVIEW_CONFIRM else "adjusted"] += 1
             new_rows.append(
                 (
-                    Assessment(
+                    Assessment(  # type: ignore[misc]  # a confirmed self level or an adjusted level, both checked above
                         employee=employee,
                         competency_id=competency_id,
                         level=level,
@@ -616,14 +648,14 @@ def assessments_review(*, employee, user, decisions, on=None):
     return counts
 
 
-def evidence_check(upload):
+def evidence_check(upload: UploadedFile) -> str:
     """The content type of an acceptable evidence file; EvidenceInvalid for a file that is too large or
     neither PDF, PNG nor JPEG (judged by name and by content, never by what the browser claims)."""
     limit = settings.SERVICELEAD_EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise EvidenceInvalid(
             _("The file is %(size)s; evidence files may be at most %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}  # type: ignore[arg-type]  # an upload always has a size
         )
     if upload.size == 0:
         raise EvidenceInvalid(_("The file is empty."))
@@ -648,8 +680,16 @@ EVIDENCE_SIGNATURES = {
 
 
 def certificate_record(
-    *, employee, competency, level, issued_on, recorded_by, valid_until=None, evidence=None, note=""
-):
+    *,
+    employee: Employee,
+    competency: Competency,
+    level: int,
+    issued_on: datetime.date,
+    recorded_by: User,
+    valid_until: datetime.date | None = None,
+    evidence: UploadedFile | None = None,
+    note: str = "",
+) -> Assessment:
     """Record a certificate: a ``certificate`` assessment dated ``issued_on``, valid until the end of
     the competency's validity (or ``valid_until``), with an optional evidence file and an audit entry.
     Nothing is written, and no file is kept, when anything fails."""
@@ -669,10 +709,10 @@ def certificate_record(
                 note=note,
             )
             if evidence is not None:
-                record = EvidenceFile(
+                record = EvidenceFile(  # type: ignore[misc]  # evidence given: content type and size are known
                     employee=employee,
                     assessment=assessment,
-                    original_name=Path(evidence.name).name[:255],
+                    original_name=Path(evidence.name).name[:255],  # type: ignore[arg-type]  # an upload always has a name
                     content_type=content_type,
                     size=evidence.size,
                     uploaded_by=recorded_by,
@@ -701,7 +741,7 @@ def certificate_record(
     return assessment
 
 
-def certificates_warn_expiring(*, on=None):
+def certificates_warn_expiring(*, on: datetime.date | None = None) -> int:
     """E-mail the person and their leads about certificates that expire within one of the lead times
     in SERVICELEAD_CERTIFICATE_WARNING_DAYS (60 and 30 days). Each lead time is warned about once per
     certificate; a missed day is caught up with one e-mail. Returns the number of e-mails sent."""
@@ -743,7 +783,7 @@ def certificates_warn_expiring(*, on=None):
     return mails
 
 
-def _send_expiry_mail(certificate, recipients):
+def _send_expiry_mail(certificate: Mapping[str, Any], recipients: list[str]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "name": certificate["employee"]["name"],
@@ -763,7 +803,7 @@ def _send_expiry_mail(certificate, recipients):
     send_mail(subject, body, None, recipients)
 
 
-def self_assessment_drafts_expire(*, now=None):
+def self_assessment_drafts_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete drafts untouched for SERVICELEAD_DRAFT_RETENTION_DAYS (data minimisation: unsubmitted notes
     are not kept for ever). Returns how many were deleted."""
     now = now or timezone.now()
@@ -772,7 +812,7 @@ def self_assessment_drafts_expire(*, now=None):
     return deleted
 
 
-def account_language_set(*, user, language):
+def account_language_set(*, user: User, language: str) -> None:
     """Keep ``language`` (a code of settings.LANGUAGES; empty: the browser's) as the login's choice."""
     if language and language not in dict(settings.LANGUAGES):
         raise ValueError(_("Unknown language %(language)r.") % {"language": language})

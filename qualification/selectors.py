@@ -1,19 +1,24 @@
 """Read-side queries for qualification plans: the coverage forecast's projected levels, and what the plan
 pages show, each in a bounded number of queries."""
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
-from django.db.models import Count, Prefetch, Q
+from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from competencies.models import Employee, Interest, RoleRequirement
+from competencies.models import Competency, Employee, Interest, RoleRequirement
+from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
-from competencies.selectors import count_unconfirmed, effective_levels, employees_active
+from competencies.selectors import Ids, count_unconfirmed, effective_levels, employees_active
 from jobs.models import Job
 from teams import analysis
 from teams.hooks import PROJECTED_COLUMNS
@@ -27,7 +32,7 @@ from .models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 AGREED_STATUSES = (QualificationPlan.Status.AGREED, QualificationPlan.Status.IN_PROGRESS)
 
 
-def projected_levels(*, employee_ids, until):
+def projected_levels(*, employee_ids: Ids, until: datetime.date) -> pd.DataFrame:
     """Targets of open items in agreed or running plans due by ``until`` (for coverage forecasts)."""
     rows = (
         PlanItem.objects.filter(
@@ -60,25 +65,25 @@ WORKING_STATUSES = (
 )
 
 
-def current_period(on=None):
+def current_period(on: datetime.date | None = None) -> generation.Period:
     """The quarter containing ``on`` (today by default)."""
     on = on or timezone.localdate()
     return generation.Period(on.year, (on.month - 1) // 3 + 1)
 
 
-def plannable_teams(user):
+def plannable_teams(user: AnyUser) -> list[dict[str, Any]]:
     """Teams ``user`` may generate and export plans for, as records (id, name, parent_id, depth,
     has_children) in tree order: all for HR and admins, the led teams with their subtrees for leads."""
     rows = list(Team.objects.order_by("name", "id").values_list("id", "name", "parent_id"))
     allowed = None if is_hr_or_admin(user) else led_team_ids(user)
-    children = defaultdict(list)
+    children: defaultdict[int | None, list[tuple[int, str]]] = defaultdict(list)
     for team_id, name, parent_id in rows:
         children[parent_id].append((team_id, name))
     ids = {team_id for team_id, _name, _parent in rows}
     parents = {team_id: parent_id for team_id, _name, parent_id in rows}
-    found = []
+    found: list[dict[str, Any]] = []
 
-    def walk(parent_id, depth):
+    def walk(parent_id: int | None, depth: int) -> None:
         for team_id, name in children.get(parent_id, []):
             if allowed is None or team_id in allowed:
                 found.append(
@@ -104,21 +109,21 @@ def plannable_teams(user):
     return found
 
 
-def scope_members(*, team_ids, on=None):
+def scope_members(*, team_ids: Iterable[int] | None, on: datetime.date | None = None) -> QuerySet[Any]:
     """values() queryset of the employees active on ``on`` in ``team_ids`` (None: everyone active)."""
     if team_ids is None:
         return employees_active(on=on).values("pk")
     return memberships_active(on=on).filter(team_id__in=list(team_ids)).values("employee_id")
 
 
-def _levels_frame(*, employee_ids, competency_ids, on):
+def _levels_frame(*, employee_ids: Ids, competency_ids: Ids, on: datetime.date) -> pd.DataFrame:
     levels = effective_levels(on=on, employee_ids=employee_ids, competency_ids=competency_ids)
     if not count_unconfirmed():
         levels = levels[levels["confirmed"]]
     return levels
 
 
-def item_level_now(*, employee, competency, on=None):
+def item_level_now(*, employee: Employee, competency: Competency, on: datetime.date | None = None) -> int:
     """The person's effective level in ``competency`` as the gap analysis counts it (0 unassessed)."""
     levels = _levels_frame(
         employee_ids=[employee.pk], competency_ids=[competency.pk], on=on or timezone.localdate()
@@ -126,7 +131,7 @@ def item_level_now(*, employee, competency, on=None):
     return int(levels["level"].iloc[0]) if len(levels) else 0
 
 
-def fitting_measures(*, items):
+def fitting_measures(*, items: Iterable[PlanItem]) -> dict[int, list[Measure]]:
     """dict item id → active measures whose range for the item's competency fits its step (from level at
     or below the current level, to level at or above the target), cheapest first. One query."""
     items = list(items)
@@ -137,7 +142,7 @@ def fitting_measures(*, items):
         .select_related("measure")
         .order_by("measure__cost", "measure__duration_hours", "measure__title", "measure_id")
     )
-    by_competency = defaultdict(list)
+    by_competency: defaultdict[int, list[MeasureCompetency]] = defaultdict(list)
     for entry in ranges:
         by_competency[entry.competency_id].append(entry)
     return {
@@ -150,20 +155,24 @@ def fitting_measures(*, items):
     }
 
 
-def _colleague_teams(employee, on, extra_team_ids=()):
+def _colleague_teams(
+    employee: Employee, on: datetime.date, extra_team_ids: Iterable[int | None] = ()
+) -> tuple[set[int], set[int]]:
     """(own team ids, department team ids): the person's teams on ``on`` (plus ``extra_team_ids``) and
     the teams of their departments (a parent's subtree; a top-level team is its own department)."""
     own = set(memberships_active(on=on).filter(employee=employee).values_list("team_id", flat=True))
     own |= {team_id for team_id in extra_team_ids if team_id}
     tree = team_tree()
     parent_of = {child: parent for parent, children in tree.items() for child in children}
-    department = set()
+    department: set[int] = set()
     for team_id in own:
         department.update(subtree_ids(parent_of.get(team_id) or team_id, tree))
     return own, department
 
 
-def mentee_counts(*, mentor_ids, period, exclude_item_ids=()):
+def mentee_counts(
+    *, mentor_ids: Iterable[int], period: generation.Period | str, exclude_item_ids: Iterable[int] = ()
+) -> dict[int, int]:
     """dict mentor id → number of different mentees in ``period`` (plans not cancelled, items not
     dropped), leaving out ``exclude_item_ids``. One query."""
     rows = (
@@ -175,13 +184,15 @@ def mentee_counts(*, mentor_ids, period, exclude_item_ids=()):
         .values_list("mentor_id", "plan__employee_id")
         .distinct()
     )
-    counts = defaultdict(int)
+    counts: defaultdict[int, int] = defaultdict(int)
     for mentor_id, _mentee_id in rows:
         counts[mentor_id] += 1
     return dict(counts)
 
 
-def eligible_mentors(*, plan, items, on=None):
+def eligible_mentors(
+    *, plan: QualificationPlan, items: Iterable[PlanItem], on: datetime.date | None = None
+) -> dict[int, list[dict[str, Any]]]:
     """dict item id → colleagues who may mentor the item, as records (id, name, level, mentees,
     same_team), colleagues of the same team first, then by fewest mentees and name: active people of
     the person's teams (else their departments) at or above the target level, with fewer than
@@ -205,7 +216,7 @@ def eligible_mentors(*, plan, items, on=None):
     levels = _levels_frame(
         employee_ids=list(colleagues), competency_ids=sorted({item.competency_id for item in items}), on=on
     )
-    held = defaultdict(dict)
+    held: defaultdict[int, dict[int, int]] = defaultdict(dict)
     for employee_id, competency_id, level in zip(
         levels["employee_id"].tolist(),
         levels["competency_id"].tolist(),
@@ -216,7 +227,7 @@ def eligible_mentors(*, plan, items, on=None):
     counts = mentee_counts(
         mentor_ids=list(colleagues), period=plan.period, exclude_item_ids=[item.pk for item in items]
     )
-    found = {}
+    found: dict[int, list[dict[str, Any]]] = {}
     for item in items:
         candidates = [
             {
@@ -235,7 +246,9 @@ def eligible_mentors(*, plan, items, on=None):
     return found
 
 
-def coverage_outlook(*, team_ids, on=None):
+def coverage_outlook(
+    *, team_ids: Iterable[int], on: datetime.date | None = None
+) -> dict[int, dict[str, Any]]:
     """Per team, the progress toward its coverage goal, computed with the gap engine's what-if:
 
     - ``before``: coverage as it was before the plans, i.e. today with the items already done in agreed,
@@ -268,11 +281,11 @@ def coverage_outlook(*, team_ids, on=None):
     working = items[items["plan_status"].isin(list(WORKING_STATUSES))]
     done_items = working[working["status"] == PlanItem.Status.DONE]
 
-    def coverage_of(levels):
+    def coverage_of(levels: pd.DataFrame) -> pd.Series:
         changed = replace(data, levels=levels)
         return analysis.coverage_by_team(analysis.requirement_table(changed), team_ids)
 
-    def projected(frame):
+    def projected(frame: pd.DataFrame) -> pd.DataFrame:
         return analysis.apply_projected_levels(data.levels, frame[["employee_id", "competency_id", "level"]])
 
     now = coverage_of(data.levels)
@@ -289,7 +302,7 @@ def coverage_outlook(*, team_ids, on=None):
     per_team = data.memberships.merge(working[["employee_id", "status"]], on="employee_id")
     totals = per_team.groupby("team_id").size()
     done = per_team[per_team["status"] == PlanItem.Status.DONE].groupby("team_id").size()
-    outlook = {}
+    outlook: dict[int, dict[str, Any]] = {}
     for team_id in team_ids:
         figures = [float(f.loc[team_id]) for f in (before, now, with_agreed, with_all)]
         before_percent, percent, agreed_percent, all_percent = (_percent(value) for value in figures)
@@ -318,11 +331,11 @@ def coverage_outlook(*, team_ids, on=None):
     return outlook
 
 
-def _percent(value):
+def _percent(value: float) -> int:
     return round(float(value) * 100)
 
 
-def plan_progress(items):
+def plan_progress(items: Iterable[PlanItem]) -> int:
     """Percent of a plan done: the mean progress of its items that are not dropped (done counts 100)."""
     values = [
         100 if item.status == PlanItem.Status.DONE else item.progress
@@ -332,12 +345,13 @@ def plan_progress(items):
     return round(sum(values) / len(values)) if values else 0
 
 
-def item_incentive(item, *, texts=None):
+def item_incentive(item: PlanItem, *, texts: dict[str, str] | None = None) -> str:
     """What completing ``item`` earns, in the active language (the stored text is in the language the
     plan was generated in)."""
+    measure = item.measure if item.measure_id else None
     return generation.incentive_text(
-        kind=item.measure.kind if item.measure_id else generation.KIND_MENTORING,
-        measure_title=item.measure.title if item.measure_id else "",
+        kind=measure.kind if measure is not None else generation.KIND_MENTORING,
+        measure_title=measure.title if measure is not None else "",
         target_level=item.target_level,
         competency_name=item.competency.name,
         has_mentor=item.mentor_id is not None,
@@ -345,9 +359,17 @@ def item_incentive(item, *, texts=None):
     )
 
 
-def _why(item, *, requirement, covered, role_target, role_name, interest):
+def _why(
+    item: PlanItem,
+    *,
+    requirement: dict[str, Any] | None,
+    covered: int | None,
+    role_target: int | None,
+    role_name: str,
+    interest: int | None,
+) -> list[dict[str, Any]]:
     """Why the item matters, as sentences for the employee: the team gap, the role target, the interest."""
-    reasons = []
+    reasons: list[dict[str, Any]] = []
     if item.reason == PlanItem.Reason.TEAM_SHORTFALL and item.team_id and requirement:
         reasons.append(
             {
@@ -360,7 +382,7 @@ def _why(item, *, requirement, covered, role_target, role_name, interest):
                     requirement["min_people"],
                 )
                 % {
-                    "team": item.team.name,
+                    "team": item.team.name,  # type: ignore[union-attr]  # team_id is set
                     "people": requirement["min_people"],
                     "level": requirement["required_level"],
                     "competency": item.competency.name,
@@ -389,7 +411,7 @@ def _why(item, *, requirement, covered, role_target, role_name, interest):
     return reasons
 
 
-def plan_page(*, plan, on=None):
+def plan_page(*, plan: QualificationPlan, on: datetime.date | None = None) -> dict[str, Any]:
     """Everything a plan page shows: items with why they matter and what they earn, progress, the
     conversation, the employee's badges and the coverage outlook of their teams. A bounded number of
     queries whatever the number of items."""
@@ -409,13 +431,13 @@ def plan_page(*, plan, on=None):
         .distinct()
     )
     team_ids = sorted(set(member_teams) | {item.team_id for item in live if item.team_id})
-    requirements = {
+    requirements: dict[tuple[int | None, int], dict[str, Any]] = {
         (team_id, competency_id): {"required_level": level, "min_people": people, "weight": weight}
         for team_id, competency_id, level, people, weight in TeamRequirement.objects.filter(
             team_id__in=team_ids, competency_id__in={item.competency_id for item in live}
         ).values_list("team_id", "competency_id", "required_level", "min_people", "weight")
     }
-    covered = {}
+    covered: dict[tuple[int | None, int], int] = {}
     if team_ids:
         data = analysis_input(on=on, team_ids=team_ids)
         table = analysis.requirement_table(data)
@@ -435,7 +457,8 @@ def plan_page(*, plan, on=None):
             "competency_id", "target_level"
         )
     }
-    records, texts = [], generation.incentive_texts()
+    records: list[dict[str, Any]] = []
+    texts = generation.incentive_texts()
     for item in items:
         records.append(
             {
@@ -446,7 +469,7 @@ def plan_page(*, plan, on=None):
                     requirement=requirements.get((item.team_id, item.competency_id)),
                     covered=covered.get((item.team_id, item.competency_id)),
                     role_target=role_targets.get(item.competency_id),
-                    role_name=employee.role_profile.name if employee.role_profile_id else "",
+                    role_name=employee.role_profile.name if employee.role_profile is not None else "",
                     interest=interests.get(item.competency_id),
                 ),
                 "matches_interest": item.competency_id in interests,
@@ -471,14 +494,14 @@ def plan_page(*, plan, on=None):
     }
 
 
-def own_employee(user):
+def own_employee(user: AnyUser) -> Employee | None:
     """The signed-in user's employee record or None (one query)."""
     if not user.is_authenticated:
         return None
     return Employee.objects.select_related("role_profile").filter(user=user).first()
 
 
-def own_plans(*, employee):
+def own_plans(*, employee: Employee) -> list[QualificationPlan]:
     """The person's plans that are theirs to see (not drafts being prepared), newest period first."""
     return list(
         QualificationPlan.objects.filter(employee=employee)
@@ -487,7 +510,7 @@ def own_plans(*, employee):
     )
 
 
-def current_plan_of(plans):
+def current_plan_of(plans: Sequence[QualificationPlan]) -> QualificationPlan | None:
     """The plan to show first among ``own_plans``: the earliest running, agreed or proposed one, else the
     latest completed."""
     active = [p for p in plans if p.status not in (QualificationPlan.Status.COMPLETED,)]
@@ -496,7 +519,13 @@ def current_plan_of(plans):
     return plans[0] if plans else None
 
 
-def team_plan_overview(*, team, period, on=None, capacity_hours=generation.DEFAULT_CAPACITY_HOURS):
+def team_plan_overview(
+    *,
+    team: Team,
+    period: generation.Period | str,
+    on: datetime.date | None = None,
+    capacity_hours: Decimal | int = generation.DEFAULT_CAPACITY_HOURS,
+) -> dict[str, Any]:
     """The lead's overview of ``team``'s plans for ``period``: per member their plan, load against the
     capacity, items matching stated interests and mentoring both ways; who mentors whom; the coverage
     outlook. Nine queries whatever the team size."""
@@ -537,12 +566,13 @@ def team_plan_overview(*, team, period, on=None, capacity_hours=generation.DEFAU
         Interest.objects.filter(employee_id__in=member_ids).values_list("employee_id", "competency_id")
     )
     status_labels = dict(QualificationPlan.Status.choices)
+    rows: dict[int, dict[str, Any]]
     rows = {m["id"]: {**m, "plan": None, "items": 0, "hours": Decimal(0), "cost": Decimal(0),
                        "interest_items": 0, "done": 0, "approval": 0, "mentees": [], "mentors": []}
             for m in members}  # fmt: skip
     for employee_id, plan in plans.items():
         rows[employee_id]["plan"] = {**plan, "status_label": status_labels[plan["status"]]}
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for item in items:
         row = rows.get(item["plan__employee_id"])
         if row is None:
@@ -574,7 +604,7 @@ def team_plan_overview(*, team, period, on=None, capacity_hours=generation.DEFAU
         row["load"] = min(100, round(row["hours"] / capacity * 100)) if capacity else 0
         row["overloaded"] = row["hours"] > capacity
     people = list(rows.values())
-    statuses = defaultdict(int)
+    statuses: defaultdict[str, int] = defaultdict(int)
     for row in people:
         if row["plan"]:
             statuses[row["plan"]["status"]] += 1
@@ -598,7 +628,7 @@ def team_plan_overview(*, team, period, on=None, capacity_hours=generation.DEFAU
     }
 
 
-def team_periods(*, team, on=None):
+def team_periods(*, team: Team, on: datetime.date | None = None) -> list[str]:
     """Periods with plans of ``team``'s members, newest first (one query)."""
     return list(
         QualificationPlan.objects.filter(employee_id__in=scope_members(team_ids=[team.pk], on=on))
@@ -609,14 +639,16 @@ def team_periods(*, team, on=None):
     )
 
 
-def plan_index(*, user, period, on=None):
+def plan_index(
+    *, user: AnyUser, period: generation.Period | str, on: datetime.date | None = None
+) -> list[dict[str, Any]]:
     """The teams ``user`` may plan for with their members' plans for ``period`` counted by status. Three
     queries whatever the number of teams."""
     on = on or timezone.localdate()
     teams = plannable_teams(user)
     team_ids = [team["id"] for team in teams]
-    counts = defaultdict(lambda: defaultdict(int))
-    members = defaultdict(int)
+    counts: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    members: defaultdict[int, int] = defaultdict(int)
     for team_id, count in (
         memberships_active(on=on)
         .filter(team_id__in=team_ids)
@@ -652,7 +684,7 @@ def plan_index(*, user, period, on=None):
     return teams
 
 
-def recent_jobs(*, user, limit=5):
+def recent_jobs(*, user: User, limit: int = 5) -> list[Job]:
     """The user's latest plan generation and export jobs."""
     return list(
         Job.objects.filter(owner=user, kind__in=[job_kinds.GENERATE_PLANS, job_kinds.EXPORT_PLANS]).order_by(
@@ -661,7 +693,13 @@ def recent_jobs(*, user, limit=5):
     )
 
 
-def measure_list(*, kind=None, competency_id=None, query="", include_inactive=False):
+def measure_list(
+    *,
+    kind: str | None = None,
+    competency_id: int | str | None = None,
+    query: str = "",
+    include_inactive: bool = False,
+) -> QuerySet[Measure]:
     """The measure catalogue with its ranges (two queries), filtered."""
     measures = Measure.objects.prefetch_related(
         Prefetch(

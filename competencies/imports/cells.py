@@ -6,6 +6,7 @@ in Python beyond ``Series.map`` on the few text columns."""
 import datetime
 import math
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ LEVEL_TEXT = re.compile(r"^[0-9]+(?:\.0)?$")
 NUMERIC_TYPES = (str, int, float, np.integer, np.floating)
 
 
-def cell_text(value):
+def cell_text(value: Any) -> str:
     """One cell as the text a spreadsheet shows: '' for empty, 3 rather than 3.0, dates as YYYY-MM-DD."""
     if value is None or value is pd.NaT:
         return ""
@@ -46,13 +47,13 @@ def cell_text(value):
     return str(value)
 
 
-def text(series):
+def text(series: pd.Series) -> pd.Series:
     """Cells as stripped text, '' for empty ones, with the exporter's formula neutralisation undone."""
     values = series.map(cell_text).astype(object).str.strip()
     return values.str.replace(NEUTRALISED, "", regex=True).str.strip()
 
 
-def blank(frame):
+def blank(frame: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     """True where a cell is empty or only whitespace (Series or DataFrame)."""
     if isinstance(frame, pd.DataFrame):
         return frame.apply(blank)
@@ -63,7 +64,7 @@ def blank(frame):
     return frame.isna() | empty_text
 
 
-def levels(series):
+def levels(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(numbers as float, True where the cell is a whole number); booleans and dates are not numbers."""
     numeric_kind = series.map(lambda value: isinstance(value, NUMERIC_TYPES) and not isinstance(value, bool))
     numbers = pd.to_numeric(series.where(numeric_kind), errors="coerce").astype(float)
@@ -75,7 +76,7 @@ def levels(series):
     return numbers, whole
 
 
-def dates(series):
+def dates(series: pd.Series) -> pd.Series:
     """Cells as dates (datetime64, NaT where blank or unreadable): workbook dates, ISO or German text."""
     parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]")
     is_date = series.map(lambda value: isinstance(value, datetime.date))
@@ -92,6 +93,6 @@ def dates(series):
     return parsed.dt.normalize()
 
 
-def too_early(parsed):
+def too_early(parsed: pd.Series) -> pd.Series:
     """True where a date lies before EARLIEST_DATE."""
     return parsed.lt(EARLIEST_DATE)

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 WIDE, LONG = "wide", "long"
 FORMATS = (WIDE, LONG)
@@ -49,12 +50,12 @@ _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def heading_key(text):
+def heading_key(text: str) -> str:
     """Comparable form of a field heading: letters and digits only, case-folded."""
     return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-def name_key(text):
+def name_key(text: str) -> str:
     """Comparable form of a competency name: case-folded, without any whitespace."""
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
@@ -64,11 +65,11 @@ FIELD_BY_KEY = {
 }
 
 
-def field_for(heading):
+def field_for(heading: str) -> str | None:
     """The field a heading names, or None (in the wide format: a competency)."""
     return FIELD_BY_KEY.get(heading_key(heading))
 
 
-def detect_format(fields):
+def detect_format(fields: Iterable[str | None]) -> str:
     """Long when a heading names the competency or level field, else wide."""
     return LONG if {"competency", "level"} & set(fields) else WIDE

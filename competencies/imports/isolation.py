@@ -19,10 +19,14 @@ import resource
 import signal
 import threading
 from dataclasses import dataclass
-from typing import Any
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import limits
 from .problems import ImportRejected, Problem, human_size
+
+if TYPE_CHECKING:
+    from .reading import ParsedFile
 
 # Seconds of wall-clock time a read may take beyond its CPU limit (a busy machine shares its cores).
 WALL_CLOCK_MARGIN = 30
@@ -40,7 +44,9 @@ class _Request:
     settings: dict[str, int]
 
 
-def parse_in_reader_process(*, data: bytes, filename: str, format: str | None, sheet: str | None):
+def parse_in_reader_process(
+    *, data: bytes, filename: str, format: str | None, sheet: str | None
+) -> ParsedFile:
     """``reading.parse_bytes`` run in a limited child process; ImportRejected for every failure there."""
     settings = {name: limits.limit(name) for name in limits.DEFAULTS}
     seconds = settings["SERVICELEAD_IMPORT_MAX_SECONDS"]
@@ -65,7 +71,7 @@ def parse_in_reader_process(*, data: bytes, filename: str, format: str | None, s
     return _answer(message, process.exitcode, settings)
 
 
-def _answer(message, exitcode, settings):
+def _answer(message: tuple[Any, ...] | None, exitcode: int | None, settings: dict[str, int]) -> ParsedFile:
     if message is not None:
         kind, *payload = message
         if kind == "parsed":
@@ -82,11 +88,11 @@ def _answer(message, exitcode, settings):
     _refuse("reader_failed", detail=_exit_description(exitcode))
 
 
-def _refuse(code, **params):
+def _refuse(code: str, **params: Any) -> NoReturn:
     raise ImportRejected([Problem(code, params=params)])
 
 
-def _exit_description(exitcode):
+def _exit_description(exitcode: int) -> str:
     if exitcode < 0:
         try:
             return signal.Signals(-exitcode).name
@@ -95,7 +101,7 @@ def _exit_description(exitcode):
     return f"exit code {exitcode}"
 
 
-def _reader_context():
+def _reader_context() -> Any:
     global _context
     with _lock:
         if _context is None:
@@ -105,7 +111,7 @@ def _reader_context():
     return _context
 
 
-def _read(connection, request: _Request) -> None:
+def _read(connection: Connection, request: _Request) -> None:
     """The child: limit this process, then read and send back the result or the problems."""
     _limit_resources(
         memory=request.settings["SERVICELEAD_IMPORT_MAX_MEMORY_BYTES"],

@@ -6,8 +6,11 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from posixpath import join, normpath
+from re import Pattern
+from typing import IO, Any, NoReturn
 
 from defusedxml import ElementTree
 from django.conf import settings
@@ -57,12 +60,12 @@ NAMESPACES = {
 }
 
 
-def limit(name):
+def limit(name: str) -> int:
     """The setting ``name`` (one of DEFAULTS), read now."""
     return int(getattr(settings, name, DEFAULTS[name]))
 
 
-def read_limited(file_obj):
+def read_limited(file_obj: IO[bytes] | IO[str]) -> bytes:
     """The file's bytes; refused beyond SERVICELEAD_IMPORT_MAX_BYTES (reads at most one byte more)."""
     maximum = limit("SERVICELEAD_IMPORT_MAX_BYTES")
     try:
@@ -80,7 +83,7 @@ def read_limited(file_obj):
     return data
 
 
-def _true_size(file_obj):
+def _true_size(file_obj: IO[bytes] | IO[str]) -> int | None:
     """The whole file's size (an upload knows it; an open file is asked), None when it cannot tell."""
     size = getattr(file_obj, "size", None)
     if size:
@@ -91,7 +94,7 @@ def _true_size(file_obj):
         return None
 
 
-def reject(code, **params):
+def reject(code: str, **params: Any) -> NoReturn:
     raise ImportRejected([Problem(code, params=params)])
 
 
@@ -114,7 +117,7 @@ class SheetShape:
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in its order
 
 
-def inspect_xlsx(data, *, sheet=None):
+def inspect_xlsx(data: bytes, *, sheet: str | None = None) -> SheetShape:
     """Check an xlsx before any parser sees it and return the chosen sheet's name and extent.
 
     Refuses what is not a zip with the parts of a workbook, archives with too many members or unpacking
@@ -148,7 +151,8 @@ def inspect_xlsx(data, *, sheet=None):
     part = sheet_parts[sheet]
     if part not in names:
         reject("xlsx_part_missing", part=part)
-    unpacked, shape = 0, None
+    unpacked = 0
+    shape: SheetShape | None = None
     for member in members:
         content = _unpack(archive, member, max_unpacked - unpacked)
         unpacked += len(content)
@@ -156,14 +160,14 @@ def inspect_xlsx(data, *, sheet=None):
             shape = SheetShape(
                 sheet, *_extent(content), findings=tuple(_findings(content)), sheets=tuple(sheet_parts)
             )
-    return shape
+    return shape  # type: ignore[return-value]  # the sheet's part is among the members: checked above
 
 
-def technical(error):
+def technical(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:200]
 
 
-def _unpack(archive, member, allowance):
+def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, allowance: int) -> bytes:
     """The member's content, decompressed in chunks so that a bomb stops at ``allowance`` bytes."""
     chunks, total, tail = [], 0, b""
     check_doctype = member.filename.endswith((".xml", ".rels", ".vml"))
@@ -184,7 +188,7 @@ def _unpack(archive, member, allowance):
     return b"".join(chunks)
 
 
-def _sheet_parts(archive):
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its part in the archive, in workbook order."""
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -205,7 +209,7 @@ def _sheet_parts(archive):
     return parts
 
 
-def _extent(content):
+def _extent(content: bytes) -> tuple[int, int]:
     """Rows and columns the sheet's cells span: the largest row number and column letters referenced.
 
     Cells and rows may leave out their reference (they then follow the previous one); counting such
@@ -228,7 +232,7 @@ def _extent(content):
     return rows, columns
 
 
-def _findings(content):
+def _findings(content: bytes) -> Iterator[CellFinding]:
     """Merged ranges, formulas without a stored result and formulas into other workbooks, by cell.
 
     A merged range shows its value in the first cell only, although the reader sees the whole range
@@ -257,7 +261,7 @@ def _findings(content):
             yield CellFinding("formula_without_value", row, column, row)
 
 
-def _last_match(pattern, content, before):
+def _last_match(pattern: Pattern[bytes], content: bytes, before: int) -> int | None:
     """Start of the last match of ``pattern`` in the 4 KB before ``before`` (a cell's opening tag)."""
     window_start = max(0, before - 4096)
     last = None
@@ -266,26 +270,26 @@ def _last_match(pattern, content, before):
     return last
 
 
-def _count(content, pattern, tokens, prefixed):
+def _count(content: bytes, pattern: Pattern[bytes], tokens: tuple[bytes, ...], prefixed: bytes) -> int:
     """Occurrences of an element: by plain counting (fast) unless a namespace prefix needs the pattern."""
     if prefixed in content:
         return sum(1 for _ in pattern.finditer(content))
     return sum(content.count(token) for token in tokens)
 
 
-def _column_number(letters):
+def _column_number(letters: bytes) -> int:
     number = 0
     for letter in letters.decode():
         number = number * 26 + (ord(letter) - ord("A") + 1)
     return number
 
 
-def looks_like_text(data):
+def looks_like_text(data: bytes) -> bool:
     sample = data[:4096]
     return bool(sample) and b"\x00" not in sample
 
 
-def check_shape(*, rows, columns):
+def check_shape(*, rows: int, columns: int) -> None:
     """Refuse sheets beyond the row or column limit (rows counted including the heading)."""
     max_rows = limit("SERVICELEAD_IMPORT_MAX_ROWS") + 1
     if rows > max_rows:

@@ -3,7 +3,9 @@
 A problem stores a reason code and its parameters, not a sentence: the sentence is made when it is read,
 so a report built by a worker in English shows in German on a German page."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -134,10 +136,10 @@ class Problem:
     column: str = ""  # the heading as written in the file
     column_letter: str = ""
     value: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def message(self):
+    def message(self) -> str:
         """The reason in the active language."""
         text = str(MESSAGES[self.code])
         if self.params:
@@ -150,7 +152,7 @@ class Problem:
         return text
 
     @property
-    def location(self):
+    def location(self) -> str:
         """“Sheet, row 4, column C (Stufe)” in the active language, leaving out what is unknown."""
         parts = [self.sheet] if self.sheet else []
         if self.row is not None:
@@ -163,7 +165,7 @@ class Problem:
             )
         return ", ".join(parts)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready, with the message rendered in the active language."""
         return {
             "sheet": self.sheet,
@@ -176,7 +178,7 @@ class Problem:
             "message": self.message,
         }
 
-    def __str__(self):
+    def __str__(self) -> str:
         location = self.location
         value = f" “{self.value}”" if self.value else ""
         return f"{location}:{value} {self.message}" if location else self.message
@@ -185,18 +187,18 @@ class Problem:
 class ImportRejected(Exception):
     """The file cannot be imported; ``problems`` says why (the first ones, ``problem_count`` in all)."""
 
-    def __init__(self, problems, problem_count=None):
+    def __init__(self, problems: Iterable[Problem], problem_count: int | None = None) -> None:
         self.problems = list(problems)
         self.problem_count = problem_count if problem_count is not None else len(self.problems)
         super().__init__(str(self.problems[0]) if self.problems else "rejected")
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.problem_count == 1 and self.problems:
             return str(self.problems[0])
         return _("The file was rejected with %(count)s problems.") % {"count": self.problem_count}
 
 
-def column_letter(position):
+def column_letter(position: int) -> str:
     """0 → A, 25 → Z, 26 → AA, as spreadsheets name columns."""
     letters = ""
     position += 1
@@ -206,7 +208,7 @@ def column_letter(position):
     return letters
 
 
-def human_size(size):
+def human_size(size: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"

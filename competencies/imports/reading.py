@@ -5,18 +5,23 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import IO, Any, NoReturn
 
 import pandas as pd
 
 from . import cells, columns, isolation, limits
+from .limits import CellFinding
 from .problems import ImportRejected, Problem, column_letter
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx",)
 DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 10
+# Where the table starts: (heading row, mask of the rows holding anything, mask of the blank cells).
+_Located = tuple[int, pd.Series, pd.DataFrame]
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -32,16 +37,24 @@ class ParsedFile:
     sheet: str
     format: str
     header_row: int
-    headings: dict
-    fields: dict
-    competency_columns: tuple
+    headings: dict[int, str]
+    fields: dict[str, int]
+    competency_columns: tuple[int, ...]
     frame: pd.DataFrame
 
     @property
-    def row_count(self):
+    def row_count(self) -> int:
         return len(self.frame)
 
-    def problem(self, code, *, row=None, position=None, value="", **params):
+    def problem(
+        self,
+        code: str,
+        *,
+        row: int | None = None,
+        position: int | None = None,
+        value: str = "",
+        **params: Any,
+    ) -> Problem:
         """A Problem located in this file (``position``: the column's position, None for none)."""
         return Problem(
             code,
@@ -54,7 +67,9 @@ class ParsedFile:
         )
 
 
-def parse_file(*, file_obj, filename, format=None, sheet=None):
+def parse_file(
+    *, file_obj: IO[bytes] | IO[str], filename: str, format: str | None = None, sheet: str | None = None
+) -> ParsedFile:
     """Read ``file_obj`` (csv or xlsx by ``filename``'s extension) into a ParsedFile.
 
     ``format``: "wide", "long" or None to detect it; ``sheet``: the xlsx sheet (default: the first).
@@ -70,7 +85,9 @@ def parse_file(*, file_obj, filename, format=None, sheet=None):
     return isolation.parse_in_reader_process(data=data, filename=filename, format=format, sheet=sheet)
 
 
-def parse_bytes(*, data, filename, format=None, sheet=None):
+def parse_bytes(
+    *, data: bytes, filename: str, format: str | None = None, sheet: str | None = None
+) -> ParsedFile:
     """``parse_file`` on the file's bytes, in this process: only the reader process calls it."""
     extension = PurePath(filename or "").suffix.lower()
     if extension in XLSX_EXTENSIONS:
@@ -102,7 +119,7 @@ def parse_bytes(*, data, filename, format=None, sheet=None):
     return parsed
 
 
-def _check_record_lengths(grid, lengths, located, *, sheet):
+def _check_record_lengths(grid: pd.DataFrame, lengths: list[int], located: _Located, *, sheet: str) -> None:
     """Refuse records below the heading with more or fewer fields than the heading: a stray delimiter or
     a missing one shifts every value after it into the neighbouring column. Checked before the headings
     are judged, as such a record also shows up as a column without a heading."""
@@ -119,7 +136,7 @@ def _check_record_lengths(grid, lengths, located, *, sheet):
         raise ImportRejected(problems)
 
 
-def _finding_problems(parsed, findings):
+def _finding_problems(parsed: ParsedFile, findings: Iterable[CellFinding]) -> list[Problem]:
     """Merged cells and formulas below the heading, where they would change or hide a value."""
     problems = []
     for finding in findings:
@@ -131,7 +148,7 @@ def _finding_problems(parsed, findings):
     return problems
 
 
-def _read_xlsx(data, sheet_name):
+def _read_xlsx(data: bytes, sheet_name: str) -> pd.DataFrame:
     try:
         grid = pd.read_excel(
             io.BytesIO(data), engine="calamine", sheet_name=sheet_name, header=None, dtype=object
@@ -145,7 +162,7 @@ def _read_xlsx(data, sheet_name):
     return grid
 
 
-def _read_csv(data):
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
     """The grid of a csv file and each record's number of fields (records are lines: a quoted field
     running over a line break is refused, as an unbalanced quote would merge the lines below into it)."""
     if data.startswith((limits.ZIP_MAGIC, limits.OLE_MAGIC)):
@@ -158,7 +175,8 @@ def _read_csv(data):
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     allowed_rows = limits.limit("SERVICELEAD_IMPORT_MAX_ROWS") + 1
-    rows, surplus = [], 0
+    rows: list[list[str]] = []
+    surplus = 0
     try:
         for record in reader:
             if reader.line_num != len(rows) + surplus + 1:
@@ -177,12 +195,12 @@ def _read_csv(data):
     return grid, [len(row) for row in rows]
 
 
-def _reject_multiline(first, last, text):
+def _reject_multiline(first: int, last: int, text: str) -> NoReturn:
     """Refuse a record that began on line ``first`` and ran on to line ``last``."""
     raise ImportRejected([Problem("csv_quote_spans_lines", row=first, params={"line": first, "last": last})])
 
 
-def _decode(data):
+def _decode(data: bytes) -> str:
     """UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8 with or without one, else Windows-1252
     as German Excel writes it. Decided line by line: a UTF-8 file with some Windows-1252 lines (pasted
     together from two sources) is refused naming them, never read entirely in the wrong encoding."""
@@ -213,7 +231,7 @@ def _decode(data):
         limits.reject("encoding")
 
 
-def _is_utf8(line):
+def _is_utf8(line: bytes) -> bool:
     try:
         line.decode("utf-8")
     except UnicodeDecodeError:
@@ -221,15 +239,15 @@ def _is_utf8(line):
     return True
 
 
-def _sniff_delimiter(text):
+def _sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first non-empty line into the most fields (comma on a tie)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {delimiter: len(next(csv.reader([first], delimiter=delimiter), [])) for delimiter in DELIMITERS}
     best = max(counts.values())
-    return "," if counts[","] == best else max(counts, key=counts.get)
+    return "," if counts[","] == best else max(counts, key=counts.__getitem__)
 
 
-def _header_row(grid, used_rows):
+def _header_row(grid: pd.DataFrame, used_rows: pd.Series) -> int:
     """The first row with a personnel-number heading among the first used rows (title lines above the
     table are common), else the first used row."""
     candidates = grid[used_rows].head(HEADER_SEARCH_ROWS).apply(cells.text)
@@ -237,7 +255,7 @@ def _header_row(grid, used_rows):
     return int(numbered.idxmax() if numbered.any() else candidates.index[0])
 
 
-def _locate_heading(grid):
+def _locate_heading(grid: pd.DataFrame) -> _Located | None:
     """(heading row, mask of the rows holding anything, mask of the blank cells), or None for a grid
     without any value."""
     empty = cells.blank(grid) if len(grid.columns) else pd.DataFrame(index=grid.index)
@@ -247,7 +265,9 @@ def _locate_heading(grid):
     return _header_row(grid, used_rows), used_rows, empty
 
 
-def _understand(grid, located, *, filename, sheet, format):
+def _understand(
+    grid: pd.DataFrame, located: _Located | None, *, filename: str, sheet: str, format: str | None
+) -> ParsedFile:
     """Find the fields and the format below the heading ``located``; refuse what cannot be imported."""
     if located is None:
         raise ImportRejected([Problem("file_empty", sheet=sheet)])
@@ -266,7 +286,9 @@ def _understand(grid, located, *, filename, sheet, format):
         competency_columns=(),
         frame=data,
     )
-    problems, fields, competency_columns = [], {}, []
+    problems: list[Problem] = []
+    fields: dict[str, int] = {}
+    competency_columns: list[int] = []
     for position, heading in headings_text.items():
         if not heading:
             if not data_empty[position].all():

@@ -9,7 +9,9 @@ written here. Which rows are recorded:
   level, source, date, valid until) is stored already. An undated row states today's level, like a cell.
 So re-importing a file, or importing an export, records nothing."""
 
+import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,7 @@ from competencies.models import Assessment, Employee
 from . import cells, columns, lookups
 from .columns import heading_key
 from .limits import limit
-from .problems import column_letter
+from .problems import Problem, column_letter
 from .reading import ParsedFile
 
 PERSONNEL_NO_MAX = Employee._meta.get_field("personnel_no").max_length
@@ -55,6 +57,8 @@ WRITE_COLUMNS = [
     "note",
 ]
 CHANGE_COLUMNS = ["row", "personnel_no", "name", "competency_id", "old_level", "new_level"]
+# What a format's validation yields for a clean file: writes, changes, new people, unchanged count.
+_Outcome = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,9 +69,9 @@ class ImportPlan:
     ``new_people`` (row, personnel_no, name) are DataFrames for code; pages use the ``*_records`` methods."""
 
     parsed: ParsedFile
-    on: object  # the date the levels are compared on and undated assessments are recorded with
+    on: datetime.date  # the date the levels are compared on and undated assessments are recorded with
     create_missing: bool
-    problems: tuple = ()
+    problems: tuple[Problem, ...] = ()
     problem_count: int = 0
     new_people: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["row", "personnel_no", "name"])
@@ -75,13 +79,13 @@ class ImportPlan:
     writes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WRITE_COLUMNS))
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
     unchanged: int = 0
-    competency_labels: dict = field(default_factory=dict)
+    competency_labels: dict[int, str] = field(default_factory=dict)
 
     @property
-    def is_valid(self):
+    def is_valid(self) -> bool:
         return self.problem_count == 0
 
-    def summary(self):
+    def summary(self) -> dict[str, Any]:
         """Counts for a preview: rows read, new people, assessments to record, level changes, unchanged
         cells (wide) or rows (long), and rows that record nothing."""
         return {
@@ -98,17 +102,17 @@ class ImportPlan:
             "unchanged_rows": self.parsed.row_count - self.writes["row"].nunique() if self.is_valid else 0,
         }
 
-    def problem_records(self):
+    def problem_records(self) -> list[dict[str, Any]]:
         return [problem.as_dict() for problem in self.problems]
 
-    def new_people_records(self, limit=None):
+    def new_people_records(self, limit: int | None = None) -> list[dict[str, Any]]:
         frame = self.new_people.head(limit) if limit is not None else self.new_people
         return [
             {"row": int(row), "personnel_no": number, "name": name}
             for row, number, name in frame[["row", "personnel_no", "name"]].itertuples(index=False)
         ]
 
-    def change_records(self, limit=None):
+    def change_records(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Each change: row, personnel_no, name, competency (“Category / Name”), old_level (None when
         unassessed), new_level; in file order."""
         frame = self.changes.head(limit) if limit is not None else self.changes
@@ -129,11 +133,13 @@ class ImportPlan:
 class _Findings:
     """Problems gathered as frames (row, position, value, code, params), turned into Problems at the end."""
 
-    def __init__(self, parsed):
+    def __init__(self, parsed: ParsedFile) -> None:
         self.parsed = parsed
-        self.frames = []
+        self.frames: list[pd.DataFrame] = []
 
-    def add(self, code, *, rows, position=None, values="", params=None):
+    def add(
+        self, code: str, *, rows: Any, position: Any = None, values: Any = "", params: Any = None
+    ) -> None:
         """One problem per entry of ``rows``; ``position``/``values``/``params``: one for all or one each."""
         rows = np.asarray(rows, dtype="int64")
         if not len(rows):
@@ -155,17 +161,17 @@ class _Findings:
             )
         )
 
-    def add_cells(self, code, mask, position, values, params=None):
+    def add_cells(self, code: str, mask: pd.Series, position: int, values: Any, params: Any = None) -> None:
         """Problems at the rows where ``mask`` (indexed by row number) is true, in one column."""
         if mask.any():
             picked = values[mask] if isinstance(values, pd.Series) else values
             chosen = params[mask] if isinstance(params, pd.Series) else params
             self.add(code, rows=mask.index[mask], position=position, values=picked, params=chosen)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.frames)
 
-    def problems(self):
+    def problems(self) -> tuple[tuple[Problem, ...], int]:
         """(the first SERVICELEAD_IMPORT_MAX_PROBLEMS problems in sheet order, how many in all)."""
         if not self.frames:
             return (), 0
@@ -186,7 +192,9 @@ class _Findings:
         return problems, len(frame)
 
 
-def validate(parsed, *, create_missing=False, on=None):
+def validate(
+    parsed: ParsedFile, *, create_missing: bool = False, on: datetime.date | None = None
+) -> ImportPlan:
     """Check everything in ``parsed`` against the catalogue and the people; an ImportPlan with either the
     problems (each with sheet, row, column, value and reason) or what a commit would write.
 
@@ -204,7 +212,7 @@ def validate(parsed, *, create_missing=False, on=None):
         return ImportPlan(
             parsed=parsed, on=on, create_missing=create_missing, problems=problems, problem_count=count
         )
-    writes, changes, new_people, unchanged = outcome
+    writes, changes, new_people, unchanged = outcome  # type: ignore[misc]  # None only with problems
     return ImportPlan(
         parsed=parsed,
         on=on,
@@ -220,7 +228,9 @@ def validate(parsed, *, create_missing=False, on=None):
 # People ---------------------------------------------------------------------------------------------------
 
 
-def _people(parsed, findings, *, one_row_each, create_missing):
+def _people(
+    parsed: ParsedFile, findings: _Findings, *, one_row_each: bool, create_missing: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per data row: personnel_no, name, employee_id (NA for new people), ok; and the new people."""
     frame = parsed.frame
     number_at = parsed.fields["personnel_no"]
@@ -286,7 +296,7 @@ def _people(parsed, findings, *, one_row_each, create_missing):
 # Wide format ----------------------------------------------------------------------------------------------
 
 
-def _competency_columns(parsed, catalogue, findings):
+def _competency_columns(parsed: ParsedFile, catalogue: lookups.Catalogue, findings: _Findings) -> pd.Series:
     """position → competency id of the wide format's columns that name exactly one competency."""
     positions = list(parsed.competency_columns)
     headings = pd.Series([parsed.headings[p] for p in positions], index=positions, dtype=object)
@@ -325,7 +335,14 @@ def _competency_columns(parsed, catalogue, findings):
     return resolved[~resolved.duplicated(keep="first")]
 
 
-def _check_levels(cells_frame, catalogue, findings, *, position, required):
+def _check_levels(
+    cells_frame: pd.DataFrame,
+    catalogue: lookups.Catalogue,
+    findings: _Findings,
+    *,
+    position: int | None,
+    required: bool,
+) -> pd.DataFrame:
     """Adds ``level`` (float) and ``level_ok`` to a frame of (row, value, competency_id) cells."""
     empty = cells.blank(cells_frame["value"])
     numbers, whole = cells.levels(cells_frame["value"])
@@ -354,7 +371,9 @@ def _check_levels(cells_frame, catalogue, findings, *, position, required):
     return cells_frame.assign(level_ok=whole & known & on_scale)
 
 
-def _add_frame(findings, code, frame, position, params=None):
+def _add_frame(
+    findings: _Findings, code: str, frame: pd.DataFrame, position: int | None, params: Any = None
+) -> None:
     """Problems for the rows of a cell frame (columns row, value[, position])."""
     if frame.empty:
         return
@@ -362,7 +381,14 @@ def _add_frame(findings, code, frame, position, params=None):
     findings.add(code, rows=frame["row"], position=at, values=frame["value"].tolist(), params=params)
 
 
-def _validate_wide(parsed, catalogue, findings, *, on, create_missing):
+def _validate_wide(
+    parsed: ParsedFile,
+    catalogue: lookups.Catalogue,
+    findings: _Findings,
+    *,
+    on: datetime.date,
+    create_missing: bool,
+) -> _Outcome | None:
     people, new_people = _people(parsed, findings, one_row_each=True, create_missing=create_missing)
     competency_of = _competency_columns(parsed, catalogue, findings)
     block = parsed.frame[competency_of.index.tolist()]
@@ -405,14 +431,21 @@ def _validate_wide(parsed, catalogue, findings, *, on, create_missing):
     return writes, changes, new_people, int((~changed).sum())
 
 
-def _note(parsed):
+def _note(parsed: ParsedFile) -> str:
     return _("Imported from %(file)s") % {"file": parsed.filename}
 
 
 # Long format ----------------------------------------------------------------------------------------------
 
 
-def _validate_long(parsed, catalogue, findings, *, on, create_missing):
+def _validate_long(
+    parsed: ParsedFile,
+    catalogue: lookups.Catalogue,
+    findings: _Findings,
+    *,
+    on: datetime.date,
+    create_missing: bool,
+) -> _Outcome | None:
     frame, fields = parsed.frame, parsed.fields
     people, new_people = _people(parsed, findings, one_row_each=False, create_missing=create_missing)
     rows = pd.DataFrame({"row": frame.index}, index=frame.index)
@@ -469,7 +502,7 @@ def _validate_long(parsed, catalogue, findings, *, on, create_missing):
     return _long_plan(rows, new_people, on=on)
 
 
-def _sources(parsed, findings):
+def _sources(parsed: ParsedFile, findings: _Findings) -> tuple[pd.Series | str, pd.Series]:
     at = parsed.fields.get("source")
     if at is None:
         return Assessment.Source.IMPORT.value, pd.Series(True, index=parsed.frame.index)
@@ -482,7 +515,9 @@ def _sources(parsed, findings):
     return source, ~unknown
 
 
-def _assessed_on(parsed, findings, *, on):
+def _assessed_on(
+    parsed: ParsedFile, findings: _Findings, *, on: datetime.date
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(dates with ``on`` for empty cells, True where the cell was empty, True where the date is usable)."""
     index = parsed.frame.index
     at = parsed.fields.get("assessed_on")
@@ -501,7 +536,9 @@ def _assessed_on(parsed, findings, *, on):
     return parsed_dates.where(~empty, today), empty, ~unreadable & ~future & ~early
 
 
-def _valid_until(parsed, findings, rows, catalogue):
+def _valid_until(
+    parsed: ParsedFile, findings: _Findings, rows: pd.DataFrame, catalogue: lookups.Catalogue
+) -> tuple[pd.Series, pd.Series]:
     """(valid-until dates, NaT when open; True where usable). A certificate without one gets the
     competency's validity, as ``assessment_record`` does."""
     index = parsed.frame.index
@@ -536,7 +573,7 @@ def _valid_until(parsed, findings, rows, catalogue):
     return until, ok
 
 
-def _long_plan(rows, new_people, *, on):
+def _long_plan(rows: pd.DataFrame, new_people: pd.DataFrame, *, on: datetime.date) -> _Outcome:
     """Which rows to record, and how each touched (person, competency) changes on ``on``."""
     today = pd.Timestamp(on)
     known = rows["employee_id"].notna()
@@ -603,7 +640,7 @@ def _long_plan(rows, new_people, *, on):
     return writes, changes, new_people, int(skip.sum())
 
 
-def _identity(frame):
+def _identity(frame: pd.DataFrame) -> pd.Series:
     """One hashable per assessment: person, competency, level, source, date, valid until."""
     assessed_on = pd.to_datetime(frame["assessed_on"]).dt.strftime("%Y-%m-%d")
     valid_until = pd.to_datetime(frame["valid_until"]).dt.strftime("%Y-%m-%d").fillna("")

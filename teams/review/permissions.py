@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from competencies.models import Employee
+from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
 
 from ..models import Campaign
@@ -11,7 +13,7 @@ from ..selectors import led_team_ids
 from . import selectors
 
 
-def employee_for_review(user, employee_id):
+def employee_for_review(user: AnyUser, employee_id: int) -> tuple[Employee, Employee | None]:
     """(employee, user's own record) when ``user`` may confirm the person's levels: their team lead (or
     the lead of a department above), HR, admin. Oneself: 403; anyone else: 404, as on the profile."""
     employee, own = selectors.employee_with_viewer(employee_id=employee_id, user=user)
@@ -24,13 +26,13 @@ def employee_for_review(user, employee_id):
     return employee, own
 
 
-def require_campaign_manager(user):
+def require_campaign_manager(user: AnyUser) -> None:
     """HR, admins and team leads open and follow campaigns."""
     if not (is_hr_or_admin(user) or led_team_ids(user)):
         raise PermissionDenied
 
 
-def campaign_for_viewing(user, campaign_id):
+def campaign_for_viewing(user: AnyUser, campaign_id: int | str) -> Campaign:
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     if is_hr_or_admin(user):
         return campaign

@@ -1,16 +1,20 @@
 """Read side of leader confirmation and campaigns: the review rows of a person and of a team, the
 calibration list, expiring certificates of a team, and who has submitted in a campaign."""
 
+import datetime
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
-from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from competencies.models import Assessment, AuditEntry, Category, Competency, Employee
+from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
 from competencies.selectors import certificates_expiring, effective_level_records, scale_levels_by_scale
 
-from ..models import Campaign, TeamRequirement
+from ..models import Campaign, Team, TeamRequirement
 from ..selectors import led_team_ids, memberships_active
 
 CONFIRMED = list(Assessment.CONFIRMED_SOURCES)
@@ -18,26 +22,26 @@ SELF = Assessment.Source.SELF
 CALIBRATION_LIMIT = 25
 
 
-def _latest(employee_id, field, **filters):
+def _latest(employee_id: int, field: str, **filters: Any) -> Subquery:
     # Ordered like assessment_lookup_idx (employee, competency, assessed_on): an index range per pair.
     rows = Assessment.objects.filter(employee_id=employee_id, competency_id=OuterRef("pk"), **filters)
     return Subquery(rows.order_by("-assessed_on", "-id").values(field)[:1])
 
 
-def _max_id(employee_id, **filters):
+def _max_id(employee_id: int, **filters: Any) -> Subquery:
     """The id of the pair's most recently recorded assessment (ids grow with record time)."""
     rows = Assessment.objects.filter(employee_id=employee_id, competency_id=OuterRef("pk"), **filters)
     return Subquery(rows.order_by().values("competency_id").annotate(last=Max("id")).values("last"))
 
 
-def _discussion(employee_id, field):
+def _discussion(employee_id: int, field: str) -> Subquery:
     rows = AuditEntry.objects.filter(
         employee_id=employee_id, competency_id=OuterRef("pk"), action=AuditEntry.Action.DISCUSSION
     )
     return Subquery(rows.order_by("-id").values(field)[:1])
 
 
-def employee_with_viewer(*, employee_id, user):
+def employee_with_viewer(*, employee_id: int, user: AnyUser) -> tuple[Employee | None, Employee | None]:
     """(the employee or None, ``user``'s own employee record or None) in one query; the navigation
     needs the latter on every page."""
     condition = Q(pk=employee_id)
@@ -49,7 +53,9 @@ def employee_with_viewer(*, employee_id, user):
     return employee, own
 
 
-def _decorate(row, levels, effective):
+def _decorate(
+    row: dict[str, Any], levels: dict[int, Any], effective: dict[tuple[int, int], Any]
+) -> dict[str, Any]:
     """Add the scale, the current confirmed level, the difference and the pending state to a row."""
     current = effective.get((row["employee_id"], row["competency"].pk))
     confirmed = int(current.level) if current is not None and current.confirmed else None
@@ -58,7 +64,7 @@ def _decorate(row, levels, effective):
     row.update(
         levels=levels.get(row["competency"].scale_id, []),
         confirmed_level=confirmed,
-        confirmed_source=current.source if confirmed is not None else None,
+        confirmed_source=current.source if current is not None and confirmed is not None else None,
         difference=difference,
         # Pending: a self-assessment newer than every confirmation, not yet decided.
         pending=row["self_id"] is not None and (row["confirmed_id"] or 0) < row["self_id"],
@@ -68,7 +74,7 @@ def _decorate(row, levels, effective):
     return row
 
 
-def member_review_rows(*, employee, on=None):
+def member_review_rows(*, employee: Employee, on: datetime.date | None = None) -> list[dict[str, Any]]:
     """Every competency that concerns the person (role profile, their teams' requirements, anything
     assessed) with the latest self-assessment and note, the current confirmed level, the difference,
     whether it waits for a decision and whether it is marked for discussion. Three queries."""
@@ -77,11 +83,12 @@ def member_review_rows(*, employee, on=None):
     concerns = Q(pk__in=Assessment.objects.filter(employee=employee).values("competency_id")) | Q(
         pk__in=TeamRequirement.objects.filter(team_id__in=team_ids).values("competency_id")
     )
-    role_target = Value(None, output_field=IntegerField())
-    if employee.role_profile_id:
-        concerns |= Q(pk__in=employee.role_profile.requirements.values("competency_id"))
+    role_target: Value | Subquery = Value(None, output_field=IntegerField())
+    role_profile = employee.role_profile if employee.role_profile_id else None
+    if role_profile is not None:
+        concerns |= Q(pk__in=role_profile.requirements.values("competency_id"))
         role_target = Subquery(
-            employee.role_profile.requirements.filter(competency_id=OuterRef("pk")).values("target_level")[:1]
+            role_profile.requirements.filter(competency_id=OuterRef("pk")).values("target_level")[:1]
         )
     team_target = Subquery(
         TeamRequirement.objects.filter(competency_id=OuterRef("pk"), team_id__in=team_ids)
@@ -113,7 +120,7 @@ def member_review_rows(*, employee, on=None):
         for row in effective_level_records(on=on, employee_ids=[employee.pk])
     }
     levels = scale_levels_by_scale()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for competency in competencies:
         targets = [t for t in (competency.role_target, competency.team_target) if t]
         row = {
@@ -142,7 +149,7 @@ def member_review_rows(*, employee, on=None):
     return rows
 
 
-def _latest_self_ids(member_ids, *, undecided):
+def _latest_self_ids(member_ids: Sequence[int], *, undecided: bool) -> QuerySet[Any]:
     """values() queryset of the id of each pair's most recently recorded self-assessment among
     ``member_ids``; with ``undecided``, only where no confirmation was recorded after it. One scan of
     the members' assessments, grouped by pair."""
@@ -161,7 +168,9 @@ def _latest_self_ids(member_ids, *, undecided):
     return pairs.values("last_self")
 
 
-def team_review_queue(*, team, members, on=None):
+def team_review_queue(
+    *, team: Team, members: Sequence[Employee], on: datetime.date | None = None
+) -> list[dict[str, Any]]:
     """The self-assessments of ``members`` (employees of ``team``) that wait for a decision, by person
     and category: the latest self-assessment of each pair recorded after any confirmation. Three queries."""
     on = on or timezone.localdate()
@@ -203,8 +212,8 @@ def team_review_queue(*, team, members, on=None):
     levels = scale_levels_by_scale()
     by_id = {member.pk: member for member in members}
     order = {member.pk: index for index, member in enumerate(members)}
-    competencies = {}
-    rows = []
+    competencies: dict[int, Competency] = {}
+    rows: list[dict[str, Any]] = []
     for found in pending:
         competency = competencies.get(found["competency_id"])
         if competency is None:
@@ -249,9 +258,9 @@ def team_review_queue(*, team, members, on=None):
     return rows
 
 
-def group_by_person(rows):
+def group_by_person(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """[{"employee", "rows"}] in row order."""
-    groups = []
+    groups: list[dict[str, Any]] = []
     for row in rows:
         if not groups or groups[-1]["employee"].pk != row["employee_id"]:
             groups.append({"employee": row["employee"], "rows": []})
@@ -259,7 +268,9 @@ def group_by_person(rows):
     return groups
 
 
-def team_members_with_viewer(*, team, user, on=None):
+def team_members_with_viewer(
+    *, team: Team, user: AnyUser, on: datetime.date | None = None
+) -> tuple[list[Employee], Employee | None]:
     """(active members of ``team`` ordered by name, ``user``'s own employee record or None), one query."""
     on = on or timezone.localdate()
     member_ids = memberships_active(on=on).filter(team=team).values("employee_id")
@@ -276,7 +287,13 @@ def team_members_with_viewer(*, team, user, on=None):
     return [e for e in rows if e.is_member], own
 
 
-def team_calibration(*, team, members, on=None, limit=CALIBRATION_LIMIT):
+def team_calibration(
+    *,
+    team: Team,
+    members: Sequence[Employee],
+    on: datetime.date | None = None,
+    limit: int = CALIBRATION_LIMIT,
+) -> dict[str, Any]:
     """Where self-view and confirmed level differ most in the team: the pairs with the largest absolute
     difference between the latest self-assessment and the current confirmed level, and per person the
     average difference (positive: rates themselves higher than confirmed). Two queries."""
@@ -290,8 +307,8 @@ def team_calibration(*, team, members, on=None, limit=CALIBRATION_LIMIT):
         (row.employee_id, row.competency_id): row
         for row in effective_level_records(on=on, employee_ids=member_ids)
     }
-    pairs = []
-    per_person = defaultdict(list)
+    pairs: list[dict[str, Any]] = []
+    per_person: defaultdict[int, list[int]] = defaultdict(list)
     for employee_id, competency_id, self_level, competency_name in latest_self:
         current = effective.get((employee_id, competency_id))
         if current is None or not current.confirmed:
@@ -310,7 +327,7 @@ def team_calibration(*, team, members, on=None, limit=CALIBRATION_LIMIT):
                 }
             )
     pairs.sort(key=lambda p: (-p["magnitude"], p["employee"].name, p["competency"]))
-    people = [
+    people: list[dict[str, Any]] = [
         {
             "employee": names[employee_id],
             "compared": len(differences),
@@ -324,7 +341,9 @@ def team_calibration(*, team, members, on=None, limit=CALIBRATION_LIMIT):
     return {"pairs": pairs[:limit], "total": len(pairs), "people": people}
 
 
-def team_certificates_expiring(*, team, on=None, within_days=60):
+def team_certificates_expiring(
+    *, team: Team, on: datetime.date | None = None, within_days: int = 60
+) -> list[dict[str, Any]]:
     """Certificates of the team's active members that expire within ``within_days`` and have not been
     renewed, ordered by expiry: records for the team dashboard (two queries)."""
     on = on or timezone.localdate()
@@ -335,7 +354,7 @@ def team_certificates_expiring(*, team, on=None, within_days=60):
 # --- Campaigns -------------------------------------------------------------------------------------------
 
 
-def campaigns_visible(user):
+def campaigns_visible(user: AnyUser) -> QuerySet[Campaign]:
     """Campaigns ``user`` may see and follow: all for HR and admins, else those of teams they lead."""
     campaigns = Campaign.objects.all()
     if not is_hr_or_admin(user):
@@ -343,7 +362,7 @@ def campaigns_visible(user):
     return campaigns.order_by("-deadline", "-id")
 
 
-def campaigns_open_for_employee(*, employee, on=None):
+def campaigns_open_for_employee(*, employee: Employee, on: datetime.date | None = None) -> list[Campaign]:
     """Open campaigns (``opens_on <= on <= deadline``) of the person's teams, each with whether the person
     has submitted since it opened (one query)."""
     on = on or timezone.localdate()
@@ -359,7 +378,9 @@ def campaigns_open_for_employee(*, employee, on=None):
     )
 
 
-def campaign_progress(*, campaign, user=None, on=None):
+def campaign_progress(
+    *, campaign: Campaign, user: AnyUser | None = None, on: datetime.date | None = None
+) -> list[dict[str, Any]]:
     """Per team of the campaign (only those ``user`` leads, unless HR/admin or None) its active members
     and whether each has submitted since the campaign opened."""
     on = on or timezone.localdate()
@@ -380,12 +401,12 @@ def campaign_progress(*, campaign, user=None, on=None):
         .select_related("employee")
         .order_by("employee__name", "employee_id")
     )
-    by_team = defaultdict(list)
+    by_team: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for membership in memberships:
         by_team[membership.team_id].append(
             {"employee": membership.employee, "submitted": membership.submitted}
         )
-    result = []
+    result: list[dict[str, Any]] = []
     for team in teams:
         members = by_team.get(team.pk, [])
         done = sum(1 for m in members if m["submitted"])
@@ -393,7 +414,7 @@ def campaign_progress(*, campaign, user=None, on=None):
     return result
 
 
-def campaign_pending_recipients(*, campaign, on=None):
+def campaign_pending_recipients(*, campaign: Campaign, on: datetime.date | None = None) -> list[Employee]:
     """Active members of the campaign's teams with an e-mail address who have not submitted yet."""
     on = on or timezone.localdate()
     submitted = AuditEntry.objects.filter(

@@ -1,6 +1,11 @@
 """Writes of leader confirmation and campaigns: one transaction each, keyword-only arguments."""
 
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import transaction
@@ -8,10 +13,11 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from competencies.models import Employee
 from competencies.roles import is_hr_or_admin
 from competencies.services import ReviewInvalid, assessments_review
 
-from ..models import Campaign
+from ..models import Campaign, Team
 from ..selectors import led_team_ids, memberships_active
 from . import selectors
 
@@ -20,7 +26,13 @@ class CampaignInvalid(ValueError):
     """A campaign that cannot be opened; the message says why."""
 
 
-def team_review_apply(*, team, user, decisions, on=None):
+def team_review_apply(
+    *,
+    team: Team,
+    user: User,
+    decisions: Mapping[int, Sequence[Mapping[str, Any]]],
+    on: datetime.date | None = None,
+) -> dict[str, int]:
     """Record a lead's decisions for several members of ``team`` at once, all or nothing.
 
     ``decisions``: employee id → list of decisions as ``assessments_review`` takes them. Every person
@@ -47,7 +59,15 @@ def team_review_apply(*, team, user, decisions, on=None):
     return totals
 
 
-def campaign_open(*, name, teams, opens_on, deadline, message="", user):
+def campaign_open(
+    *,
+    name: str,
+    teams: Iterable[Team],
+    opens_on: datetime.date,
+    deadline: datetime.date,
+    message: str = "",
+    user: User,
+) -> Campaign:
     """Open an assessment campaign for ``teams``; a lead may open one only for teams they lead."""
     teams = list(teams)
     if not teams:
@@ -68,7 +88,7 @@ def campaign_open(*, name, teams, opens_on, deadline, message="", user):
     return campaign
 
 
-def campaign_reminders_send(*, on=None):
+def campaign_reminders_send(*, on: datetime.date | None = None) -> int:
     """Remind members of open campaigns who have not submitted, on each lead time before the deadline
     (SERVICELEAD_CAMPAIGN_REMINDER_DAYS) once; a missed day is caught up with one e-mail. Returns the
     number of e-mails sent."""
@@ -92,7 +112,7 @@ def campaign_reminders_send(*, on=None):
     return sent
 
 
-def _reminder(campaign, employee, days_left):
+def _reminder(campaign: Campaign, employee: Employee, days_left: int) -> tuple[str, str, None, list[str]]:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "name": employee.name,
