@@ -56,8 +56,9 @@ messages: install
 # Figures, not tests: gap analysis and pages on S and L (SQLite and PostgreSQL) and XL (PostgreSQL only),
 # with a table of the growth L/S and XL/L; the 10,000 x 50 xlsx import, plan generation for L on one and
 # two Celery workers (needs PostgreSQL and Redis). Choose sizes with `make bench SIZES="S L"`. On 2 busy
-# cores S takes about 1 min, L 2 min, XL 4 min with its database kept from an earlier run (about 6 more
-# to build it the first time, or after the demo generator or a migration changed).
+# cores the sizes take about 1 min (S), 2.5 min (L) and 1 min (XL, its database kept from an earlier run;
+# 3 min when it is built: the first time, or after the demo generator or a migration changed), 4–6 min
+# together, then the import and plan benches.
 SIZES ?= S L XL
 bench: install
 	$(BIN)/python -m bench --sizes "$(SIZES)"
