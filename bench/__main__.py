@@ -172,7 +172,7 @@ def print_growth(database, by_size):
         values = [by_size[size].get(figure) for size in sizes]
         unit = next(value[1] for value in values if value is not None)
         name = f"{figure} ({unit})" if unit else figure
-        cells = "".join(f"{value[0]:>10.1f}" if value else f"{'—':>10}" for value in values)
+        cells = "".join(f"{value[0]:>10.4g}" if value else f"{'—':>10}" for value in values)
         ratios = "".join(f"{ratio(by_size[b].get(figure), by_size[a].get(figure)):>7}" for a, b in growth)
         print(f"{name:<{width}}{cells}{ratios}", flush=True)
 
