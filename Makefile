@@ -55,10 +55,15 @@ messages: install
 	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=node_modules --ignore=static/vendor
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-# Figures, not tests: gap analysis and pages on S and L (SQLite and PostgreSQL), the 10,000 x 50 xlsx
-# import, plan generation for L on one and two Celery workers (needs PostgreSQL and Redis).
+# Figures, not tests: gap analysis and pages on S and L (SQLite and PostgreSQL) and XL (PostgreSQL only),
+# with a table of the growth L/S and XL/L; the 10,000 x 50 xlsx import, plan generation for L on one and
+# two Celery workers (needs PostgreSQL and Redis). Choose sizes with `make bench SIZES="S L"`. On 2 busy
+# cores the sizes take about 1 min (S), 2.5 min (L) and 1 min (XL, its database kept from an earlier run;
+# 3 min when it is built: the first time, or after the demo generator or a migration changed), 4–6 min
+# together, then the import and plan benches.
+SIZES ?= S L XL
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --sizes "$(SIZES)"
 	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/imports.sqlite3 $(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.plans
 

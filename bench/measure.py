@@ -1,7 +1,9 @@
 """Measure one prepared database; prints ``<label> <figure> <value>`` lines. Run by ``python -m bench``."""
 
 import argparse
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -27,6 +29,8 @@ from teams.models import Membership, Team, TeamRequirement  # noqa: E402
 from .person import measure_person_pages  # noqa: E402
 
 REQUESTS = 50
+DEPARTMENT_REQUESTS = 10
+FIGURES = {}  # figure (without the ids in it) -> (value, unit), for the growth table of ``python -m bench``
 
 
 def percentile(values, q):
@@ -104,11 +108,26 @@ def floor_seconds():
 
 def report(label, figure, value, unit):
     print(f"{label} {figure:<34} {value:8.1f} {unit}", flush=True)
+    FIGURES[re.sub(r" \((team|employee) \d+\)", "", figure)] = (value, unit)
+
+
+def measure_department(label, client, department):
+    """The department's gap-analysis API (its subtree rolled up) and its page: first request and median."""
+    urls = (("department gap API", f"/api/v1/teams/{department.pk}/gap-analysis/"),)
+    try:
+        urls += (("department page", reverse("teams:department", kwargs={"team_id": department.pk})),)
+    except NoReverseMatch:
+        print(f"{label} {'department page':<34} (page not built yet)")
+    for figure, url in urls:
+        durations = timed_requests(client, url, count=DEPARTMENT_REQUESTS)
+        report(label, f"{figure} first", durations[0], "ms")
+        report(label, f"{figure} median", statistics.median(durations), "ms")
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="")
+    parser.add_argument("--results", help="also write the figures to this JSON file")
     args = parser.parse_args()
     label = args.label
     client = hr_client()
@@ -132,6 +151,7 @@ def main():
     try:
         url = reverse("teams:organisation")
         durations = timed_requests(client, url, count=5)
+        report(label, "organisation overview first", durations[0], "ms")
         report(label, "organisation overview median", statistics.median(durations), "ms")
     except NoReverseMatch:
         print(f"{label} {'organisation overview':<34} (page not built yet)")
@@ -149,7 +169,13 @@ def main():
     floor = min(floor_seconds() for _ in range(3))
     report(label, "floor: raw SQL + numpy", floor, "s")
     report(label, "gap_report --all / floor", report_seconds / floor, "x")
+    # After the figures above, so that they are measured exactly as before the department was added.
+    if team.parent_id is not None:
+        measure_department(label, client, team.parent)
     reset_queries()
+    if args.results:
+        with open(args.results, "w") as results:
+            json.dump(FIGURES, results)
 
 
 if __name__ == "__main__":
