@@ -15,11 +15,13 @@ never touches the database: Django settings there hold only the import limits, h
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import AuthenticationString  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import limits
@@ -54,7 +56,7 @@ def parse_in_reader_process(
     receiver, sender = context.Pipe(duplex=False)
     request = _Request(data=data, filename=filename, format=format, sheet=sheet, settings=settings)
     process = context.Process(target=_read, args=(sender, request), daemon=True)
-    process.start()
+    _start(process)
     sender.close()
     message = None
     try:
@@ -99,6 +101,25 @@ def _exit_description(exitcode: int) -> str:
         except ValueError:
             return f"signal {-exitcode}"
     return f"exit code {exitcode}"
+
+
+def _start(process: Any) -> None:
+    """Start ``process`` even from a pool process of Celery. Such a process is daemonic, which
+    multiprocessing refuses to start children from (a daemon's children would be orphaned when it exits;
+    a reader is a child of the fork server, not of this process, and ends within its CPU limit), and its
+    authentication key is Celery's own kind, which refuses to be pickled into the request to the fork
+    server (the reader uses no key). Both are replaced for the moment of the start."""
+    current = multiprocessing.current_process()
+    config = current._config  # type: ignore[attr-defined]  # no public API for either
+    saved = {name: config[name] for name in ("daemon", "authkey") if name in config}
+    config.pop("daemon", None)
+    config["authkey"] = AuthenticationString(bytes(saved.get("authkey") or os.urandom(32)))
+    process._config["authkey"] = AuthenticationString(os.urandom(32))
+    try:
+        process.start()
+    finally:
+        config.pop("daemon", None)
+        config.update(saved)
 
 
 def _reader_context() -> Any:

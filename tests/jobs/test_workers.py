@@ -3,15 +3,19 @@ and a killed worker, give a poison job up, wait out an unreachable broker, and g
 
 Each test starts its workers as processes of their own and kills them by process id when it ends."""
 
+import io
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import zipfile
 
 import pytest
 
+from competencies.imports.jobs import import_job_create, upload_save
+from competencies.models import Assessment, Competency, Employee
 from jobs import services as jobs
 from jobs.models import Job
 from qualification.generation_jobs import plans_generate_in_parts, plans_generate_job_create
@@ -154,3 +158,47 @@ def test_running_the_same_generation_twice_on_workers_gives_identical_plans(work
     assert again.result["plans_replaced"] == first.result["plans_created"] > 0
     assert again.result["teams"] == first.result["teams"]
     assert_written_once(again)
+
+
+def test_an_import_is_read_in_a_limited_process_under_a_worker(workers, settings):
+    """The importer's reader process (a fork server per process) works from a Celery pool process too, and a
+    hostile file ends only that reader: the next import on the same worker succeeds."""
+    seed_organisation(employees=20, teams=3, competencies=5)
+    person = Employee.objects.order_by("pk").first()
+    competency = Competency.objects.order_by("pk").first()
+    workers.start("worker")
+    hostile = upload_save(file_obj=io.BytesIO(_far_cell_workbook()), filename="far.xlsx")
+    refused = finished(import_job_create(path=hostile, filename="far.xlsx"), timeout=120)
+    assert refused.status == Job.Status.SUCCEEDED, workers.output()
+    assert refused.result["rejected"] and refused.result["problems"][0]["code"] == "too_many_rows"
+    rows = f"personnel_no,name,{competency.name}\r\n{person.personnel_no},{person.name},2\r\n"
+    upload = upload_save(file_obj=io.BytesIO(rows.encode()), filename="levels.csv")
+    job = finished(import_job_create(path=upload, filename="levels.csv"), timeout=120)
+    assert job.status == Job.Status.SUCCEEDED, workers.output()
+    assert job.result["written"]["assessments"] == 1, job.result
+    assert Assessment.objects.filter(employee=person, competency=competency, level=2).exists()
+
+
+def _far_cell_workbook():
+    """A tiny workbook whose one data cell lies in row 99,999,999 (a reader would allocate every row)."""
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>personnel_no</t></is></c></row>'
+        b'<row r="99999999"><c r="A99999999"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    workbook = (
+        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        b'<sheet name="Matrix" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    rels = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
