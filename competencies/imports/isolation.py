@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 WALL_CLOCK_MARGIN = 30
 _PRELOAD = ["competencies.imports.reading"]
 _lock = threading.Lock()
+_start_lock = threading.Lock()
 _context: Any = None
 
 
@@ -111,15 +112,16 @@ def _start(process: Any) -> None:
     server (the reader uses no key). Both are replaced for the moment of the start."""
     current = multiprocessing.current_process()
     config = current._config  # type: ignore[attr-defined]  # no public API for either
-    saved = {name: config[name] for name in ("daemon", "authkey") if name in config}
-    config.pop("daemon", None)
-    config["authkey"] = AuthenticationString(bytes(saved.get("authkey") or os.urandom(32)))
     process._config["authkey"] = AuthenticationString(os.urandom(32))
-    try:
-        process.start()
-    finally:
+    with _start_lock:  # the process-wide settings are changed by one thread at a time
+        saved = {name: config[name] for name in ("daemon", "authkey") if name in config}
         config.pop("daemon", None)
-        config.update(saved)
+        config["authkey"] = AuthenticationString(bytes(saved.get("authkey") or os.urandom(32)))
+        try:
+            process.start()
+        finally:
+            config.pop("daemon", None)
+            config.update(saved)
 
 
 def _reader_context() -> Any:
