@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from teams.models import Team
-from teams.selectors import subtree_ids, team_tree
+from teams.tree import TeamTree
 
 from . import exports, generation, jobs
 from .models import Job
@@ -52,7 +52,7 @@ def scope_team_ids(*, scope, team_id):
         raise ValueError(_("There is no team with id %(id)s.") % {"id": team_id})
     if scope == "team":
         return [team.pk], team.name
-    return subtree_ids(team.pk, team_tree()), team.name
+    return TeamTree.load().subtree(team.pk), team.name
 
 
 def plans_export_job_create(

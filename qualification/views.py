@@ -26,7 +26,8 @@ from competencies.services import AssessmentInvalid
 from teams.models import Team
 from teams.permissions import team_for_viewing
 from teams.review.providers import leads as team_leads
-from teams.selectors import led_team_ids, memberships_active, subtree_ids
+from teams.selectors import led_team_ids, memberships_active
+from teams.tree import TeamTree
 
 from . import badges, export_jobs, exports, forms, generation, generation_jobs, jobs, selectors, services
 from .models import Job, Measure, PlanItem, QualificationPlan
@@ -84,7 +85,7 @@ def _scope(user, scope):
     team = team_for_planning(user, team_id)
     if kind == "team":
         return [team.pk], team
-    return subtree_ids(team.pk), team
+    return TeamTree.load().subtree(team.pk), team
 
 
 # --------------------------------------------------------------------------------------------------

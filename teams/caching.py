@@ -29,6 +29,9 @@ from django.db import transaction
 
 from competencies.selectors import count_unconfirmed
 
+from .models import Membership
+from .tree import TeamTree, TeamTreeLoop
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "analysis"
@@ -133,19 +136,30 @@ def _publish_committed():
 
 def _publish(team_ids, employee_ids, everything):
     """New tokens for the versions the changes touch, in one cache call."""
-    from .selectors import ancestor_ids, team_ids_of_employees
-
     if employee_ids and not everything:
         if len(employee_ids) > EMPLOYEES_LOOKED_UP:
             everything = True
         else:
-            team_ids = team_ids | team_ids_of_employees(employee_ids)
+            team_ids = team_ids | _team_ids_of_employees(employee_ids)
     names = [ALL]
+    if team_ids and not everything:
+        try:
+            names.extend(team(t) for t in TeamTree.load().ancestors(team_ids))
+        except TeamTreeLoop:
+            everything = True  # the teams above cannot be told: every result is stale
     if everything:
         names.append(CATALOGUE)
-    elif team_ids:
-        names.extend(team(t) for t in ancestor_ids(team_ids))
     _cache().set_many({_version_key(name): _new_token() for name in names}, timeout=None)
+
+
+def _team_ids_of_employees(employee_ids):
+    """Ids of every team the employees belong, belonged or will belong to."""
+    return set(
+        Membership.objects.filter(employee_id__in=list(employee_ids))
+        .order_by()
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
 
 
 def _publish_for_own_reads():

@@ -3,7 +3,8 @@ the roll-up over their subtree (SPEC.md), from one pass of the gap engine."""
 
 from . import analysis, caching
 from .models import Team
-from .selectors import organisation_analysis, subtree_ids
+from .selectors import organisation_analysis
+from .tree import TeamTree
 
 FIGURES = ("lost", "needed", "requirements", "gaps", "single_points")
 NO_FIGURES = (0,) * len(FIGURES)
@@ -35,12 +36,8 @@ def organisation_tree(*, on, with_key=False):
 
 def _tree(on):
     teams = list(Team.objects.only("id", "name", "parent_id").order_by("name"))
-    known = {team.pk for team in teams}
-    tree = {}
-    for team in teams:
-        parent = team.parent_id if team.parent_id in known else None
-        tree.setdefault(parent, []).append(team)
-    ids_tree = {parent: [child.pk for child in children] for parent, children in tree.items()}
+    tree = TeamTree((team.pk, team.parent_id) for team in teams)
+    by_id = {team.pk: team for team in teams}
     data = organisation_analysis(on=on)
     table = data.table
     # Per team once; a department's figures add up its subtree's.
@@ -60,19 +57,13 @@ def _tree(on):
         int(team_id): set(group.tolist())
         for team_id, group in data.memberships.groupby("team_id")["employee_id"]
     }
-    rows = []
-    stack = [(team, 0) for team in reversed(tree.get(None, []))]
-    while stack:
-        team, depth = stack.pop()
-        children = tree.get(team.pk, [])
-        rows.append(
-            {
-                "team": team,
-                "depth": depth,
-                "is_department": bool(children),
-                "own": _figures(sums, members, [team.pk]),
-                "subtree": _figures(sums, members, subtree_ids(team.pk, ids_tree)) if children else None,
-            }
-        )
-        stack.extend((child, depth + 1) for child in reversed(children))
-    return rows
+    return [
+        {
+            "team": by_id[team_id],
+            "depth": depth,
+            "is_department": tree.has_children(team_id),
+            "own": _figures(sums, members, [team_id]),
+            "subtree": _figures(sums, members, tree.subtree(team_id)) if tree.has_children(team_id) else None,
+        }
+        for team_id, depth in tree.depth_first()
+    ]

@@ -20,9 +20,8 @@ from .selectors import (
     analysis_input,
     memberships_active,
     organisation_analysis,
-    subtree_ids,
-    team_tree,
 )
+from .tree import TeamTree
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
@@ -617,13 +616,13 @@ def department_overview(*, department, on):
 
 
 def _department_overview(department, on):
-    tree = team_tree()
-    team_ids = subtree_ids(department.pk, tree)
+    tree = TeamTree.load()
+    team_ids = tree.subtree(department.pk)
     data = analysis_input(on=on, team_ids=team_ids)
     table = analysis.requirement_table(data)
     coverage = analysis.coverage_by_team(table, team_ids)
-    children = tree.get(department.pk, [])
-    subtrees = {child: subtree_ids(child, tree) for child in children} | {department.pk: team_ids}
+    children = tree.children(department.pk)
+    subtrees = {child: tree.subtree(child) for child in children} | {department.pk: team_ids}
     rollups = analysis.rollup_coverage(table, subtrees)
     teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids)}
     gaps = analysis.worst_gaps(table)
@@ -640,7 +639,7 @@ def _department_overview(department, on):
                 {
                     "team": teams[child],
                     "coverage": rollups[child],
-                    "is_department": bool(tree.get(child)),
+                    "is_department": tree.has_children(child),
                     **_figures(table, data.memberships, subtrees[child]),
                 }
                 for child in children
@@ -700,17 +699,8 @@ def _gap_records(rows, teams, lookup):
 
 def _tree_order(teams):
     """Team ids depth first from the roots, siblings by name."""
-    known = set(teams)
-    children = {}
-    for team in sorted(teams.values(), key=lambda t: (t.name, t.pk)):
-        parent = team.parent_id if team.parent_id in known else None
-        children.setdefault(parent, []).append(team.pk)
-    order, stack = [], list(reversed(children.get(None, [])))
-    while stack:
-        current = stack.pop()
-        order.append(current)
-        stack.extend(reversed(children.get(current, [])))
-    return order
+    ordered = sorted(teams.values(), key=lambda t: (t.name, t.pk))
+    return [team_id for team_id, _depth in TeamTree((t.pk, t.parent_id) for t in ordered).depth_first()]
 
 
 def organisation_overview(*, on, with_key=False):

@@ -3,7 +3,8 @@
 from competencies.models import Competency, Employee
 
 from . import analysis, caching
-from .selectors import NAMES_LOOKED_UP, analysis_input, subtree_ids, team_tree
+from .selectors import NAMES_LOOKED_UP, analysis_input
+from .tree import TeamTree
 
 # The engine's columns a report row is made of, in the order the loop below reads them.
 REPORT_COLUMNS = (
@@ -24,11 +25,11 @@ def gap_reports(*, teams, on):
     team_ids = [t.pk for t in teams]
     # A department's coverage rolls up every requirement of its subtree (SPEC.md), each evaluated
     # with its own team's members; for a team without children that is its own coverage.
-    tree = team_tree()
-    subtrees = {team_id: subtree_ids(team_id, tree) for team_id in team_ids}
+    tree = TeamTree.load()
+    subtrees = {team_id: tree.subtree(team_id) for team_id in team_ids}
     analysed = set().union(*subtrees.values())
     # Every team (``gap_report --all``): read everything rather than send every id to the database.
-    everyone = analysed >= {child for children in tree.values() for child in children}
+    everyone = analysed >= set(tree.team_ids())
     data = analysis_input(on=on, team_ids=None if everyone else sorted(analysed))
     table = analysis.requirement_table(data)
     coverage = analysis.rollup_coverage(table, subtrees)

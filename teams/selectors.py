@@ -1,6 +1,5 @@
 """Read-side queries for teams: the tree, memberships, who leads whom, and the gap-analysis input."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,6 +11,7 @@ from competencies.selectors import count_unconfirmed, effective_levels
 
 from . import analysis, caching
 from .models import Membership, Team, TeamRequirement
+from .tree import TeamTree
 
 # Beyond this many people, reading every name is cheaper than sending their ids (an organisation's gaps,
 # the gap reports of every team).
@@ -20,47 +20,6 @@ NAMES_LOOKED_UP = 1000
 
 def _today():
     return timezone.localdate()
-
-
-def team_tree():
-    """dict parent_id → sorted child ids over all teams (one query); roots under ``None``."""
-    children = defaultdict(list)
-    for team_id, parent_id in Team.objects.values_list("id", "parent_id").order_by("id"):
-        children[parent_id].append(team_id)
-    return children
-
-
-def subtree_ids(team_id, tree=None):
-    """The team and every team below it."""
-    tree = tree if tree is not None else team_tree()
-    found, stack = [], [team_id]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(tree.get(current, []))
-    return sorted(found)
-
-
-def ancestor_ids(team_ids):
-    """The teams ``team_ids`` and every department above them (one query)."""
-    parent_of = dict(Team.objects.values_list("id", "parent_id"))
-    found = set()
-    for team_id in team_ids:
-        current = team_id
-        while current is not None and current not in found:
-            found.add(current)
-            current = parent_of.get(current)
-    return found
-
-
-def team_ids_of_employees(employee_ids):
-    """Ids of every team the employees belong, belonged or will belong to."""
-    return set(
-        Membership.objects.filter(employee_id__in=list(employee_ids))
-        .order_by()
-        .values_list("team_id", flat=True)
-        .distinct()
-    )
 
 
 def led_team_ids(user):
@@ -83,17 +42,12 @@ def _led_scope(user, employee=None):
         if employee is not None:
             held_by = memberships_active().filter(team_id=OuterRef("pk"), employee_id=employee.pk)
             flags["held"] = Exists(held_by)
-        rows = Team.objects.annotate(**flags).values_list("id", "parent_id", *flags).order_by("id")
-        tree = defaultdict(list)
-        direct = []
-        for team_id, parent_id, led, *member in rows:
-            tree[parent_id].append(team_id)
+        tree = TeamTree.load(fields=list(flags), annotations=flags)
+        for team_id, (led, *member) in tree.extra.items():
             if led:
-                direct.append(team_id)
+                scope.update(tree.subtree(team_id))
             if member and member[0]:
                 held.add(team_id)
-        for team_id in direct:
-            scope.update(subtree_ids(team_id, tree))
     user._servicelead_led_team_ids = frozenset(scope)
     return user._servicelead_led_team_ids, held
 
