@@ -80,7 +80,7 @@ def _with_projected(levels_at, projected, dates):
     ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"})
 
 
-PEOPLE_FIELDS = ["id", "personnel_no", "name", "user_id", "is_active", "visible"]
+PEOPLE_FIELDS = ["id", "personnel_no", "name", "user_id", "is_active", "visible", "left_on"]
 MEMBERSHIP_FIELDS = ["memberships__team_id", "memberships__start", "memberships__end"]
 
 
@@ -141,11 +141,18 @@ def _people(*, team, window_start, window_end, viewer, offer_join_candidates):
                 "user_id",
                 "is_active",
                 "visible",
+                "left_on",
                 "team_id",
                 "start",
                 "end",
             ],
         )
+        # A membership ends at the latest on the day its person left (SPEC: no member after that day).
+        ends = [
+            left if not pd.isna(left) and (pd.isna(end) or end > left) else end
+            for end, left in zip(frame["end"], frame["left_on"], strict=True)
+        ]
+        frame = frame.assign(end=ends)
         team_rows = frame[frame["team_id"] == team.pk]
         team_rows = team_rows[
             (team_rows["start"] <= window_end)

@@ -1,9 +1,10 @@
 """Read-side queries for teams: the tree, memberships, who leads whom, and the gap-analysis input."""
 
+import datetime
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from competencies.models import Employee, RoleRequirement
@@ -52,9 +53,19 @@ def _led_scope(user, employee=None):
     return user._servicelead_led_team_ids, held
 
 
-def memberships_active(*, on=None):
-    on = on or _today()
-    return Membership.objects.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+def membership_active_q(on: datetime.date, *, via: str = "") -> Q:
+    """SPEC's active membership on ``on`` as a filter: started, not ended, and its person has not left
+    before ``on``. ``via`` is the path from the queried model to the membership (``"memberships__"``)."""
+    return (
+        Q(**{f"{via}start__lte": on})
+        & (Q(**{f"{via}end__isnull": True}) | Q(**{f"{via}end__gte": on}))
+        & (Q(**{f"{via}employee__left_on__isnull": True}) | Q(**{f"{via}employee__left_on__gte": on}))
+    )
+
+
+def memberships_active(*, on: datetime.date | None = None) -> QuerySet[Membership]:
+    """Memberships active on ``on`` (today by default), see ``membership_active_q``."""
+    return Membership.objects.filter(membership_active_q(on or _today()))
 
 
 def team_members_active(*, team, on=None):
