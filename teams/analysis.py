@@ -7,7 +7,9 @@ all call the functions below. Inputs:
   are absent count as 0, *unassessed*);
 - ``memberships``: team_id, employee_id — memberships active on the date;
 - ``requirements``: team_id, competency_id, required_level, min_people, weight;
-- ``role_targets``: employee_id, competency_id, target.
+- ``role_targets``: employee_id, competency_id, target;
+- ``without_role_profile``: ids of the people known to have no role profile (their role fit is
+  undefined: NaN, ``null`` in JSON; everyone else without targets fits 1.0).
 """
 
 from dataclasses import dataclass, replace
@@ -35,6 +37,7 @@ class AnalysisInput:
     memberships: pd.DataFrame
     requirements: pd.DataFrame
     role_targets: pd.DataFrame
+    without_role_profile: frozenset[int] = frozenset()
 
     def counting(self, *, count_unconfirmed):
         """The same input with unconfirmed (self) levels dropped when they must not count."""
@@ -147,12 +150,14 @@ def rollup_coverage(table, subtrees):
 def member_role_fit(data, employee_ids):
     """Per employee: role gaps (competency, target, level, gap) and role fit.
 
-    Returns a DataFrame of gap rows and a Series employee_id → role_fit (1.0 without role targets)."""
+    Returns a DataFrame of gap rows and a Series employee_id → role_fit (1.0 without role targets, NaN
+    for the people ``data.without_role_profile`` names)."""
     targets = data.role_targets[data.role_targets["employee_id"].isin(employee_ids)]
     targets = _levels_of(targets, data.levels)
     targets["gap"] = (targets["target"] - targets["level"]).clip(lower=0)
     sums = targets.groupby("employee_id")[["gap", "target"]].sum()
     fit = (1.0 - sums["gap"] / sums["target"]).reindex(sorted(set(employee_ids)), fill_value=1.0)
+    fit[fit.index.isin(list(data.without_role_profile))] = np.nan
     gaps = targets[targets["gap"] > 0].sort_values(["employee_id", "competency_id"])
     return gaps.reset_index(drop=True), fit
 

@@ -44,7 +44,17 @@ GapAnalysisSerializer = inline_serializer(
     {
         "team": _ref,
         "date": serializers.DateField(),
-        "coverage": serializers.FloatField(),
+        "coverage": serializers.FloatField(
+            help_text="A department's rolls up all requirements of its subtree, each with its team's members."
+        ),
+        "own_coverage": serializers.FloatField(
+            required=False, help_text="Departments only: coverage of the department's own requirements."
+        ),
+        "subtree_teams": serializers.ListField(
+            child=serializers.IntegerField(),
+            required=False,
+            help_text="Departments only: ids of the teams below it whose requirements the coverage rolls up.",
+        ),
         "requirements": inline_serializer(
             "GapRequirement",
             {

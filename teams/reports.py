@@ -1,5 +1,7 @@
 """SPEC.md's gap-analysis JSON, built from the engine's output. Used by the API, the CLI and pages."""
 
+import pandas as pd
+
 from competencies.models import Competency, Employee
 
 from . import analysis, caching
@@ -15,6 +17,11 @@ REPORT_COLUMNS = (
 
 def _round(value):
     return round(float(value), 4)
+
+
+def _fit(value):
+    """A member's role fit for JSON: None (``null``) without a role profile."""
+    return None if pd.isna(value) else _round(value)
 
 
 def gap_reports(*, teams, on):
@@ -96,7 +103,7 @@ def gap_reports(*, teams, on):
                         "personnel_no": people[member][0],
                         "name": people[member][1],
                     },
-                    "role_fit": _round(fit[member]),
+                    "role_fit": _fit(fit[member]),
                     "gaps": gaps_by_member.get(member, []),
                 }
                 for member in members
@@ -121,7 +128,8 @@ def gap_report(*, team, on):
 
 
 def team_summaries(*, teams, on):
-    """Per team (ordered by id): coverage of its own requirements, member count and counts of gaps and
+    """Per team (ordered by id): its coverage (a department's rolls up its subtree, as SPEC.md says every
+    page shows it), the coverage of its own requirements, member count and counts of its own gaps and
     single points; from each team's cached gap-analysis object."""
     summaries = []
     for team in sorted(teams, key=lambda t: t.pk):
@@ -130,7 +138,9 @@ def team_summaries(*, teams, on):
         summaries.append(
             {
                 "team": team,
-                "coverage": report.get("own_coverage", report["coverage"]),
+                "coverage": report["coverage"],
+                "own_coverage": report.get("own_coverage", report["coverage"]),
+                "is_department": "subtree_teams" in report,
                 "members": len(report["members"]),
                 "requirements": len(statuses),
                 "gaps": statuses.count(analysis.STATUS_GAP),

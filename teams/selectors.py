@@ -105,12 +105,17 @@ def analysis_input(*, on, team_ids=None):
     if team_ids is not None:
         memberships = memberships.filter(team_id__in=list(team_ids))
         requirements = requirements.filter(team_id__in=list(team_ids))
+    # order_by() drops Membership's default ordering, whose columns would otherwise join teams and enter
+    # the SELECT, defeating DISTINCT for overlapping memberships. The role profile comes along on the
+    # employee join the active-membership rule makes anyway.
+    rows = list(
+        memberships.order_by().values_list("team_id", "employee_id", "employee__role_profile_id").distinct()
+    )
     membership_frame = pd.DataFrame.from_records(
-        # order_by() drops Membership's default ordering, whose columns would otherwise join teams
-        # and enter the SELECT, defeating DISTINCT for overlapping memberships.
-        list(memberships.order_by().values_list("team_id", "employee_id").distinct()),
+        [(team_id, employee_id) for team_id, employee_id, _profile in rows],
         columns=analysis.MEMBERSHIP_COLUMNS,
     ).astype("int64")
+    without_role_profile = frozenset(employee_id for _team, employee_id, profile in rows if profile is None)
     requirement_frame = pd.DataFrame.from_records(
         list(requirements.values_list(*analysis.REQUIREMENT_COLUMNS)),
         columns=analysis.REQUIREMENT_COLUMNS,
@@ -132,6 +137,7 @@ def analysis_input(*, on, team_ids=None):
         memberships=membership_frame,
         requirements=requirement_frame,
         role_targets=target_frame,
+        without_role_profile=without_role_profile,
     )
     return data.counting(count_unconfirmed=count_unconfirmed())
 

@@ -5,6 +5,8 @@ slowest, most obvious loops; the engine and the effective-level selector must ag
 
 import datetime
 import itertools
+import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -185,6 +187,15 @@ def test_role_gaps_and_role_fit():
     ]
     # 10: Σgap 4 of Σtarget 7 (exceeding a target does not offset another gap); 11 fits; 12 has no role.
     assert fit.to_dict() == pytest.approx({10: 1 - 4 / 7, 11: 1.0, 12: 1.0})
+
+
+def test_role_fit_is_undefined_for_people_without_a_role_profile():
+    data = replace(make_input(role_targets=[(10, 100, 3)]), without_role_profile=frozenset({12}))
+    gaps, fit = analysis.member_role_fit(data, [10, 11, 12])
+    assert fit[10] == 0.0
+    assert fit[11] == 1.0  # a role profile without requirements
+    assert math.isnan(fit[12])
+    assert 12 not in set(gaps["employee_id"])
 
 
 def test_rollup_coverage_sums_over_the_subtree(sample):
@@ -385,7 +396,12 @@ def ref_gap_analysis(*, histories, members, requirements, role_targets, on, coun
                     }
                 )
         total = sum(targets.values())
-        fit = 1.0 if total == 0 else 1 - sum(g["gap"] for g in gaps) / total
+        if e not in role_targets:
+            fit = None  # no role profile
+        elif total == 0:
+            fit = 1.0
+        else:
+            fit = 1 - sum(g["gap"] for g in gaps) / total
         people[e] = {"role_fit": fit, "gaps": gaps}
     return rows, coverage, people
 
@@ -447,6 +463,9 @@ def engine_input_from(s, on):
         (e, c, target) for e, targets in s["role_targets"].items() for c, target in targets.items()
     ]
     data = make_input(levels, sorted(s["memberships"]), requirements, role_targets)
+    data = replace(
+        data, without_role_profile=frozenset(e for _t, e in s["memberships"] if e not in s["role_targets"])
+    )
     return data.counting(count_unconfirmed=s["count_unconfirmed"]), requirements
 
 
@@ -502,7 +521,7 @@ def test_engine_agrees_with_reference(s):
             }
         )
     assert got_gaps == {e: ref_people[e]["gaps"] for e in member_ids}
-    assert {e: fit[e] for e in member_ids} == pytest.approx(
+    assert {e: None if math.isnan(fit[e]) else fit[e] for e in member_ids} == pytest.approx(
         {e: ref_people[e]["role_fit"] for e in member_ids}
     )
 
@@ -683,7 +702,8 @@ def test_gap_reports_agree_with_reference(
         assert [employee_index[m["employee"]["id"]] for m in report["members"]] == sorted(members.get(t, ()))
         for member in report["members"]:
             expected = ref_people[employee_index[member["employee"]["id"]]]
-            assert member["role_fit"] == round(expected["role_fit"], 4)
+            fit = expected["role_fit"]
+            assert member["role_fit"] == (None if fit is None else round(fit, 4))
             assert member["gaps"] == [
                 dict(gap, competency=competency_ids[gap["competency"]]) for gap in expected["gaps"]
             ]
