@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 from competencies.models import Employee, Interest, RoleRequirement
 from competencies.roles import is_hr_or_admin
 from competencies.selectors import count_unconfirmed, effective_levels, employees_active
-from teams import analysis
+from teams.gaps import engine
+from teams.gaps.inputs import analysis_input
 from teams.hooks import PROJECTED_COLUMNS
 from teams.models import TeamRequirement
-from teams.selectors import analysis_input, led_team_ids, memberships_active
+from teams.selectors import led_team_ids, memberships_active
 from teams.tree import TeamTree
 
 from . import generation
@@ -253,17 +254,17 @@ def coverage_outlook(*, team_ids, on=None):
 
     def coverage_of(levels):
         changed = replace(data, levels=levels)
-        return analysis.coverage_by_team(analysis.requirement_table(changed), team_ids)
+        return engine.coverage_by_team(engine.requirement_table(changed), team_ids)
 
     def projected(frame):
-        return analysis.apply_projected_levels(data.levels, frame[["employee_id", "competency_id", "level"]])
+        return engine.apply_projected_levels(data.levels, frame[["employee_id", "competency_id", "level"]])
 
     now = coverage_of(data.levels)
     before = now
     if not done_items.empty:
         started = done_items.groupby(["employee_id", "competency_id"], as_index=False)["start_level"].min()
         before = coverage_of(
-            analysis.what_if_levels(data.levels, started.rename(columns={"start_level": "level"}))
+            engine.what_if_levels(data.levels, started.rename(columns={"start_level": "level"}))
         )
     with_agreed = coverage_of(projected(agreed))
     with_all = coverage_of(
@@ -401,7 +402,7 @@ def plan_page(*, plan, on=None):
     covered = {}
     if team_ids:
         data = analysis_input(on=on, team_ids=team_ids)
-        table = analysis.requirement_table(data)
+        table = engine.requirement_table(data)
         covered = {
             (int(r.team_id), int(r.competency_id)): int(r.covered) for r in table.itertuples(index=False)
         }

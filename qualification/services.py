@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from competencies.models import Assessment, Competency, Interest
 from competencies.selectors import employees_active
 from competencies.services import assessment_record
+from teams.gaps.inputs import analysis_input
 from teams.models import Team
-from teams.selectors import analysis_input, memberships_active
+from teams.selectors import memberships_active
 from teams.tree import TeamTree
 
 from . import generation

@@ -31,9 +31,9 @@ from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
 from . import filters
+from .gaps.report import gap_report
 from .models import Membership, Team, TeamRequirement
 from .permissions import team_for_levels
-from .reports import gap_report
 from .selectors import led_team_ids, memberships_active
 from .serializers import MembershipSerializer, TeamRequirementSerializer, TeamSerializer
 from .tree import TeamTreeLoop

@@ -1,22 +1,14 @@
-"""Read-side queries for teams: the tree, memberships, who leads whom, and the gap-analysis input."""
+"""Read-side queries for teams: memberships, who leads whom, requirements (the gap analysis: teams.gaps)."""
 
 import datetime
-from dataclasses import dataclass
 
-import pandas as pd
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from competencies.models import Employee, RoleRequirement
-from competencies.selectors import count_unconfirmed, effective_levels
+from competencies.models import Employee
 
-from . import analysis, caching
 from .models import Membership, Team, TeamRequirement
 from .tree import TeamTree
-
-# Beyond this many people, reading every name is cheaper than sending their ids (an organisation's gaps,
-# the gap reports of every team).
-NAMES_LOOKED_UP = 1000
 
 
 def _today():
@@ -96,76 +88,3 @@ def user_leads_employee(user, employee):
 
 def team_requirements(*, team):
     return TeamRequirement.objects.filter(team=team).select_related("competency__category")
-
-
-def analysis_input(*, on, team_ids=None):
-    """Everything the engine needs for ``team_ids`` (all teams when None), in four queries."""
-    memberships = memberships_active(on=on)
-    requirements = TeamRequirement.objects.all()
-    if team_ids is not None:
-        memberships = memberships.filter(team_id__in=list(team_ids))
-        requirements = requirements.filter(team_id__in=list(team_ids))
-    # order_by() drops Membership's default ordering, whose columns would otherwise join teams and enter
-    # the SELECT, defeating DISTINCT for overlapping memberships. The role profile comes along on the
-    # employee join the active-membership rule makes anyway.
-    rows = list(
-        memberships.order_by().values_list("team_id", "employee_id", "employee__role_profile_id").distinct()
-    )
-    membership_frame = pd.DataFrame.from_records(
-        [(team_id, employee_id) for team_id, employee_id, _profile in rows],
-        columns=analysis.MEMBERSHIP_COLUMNS,
-    ).astype("int64")
-    without_role_profile = frozenset(employee_id for _team, employee_id, profile in rows if profile is None)
-    requirement_frame = pd.DataFrame.from_records(
-        list(requirements.values_list(*analysis.REQUIREMENT_COLUMNS)),
-        columns=analysis.REQUIREMENT_COLUMNS,
-    ).astype("int64")
-    employee_filter = None if team_ids is None else memberships.order_by().values("employee_id")
-    levels = effective_levels(on=on, employee_ids=employee_filter)[analysis.LEVEL_COLUMNS]
-    # One filter() call, so the employee join is filtered and read once: a second filter() on this
-    # multi-valued relation would add a second join and repeat every target per profile holder.
-    if team_ids is None:
-        targets = RoleRequirement.objects.filter(role_profile__employees__isnull=False)
-    else:
-        targets = RoleRequirement.objects.filter(role_profile__employees__in=employee_filter)
-    target_frame = pd.DataFrame.from_records(
-        list(targets.values_list("role_profile__employees", "competency_id", "target_level")),
-        columns=analysis.ROLE_TARGET_COLUMNS,
-    ).astype("int64")
-    data = analysis.AnalysisInput(
-        levels=levels,
-        memberships=membership_frame,
-        requirements=requirement_frame,
-        role_targets=target_frame,
-        without_role_profile=without_role_profile,
-    )
-    return data.counting(count_unconfirmed=count_unconfirmed())
-
-
-@dataclass(frozen=True)
-class OrganisationAnalysis:
-    """The gap engine's requirement table over every team, with the memberships it was computed from."""
-
-    table: pd.DataFrame
-    memberships: pd.DataFrame
-
-
-def organisation_analysis(*, on):
-    """``analysis.requirement_table`` of every team on ``on``, with the memberships (OrganisationAnalysis).
-
-    Reading every person's effective levels takes seconds on a large organisation; this is computed once
-    per change of anything (teams.caching's ``all`` version) and shared by HR's home, the organisation
-    overview and the plan exports, in whichever web process or worker asks first (beat warms it)."""
-    # DataFrames are pickled as the installed pandas lays them out: a deployment with another pandas must
-    # not read the entries of the one before.
-    return caching.cached(
-        "organisation-analysis",
-        (on.isoformat(), pd.__version__),
-        [caching.ALL],
-        lambda: _organisation_analysis(on),
-    )
-
-
-def _organisation_analysis(on):
-    data = analysis_input(on=on)
-    return OrganisationAnalysis(table=analysis.requirement_table(data), memberships=data.memberships)

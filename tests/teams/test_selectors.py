@@ -4,7 +4,7 @@ import datetime
 
 from django.urls import reverse
 
-from teams.insights import team_dashboard
+from teams.gaps.team import team_dashboard
 from teams.selectors import memberships_active
 from tests.factories import EmployeeFactory, MembershipFactory
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competencies.spreadsheets import safe_cell
+from teams.gaps.report import gap_reports
 from teams.models import Team
-from teams.reports import gap_reports
 from teams.tree import TeamTreeLoop
 
 CSV_COLUMNS = [

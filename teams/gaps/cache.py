@@ -29,8 +29,8 @@ from django.db import transaction
 
 from competencies.selectors import count_unconfirmed
 
-from .models import Membership
-from .tree import TeamTree, TeamTreeLoop
+from ..models import Membership
+from ..tree import TeamTree, TeamTreeLoop
 
 logger = logging.getLogger(__name__)
 

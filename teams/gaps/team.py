@@ -1,5 +1,5 @@
-"""What the dashboards show: the gap engine's figures for a team, a department and the organisation,
-gathered in a bounded number of queries and returned as plain records (never DataFrames)."""
+"""A team's dashboard (coverage, trend, forecast, heatmap), its what-if and its staffing hints, gathered in
+a bounded number of queries and returned as plain records (never DataFrames)."""
 
 import operator
 from functools import reduce
@@ -13,15 +13,12 @@ from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
 from competencies.permissions import visible_employees
 from competencies.selectors import count_unconfirmed, effective_levels, effective_levels_at
 
-from . import analysis, caching, hooks
-from .models import Team, TeamRequirement
-from .selectors import (
-    NAMES_LOOKED_UP,
-    analysis_input,
-    memberships_active,
-    organisation_analysis,
-)
-from .tree import TeamTree
+from .. import hooks
+from ..models import Team, TeamRequirement
+from ..selectors import memberships_active
+from . import cache, engine
+from .inputs import analysis_input
+from .records import requirement_matches
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
@@ -37,17 +34,17 @@ def _requirements_frame(team_ids):
         TeamRequirement.objects.filter(team_id__in=team_ids)
         .order_by()
         .values_list(
-            *analysis.REQUIREMENT_COLUMNS,
+            *engine.REQUIREMENT_COLUMNS,
             "competency__name",
             "competency__category_id",
             "competency__category__name",
         )
         .annotate(scale_max=Max("competency__scale__levels__value"))
     )
-    columns = [*analysis.REQUIREMENT_COLUMNS, "competency", "category_id", "category", "scale_max"]
+    columns = [*engine.REQUIREMENT_COLUMNS, "competency", "category_id", "category", "scale_max"]
     frame = pd.DataFrame.from_records(list(rows), columns=columns)
     frame["scale_max"] = frame["scale_max"].fillna(MAX_SCALE_LEVEL)
-    return frame.astype({c: "int64" for c in [*analysis.REQUIREMENT_COLUMNS, "category_id", "scale_max"]})
+    return frame.astype({c: "int64" for c in [*engine.REQUIREMENT_COLUMNS, "category_id", "scale_max"]})
 
 
 def _memberships_at(memberships, dates):
@@ -174,7 +171,7 @@ def _window(on):
 
 def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
     """Everything the team dashboard shows, in four queries whatever the team size; while the team's data
-    is unchanged, its figures come from the cache (teams.caching) and only the viewer's part is read.
+    is unchanged, its figures come from the cache (teams.gaps.cache) and only the viewer's part is read.
 
     With ``viewer``, also ``viewer_employee`` (the viewer's own employee record or None) and, with
     ``offer_join_candidates``, ``join_candidates``: active people the viewer may see outside the team on
@@ -194,10 +191,10 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
         )
         return _team_figures(team_id=team.pk, on=on, memberships=memberships)
 
-    found, key = caching.cached(
+    found, key = cache.cached(
         "dashboard",
         (team.pk, on.isoformat()),
-        [caching.CATALOGUE, caching.team(team.pk)],
+        [cache.CATALOGUE, cache.team(team.pk)],
         figures,
         with_key=True,
     )
@@ -233,14 +230,14 @@ def _team_figures(*, team_id, on, memberships):
         levels_at = levels_at[levels_at["confirmed"]]
     projected = hooks.projected_levels(employee_ids=employee_ids, until=window_end)
 
-    engine_requirements = requirements[analysis.REQUIREMENT_COLUMNS]
+    engine_requirements = requirements[engine.REQUIREMENT_COLUMNS]
     # Trend and forecast in one engine pass. Each point gets its own key, as the analysis date is on both
     # lines: measured, and with the plan items due by then counted as reached.
     trend_keys = {d: i for i, d in enumerate(history)}
     forecast_keys = {d: len(history) + i for i, d in enumerate(forecast)}
     members_at = _memberships_at(memberships, sorted(set(history) | set(forecast)))
     forecast_levels = _with_projected(levels_at[levels_at["on"].isin(forecast)], projected, forecast)
-    coverage_at = analysis.coverage_over_dates(
+    coverage_at = engine.coverage_over_dates(
         dates=list(range(len(history) + len(forecast))),
         levels_at=pd.concat(
             [
@@ -262,14 +259,14 @@ def _team_figures(*, team_id, on, memberships):
 
     current_members = members_at[members_at["on"] == on].drop(columns="on")
     current_levels = levels_at[levels_at["on"] == on].drop(columns="on")
-    data = analysis.AnalysisInput(
+    data = engine.AnalysisInput(
         levels=current_levels,
         memberships=current_members,
         requirements=engine_requirements,
-        role_targets=analysis.empty_frame(analysis.ROLE_TARGET_COLUMNS),
+        role_targets=engine.empty_frame(engine.ROLE_TARGET_COLUMNS),
     )
-    table = analysis.requirement_table(data)
-    coverage = float(analysis.coverage_by_team(table, [team_id]).iloc[0])
+    table = engine.requirement_table(data)
+    coverage = float(engine.coverage_by_team(table, [team_id]).iloc[0])
     names = dict(zip(memberships["employee_id"], memberships["name"], strict=False))
     member_ids = sorted(set(current_members["employee_id"].tolist()))
     competencies = {
@@ -361,17 +358,10 @@ def _heatmap(table, levels, member_ids, names, competencies):
 
 def weighted_coverage(records):
     """SPEC.md's coverage over requirement records (1.0 without any)."""
-    needed = sum(r["weight"] * r["min_people"] for r in records)
-    if not needed:
-        return 1.0
-    return 1.0 - sum(r["weight"] * r["shortfall"] for r in records) / needed
-
-
-def requirement_matches(record, *, category_id=None, min_weight=None):
-    """True when a requirement record (or heatmap column) passes the category and weight filters."""
-    if category_id is not None and record["category_id"] != category_id:
-        return False
-    return min_weight is None or record["weight"] >= min_weight
+    return engine.coverage(
+        sum(r["weight"] * r["shortfall"] for r in records),
+        sum(r["weight"] * r["min_people"] for r in records),
+    )
 
 
 def filter_dashboard(dashboard, *, category_id=None, min_weight=None):
@@ -416,22 +406,16 @@ def near_holders_by_person(requirements):
     )
 
 
-def categories_of(records):
-    """(id, name) of the categories that ``records`` touch, by name."""
-    found = {r["category_id"]: r["category"] for r in records}
-    return sorted(found.items(), key=lambda item: (item[1], item[0]))
-
-
 def staffing_hints(*, team, on, candidate_ids=None, competency_ids=None, limit=5):
     """For each gap of ``team``: people outside it who hold the level, least missed by their own teams
     first. ``candidate_ids`` limits who may be suggested (the people the user may see); None: anyone.
     ``competency_ids`` limits the gaps looked at (None: every gap). Cached until anything changes."""
-    scope = "anyone" if candidate_ids is None else caching.digest(candidate_ids)
-    wanted = "every" if competency_ids is None else caching.digest(competency_ids)
-    return caching.cached(
+    scope = "anyone" if candidate_ids is None else cache.digest(candidate_ids)
+    wanted = "every" if competency_ids is None else cache.digest(competency_ids)
+    return cache.cached(
         "hints",
         (team.pk, on.isoformat(), scope, wanted, limit),
-        [caching.ALL],
+        [cache.ALL],
         lambda: _staffing_hints(
             team=team, on=on, candidate_ids=candidate_ids, competency_ids=competency_ids, limit=limit
         ),
@@ -442,14 +426,14 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
     data = None
     if candidate_ids is not None:
         data = analysis_input(on=on, team_ids=[team.pk])
-        if set(candidate_ids) - set(analysis.team_members(data, team.pk)):
+        if set(candidate_ids) - set(engine.team_members(data, team.pk)):
             data = None
     if data is None:
         # Someone outside the team may be suggested: how much their own teams would miss them needs the
         # whole organisation.
         data = analysis_input(on=on)
-    table = analysis.requirement_table(data)
-    gaps = table[(table["team_id"] == team.pk) & (table["status"] == analysis.STATUS_GAP)]
+    table = engine.requirement_table(data)
+    gaps = table[(table["team_id"] == team.pk) & (table["status"] == engine.STATUS_GAP)]
     if competency_ids is not None:
         gaps = gaps[gaps["competency_id"].isin(list(competency_ids))]
     if candidate_ids is None:
@@ -458,7 +442,7 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
     for row in gaps.itertuples(index=False):
         hints[int(row.competency_id)] = (
             row,
-            analysis.staffing_hints(
+            engine.staffing_hints(
                 data,
                 table,
                 team_id=team.pk,
@@ -554,10 +538,10 @@ def what_if(*, team, on, join=(), leave=(), raise_levels=()):
     team_ids = [team.pk]
     data = analysis_input(on=on, team_ids=team_ids)
     if join:
-        extra = effective_levels(on=on, employee_ids=list(join))[analysis.LEVEL_COLUMNS]
+        extra = effective_levels(on=on, employee_ids=list(join))[engine.LEVEL_COLUMNS]
         if not count_unconfirmed():
             extra = extra[extra["confirmed"]]
-        data = analysis.AnalysisInput(
+        data = engine.AnalysisInput(
             levels=pd.concat([data.levels, extra], ignore_index=True).drop_duplicates(
                 ["employee_id", "competency_id"]
             ),
@@ -565,9 +549,9 @@ def what_if(*, team, on, join=(), leave=(), raise_levels=()):
             requirements=data.requirements,
             role_targets=data.role_targets,
         )
-    before = analysis.requirement_table(data)
-    changed = analysis.what_if(data, team_id=team.pk, join=join, leave=leave, raise_levels=raise_levels)
-    after = analysis.requirement_table(changed)
+    before = engine.requirement_table(data)
+    changed = engine.what_if(data, team_id=team.pk, join=join, leave=leave, raise_levels=raise_levels)
+    after = engine.requirement_table(changed)
     names = dict(Competency.objects.filter(pk__in=before["competency_id"].tolist()).values_list("id", "name"))
     rows = []
     for old, new in zip(before.itertuples(index=False), after.itertuples(index=False), strict=True):
@@ -588,167 +572,11 @@ def what_if(*, team, on, join=(), leave=(), raise_levels=()):
             }
         )
     rows.sort(key=lambda r: (not r["changed"], r["competency"], r["competency_id"]))
-    coverage_before = float(analysis.coverage_by_team(before, team_ids).iloc[0])
-    coverage_after = float(analysis.coverage_by_team(after, team_ids).iloc[0])
+    coverage_before = float(engine.coverage_by_team(before, team_ids).iloc[0])
+    coverage_after = float(engine.coverage_by_team(after, team_ids).iloc[0])
     return {
         "coverage_before": coverage_before,
         "coverage_after": coverage_after,
         "delta_points": round((coverage_after - coverage_before) * 100, 1),
         "requirements": rows,
-    }
-
-
-def _figures(table, memberships, team_ids):
-    """Members, requirements, gaps and single points over ``team_ids`` together."""
-    rows = table[table["team_id"].isin(team_ids)]
-    members = memberships.loc[memberships["team_id"].isin(team_ids), "employee_id"]
-    return {
-        "members": int(members.nunique()),
-        "requirements": len(rows),
-        "gaps": int((rows["status"] == analysis.STATUS_GAP).sum()),
-        "single_points": int((rows["status"] == analysis.STATUS_SINGLE_POINT).sum()),
-    }
-
-
-def department_overview(*, department, on):
-    """The roll-up over a department's subtree, its child teams side by side, the worst gaps first.
-
-    Eight queries whatever the size of the subtree, none while its data is unchanged (teams.caching)."""
-    return caching.cached(
-        "department",
-        (department.pk, on.isoformat()),
-        [caching.CATALOGUE, caching.team(department.pk)],
-        lambda: _department_overview(department, on),
-    )
-
-
-def _department_overview(department, on):
-    tree = TeamTree.load()
-    team_ids = tree.subtree(department.pk)
-    data = analysis_input(on=on, team_ids=team_ids)
-    table = analysis.requirement_table(data)
-    coverage = analysis.coverage_by_team(table, team_ids)
-    children = tree.children(department.pk)
-    subtrees = {child: tree.subtree(child) for child in children} | {department.pk: team_ids}
-    rollups = analysis.rollup_coverage(table, subtrees)
-    teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids)}
-    gaps = analysis.worst_gaps(table)
-    single_points = table[table["status"] == analysis.STATUS_SINGLE_POINT]
-    lookup = _gap_lookup(pd.concat([gaps, single_points]))
-    return {
-        "department": department,
-        "on": on,
-        "coverage": rollups[department.pk],
-        "figures": _figures(table, data.memberships, team_ids),
-        "own_requirements": int((table["team_id"] == department.pk).sum()),
-        "children": sorted(
-            (
-                {
-                    "team": teams[child],
-                    "coverage": rollups[child],
-                    "is_department": tree.has_children(child),
-                    **_figures(table, data.memberships, subtrees[child]),
-                }
-                for child in children
-            ),
-            key=lambda c: c["team"].name,
-        ),
-        "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in team_ids],
-        "worst_gaps": _gap_records(gaps, teams, lookup),
-        "single_points": _by_weight(_gap_records(single_points, teams, lookup)),
-    }
-
-
-def _by_weight(records):
-    """Most important first, then by team and competency name."""
-    return sorted(records, key=lambda r: (-r["weight"], r["team"].name, r["competency"], r["competency_id"]))
-
-
-def _gap_lookup(rows):
-    """Names and categories of the competencies in ``rows`` and names of their (near-)holders."""
-    competencies = {
-        pk: {"name": name, "category_id": category_id, "category": category}
-        for pk, name, category_id, category in Competency.objects.filter(
-            pk__in=set(rows["competency_id"].tolist())
-        ).values_list("id", "name", "category_id", "category__name")
-    }
-    people_ids = {int(e) for column in ("holders", "near_holders") for ids in rows[column] for e in ids}
-    people = Employee.objects.values_list("id", "name")
-    if len(people_ids) <= NAMES_LOOKED_UP:
-        people = people.filter(pk__in=people_ids)
-    return {"competencies": competencies, "people": dict(people)}
-
-
-def _gap_records(rows, teams, lookup):
-    competencies, people = lookup["competencies"], lookup["people"]
-    records = []
-    for r in rows.itertuples(index=False):
-        competency = competencies[int(r.competency_id)]
-        records.append(
-            {
-                "team": teams[int(r.team_id)],
-                "competency_id": int(r.competency_id),
-                "competency": competency["name"],
-                "category_id": competency["category_id"],
-                "category": competency["category"],
-                "required_level": int(r.required_level),
-                "min_people": int(r.min_people),
-                "weight": int(r.weight),
-                "covered": int(r.covered),
-                "shortfall": int(r.shortfall),
-                "status": r.status,
-                "holders": [people[int(e)] for e in r.holders],
-                "near_holders": [people[int(e)] for e in r.near_holders],
-            }
-        )
-    return records
-
-
-def _tree_order(teams):
-    """Team ids depth first from the roots, siblings by name."""
-    ordered = sorted(teams.values(), key=lambda t: (t.name, t.pk))
-    return [team_id for team_id, _depth in TeamTree((t.pk, t.parent_id) for t in ordered).depth_first()]
-
-
-def organisation_overview(*, on, with_key=False):
-    """HR's view: teams × categories coverage, the most critical gaps, every single point of knowledge.
-
-    Seven queries whatever the size of the organisation, none while its data is unchanged (teams.caching).
-    ``with_key``: (overview, key), as ``caching.cached``."""
-    return caching.cached(
-        "organisation",
-        (on.isoformat(),),
-        [caching.ALL],
-        lambda: _organisation_overview(on),
-        with_key=with_key,
-    )
-
-
-def _organisation_overview(on):
-    table = organisation_analysis(on=on).table
-    competency_rows = list(
-        Competency.objects.order_by().values_list("id", "category_id", "category__name", "category__position")
-    )
-    competency_category = {pk: category for pk, category, _name, _position in competency_rows}
-    by_category = analysis.category_coverage(table, competency_category)
-    categories = {category: (position, name) for _pk, category, name, position in competency_rows}
-    teams = {t.pk: t for t in Team.objects.only("id", "name", "parent_id")}
-    rank = {team_id: i for i, team_id in enumerate(_tree_order(teams))}
-    team_ids = sorted(set(by_category["team_id"].tolist()), key=rank.get)
-    category_ids = sorted(set(by_category["category_id"].tolist()), key=lambda c: (*categories[c], c))
-    grid = {(int(r.team_id), int(r.category_id)): float(r.coverage) for r in by_category.itertuples()}
-    coverage = analysis.coverage_by_team(table, list(teams))
-    gaps = analysis.worst_gaps(table)
-    single_points = table[table["status"] == analysis.STATUS_SINGLE_POINT]
-    lookup = _gap_lookup(pd.concat([gaps, single_points]))
-    return {
-        "on": on,
-        "heatmap": {
-            "teams": [teams[t].name for t in team_ids],
-            "categories": [categories[c][1] for c in category_ids],
-            "values": [[grid.get((t, c)) for c in category_ids] for t in team_ids],
-        },
-        "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in sorted(teams, key=rank.get)],
-        "worst_gaps": _gap_records(gaps, teams, lookup),
-        "single_points": _by_weight(_gap_records(single_points, teams, lookup)),
     }

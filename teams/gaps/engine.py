@@ -1,6 +1,6 @@
 """The gap analysis of SPEC.md as pure computation: DataFrames in, DataFrames and dicts out.
 
-No ORM and no request here; ``teams.selectors.analysis_input`` feeds it, and pages, API, CLI and jobs
+No ORM and no request here; ``teams.gaps.inputs.analysis_input`` feeds it, and pages, API, CLI and jobs
 all call the functions below. Inputs:
 
 - ``levels``: employee_id, competency_id, level, confirmed — effective levels on the date (pairs that
@@ -123,27 +123,36 @@ def _split(ids, counts):
     return [values[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
-def coverage_by_team(table, team_ids):
-    """Series team_id → coverage = 1 - Σ w·shortfall / Σ w·k (1.0 for a team without requirements)."""
-    weighted = table.assign(
+def coverage(lost, needed):
+    """SPEC.md's coverage 1 - Σ w·shortfall / Σ w·k from its two sums (``weighted``), 1.0 where nothing is
+    needed. The one place the formula is written; scalars or aligned Series."""
+    if isinstance(needed, pd.Series):
+        return (1.0 - lost / needed.where(needed != 0)).where(needed != 0, 1.0)
+    return 1.0 if not needed else float(1.0 - lost / needed)
+
+
+def weighted(table):
+    """The requirement table with ``lost`` (w·shortfall) and ``needed`` (w·k), the sums ``coverage`` takes."""
+    return table.assign(
         lost=table["weight"] * table["shortfall"], needed=table["weight"] * table["min_people"]
     )
-    sums = weighted.groupby("team_id")[["lost", "needed"]].sum()
-    coverage = 1.0 - sums["lost"] / sums["needed"]
-    return coverage.reindex(pd.Index(sorted(team_ids), name="team_id"), fill_value=1.0)
+
+
+def coverage_by_team(table, team_ids):
+    """Series team_id → coverage of the team's requirements (1.0 for a team without requirements)."""
+    sums = weighted(table).groupby("team_id")[["lost", "needed"]].sum()
+    return coverage(sums["lost"], sums["needed"]).reindex(
+        pd.Index(sorted(team_ids), name="team_id"), fill_value=1.0
+    )
 
 
 def rollup_coverage(table, subtrees):
     """Coverage over all requirements of each department's subtree: ``subtrees`` maps id → team ids."""
-    weighted = table.assign(
-        lost=table["weight"] * table["shortfall"], needed=table["weight"] * table["min_people"]
-    )
-    sums = weighted.groupby("team_id")[["lost", "needed"]].sum()
+    sums = weighted(table).groupby("team_id")[["lost", "needed"]].sum()
     result = {}
     for department_id, team_ids in subtrees.items():
         part = sums.reindex(list(team_ids)).fillna(0)
-        needed = part["needed"].sum()
-        result[department_id] = 1.0 if needed == 0 else float(1.0 - part["lost"].sum() / needed)
+        result[department_id] = coverage(part["lost"].sum(), part["needed"].sum())
     return result
 
 
@@ -223,7 +232,7 @@ def coverage_drop_without(table, employee_ids):
     wanted = set(employee_ids)
     held = table[["team_id", "weight", "min_people", "covered", "holders"]].explode("holders")
     held = held[held["holders"].isin(wanted)]
-    needed = (table["weight"] * table["min_people"]).groupby(table["team_id"]).sum()
+    needed = weighted(table).groupby("team_id")["needed"].sum()
     held = held[held["covered"] <= held["min_people"]]
     if held.empty:
         return {}
@@ -303,13 +312,9 @@ def category_coverage(table, competency_category):
     """Coverage per (team, category): ``competency_category`` maps competency_id → category id."""
     if table.empty:
         return pd.DataFrame(columns=["team_id", "category_id", "coverage"])
-    frame = table.assign(
-        category_id=table["competency_id"].map(competency_category),
-        lost=table["weight"] * table["shortfall"],
-        needed=table["weight"] * table["min_people"],
-    )
+    frame = weighted(table).assign(category_id=table["competency_id"].map(competency_category))
     sums = frame.groupby(["team_id", "category_id"], as_index=False)[["lost", "needed"]].sum()
-    sums["coverage"] = 1.0 - sums["lost"] / sums["needed"]
+    sums["coverage"] = coverage(sums["lost"], sums["needed"])
     return sums[["team_id", "category_id", "coverage"]]
 
 

@@ -4,9 +4,9 @@ import pandas as pd
 
 from competencies.models import Competency, Employee
 
-from . import analysis, caching
-from .selectors import NAMES_LOOKED_UP, analysis_input
-from .tree import TeamTree
+from ..tree import TeamTree
+from . import cache, engine
+from .inputs import NAMES_LOOKED_UP, analysis_input
 
 # The engine's columns a report row is made of, in the order the loop below reads them.
 REPORT_COLUMNS = (
@@ -38,12 +38,12 @@ def gap_reports(*, teams, on):
     # Every team (``gap_report --all``): read everything rather than send every id to the database.
     everyone = analysed >= set(tree.team_ids())
     data = analysis_input(on=on, team_ids=None if everyone else sorted(analysed))
-    table = analysis.requirement_table(data)
-    coverage = analysis.rollup_coverage(table, subtrees)
-    own_coverage = analysis.coverage_by_team(table, team_ids)
+    table = engine.requirement_table(data)
+    coverage = engine.rollup_coverage(table, subtrees)
+    own_coverage = engine.coverage_by_team(table, team_ids)
     requested = data.memberships[data.memberships["team_id"].isin(team_ids)]
     member_ids = sorted(set(requested["employee_id"].tolist()))
-    gaps, fit = analysis.member_role_fit(data, member_ids)
+    gaps, fit = engine.member_role_fit(data, member_ids)
     competency_names = dict(
         Competency.objects.filter(pk__in=set(table["competency_id"].tolist())).values_list("id", "name")
     )
@@ -90,7 +90,7 @@ def gap_reports(*, teams, on):
         )
     reports = []
     for team in teams:
-        members = analysis.team_members(data, team.pk)
+        members = engine.team_members(data, team.pk)
         report = {
             "team": {"id": team.pk, "name": team.name},
             "date": on.isoformat(),
@@ -118,11 +118,11 @@ def gap_reports(*, teams, on):
 
 
 def gap_report(*, team, on):
-    """One team's object, cached until the team's data changes (teams.caching)."""
-    return caching.cached(
+    """One team's object, cached until the team's data changes (teams.gaps.cache)."""
+    return cache.cached(
         "gap",
         (team.pk, on.isoformat()),
-        [caching.CATALOGUE, caching.team(team.pk)],
+        [cache.CATALOGUE, cache.team(team.pk)],
         lambda: gap_reports(teams=[team], on=on)[0],
     )
 
@@ -143,8 +143,8 @@ def team_summaries(*, teams, on):
                 "is_department": "subtree_teams" in report,
                 "members": len(report["members"]),
                 "requirements": len(statuses),
-                "gaps": statuses.count(analysis.STATUS_GAP),
-                "single_points": statuses.count(analysis.STATUS_SINGLE_POINT),
+                "gaps": statuses.count(engine.STATUS_GAP),
+                "single_points": statuses.count(engine.STATUS_SINGLE_POINT),
             }
         )
     return summaries
