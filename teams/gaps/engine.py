@@ -240,28 +240,29 @@ def coverage_drop_without(table, employee_ids):
     return loss.groupby(held["holders"].astype("int64")).sum().to_dict()
 
 
-def apply_projected_levels(levels, projected):
+def apply_projected_levels(levels, projected, *, by=()):
     """Levels raised to planned targets: ``projected`` rows (employee_id, competency_id, level) replace
-    a lower effective level; a higher one stays. Used for forecasts from agreed plans."""
+    a lower effective level; a higher one stays; of several targets for one pair the highest counts.
+    ``by`` names further key columns both frames carry (``on`` for levels over several dates). The one
+    projection of agreed plans, for forecasts and exports."""
     if projected is None or projected.empty:
         return levels
-    merged = projected.merge(
-        levels[["employee_id", "competency_id", "level"]],
-        on=["employee_id", "competency_id"],
-        how="left",
-        suffixes=("", "_now"),
-    )
+    keys = [*by, "employee_id", "competency_id"]
+    projected = projected.groupby(keys, as_index=False)["level"].max()
+    merged = projected.merge(levels[[*keys, "level"]], on=keys, how="left", suffixes=("", "_now"))
     raised = merged[merged["level"] > merged["level_now"].fillna(0)]
     if raised.empty:
         return levels
-    return what_if_levels(levels, raised[["employee_id", "competency_id", "level"]])
+    return what_if_levels(levels, raised[[*keys, "level"]], by=by)
 
 
-def what_if_levels(levels, changes):
-    """``levels`` with the (employee_id, competency_id) pairs of ``changes`` replaced by its levels."""
+def what_if_levels(levels, changes, *, by=()):
+    """``levels`` with the (employee_id, competency_id) pairs of ``changes`` replaced by its levels (per
+    value of the ``by`` columns, if any)."""
     changes = changes.assign(confirmed=True)
-    keys = pd.MultiIndex.from_frame(changes[["employee_id", "competency_id"]])
-    kept = ~pd.MultiIndex.from_frame(levels[["employee_id", "competency_id"]]).isin(keys)
+    pairs = [*by, "employee_id", "competency_id"]
+    keys = pd.MultiIndex.from_frame(changes[pairs])
+    kept = ~pd.MultiIndex.from_frame(levels[pairs]).isin(keys)
     columns = [c for c in levels.columns if c in changes.columns]
     return pd.concat([levels.loc[kept, columns], changes[columns]], ignore_index=True).astype(
         {"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"}

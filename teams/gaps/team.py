@@ -59,22 +59,12 @@ def _memberships_at(memberships, dates):
 
 
 def _with_projected(levels_at, projected, dates):
-    """Per date, levels raised to the targets of plan items due by that date (the highest target when
-    several items aim at the same competency); a higher effective level stays."""
+    """Per date, levels raised to the targets of plan items due by that date (engine's projection)."""
     if projected.empty:
         return levels_at
-    keys = ["on", "employee_id", "competency_id"]
     due = projected.merge(pd.DataFrame({"on": list(dates)}), how="cross")
-    due = due[due["due_date"] <= due["on"]].groupby(keys, as_index=False)["level"].max()
-    merged = due.merge(levels_at[[*keys, "level"]], on=keys, how="left", suffixes=("", "_now"))
-    raised = merged[merged["level"] > merged["level_now"].fillna(0)][keys + ["level"]]
-    if raised.empty:
-        return levels_at
-    replaced = pd.MultiIndex.from_frame(levels_at[keys]).isin(pd.MultiIndex.from_frame(raised[keys]))
-    columns = [*keys, "level", "confirmed"]
-    return pd.concat(
-        [levels_at.loc[~replaced, columns], raised.assign(confirmed=True)[columns]], ignore_index=True
-    ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"})
+    due = due.loc[due["due_date"] <= due["on"], ["on", "employee_id", "competency_id", "level"]]
+    return engine.apply_projected_levels(levels_at, due, by=("on",))
 
 
 PEOPLE_FIELDS = ["id", "personnel_no", "name", "user_id", "is_active", "visible", "left_on"]

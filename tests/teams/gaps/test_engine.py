@@ -732,3 +732,16 @@ def test_analysis_input_lists_each_membership_once_and_only_active_ones():
     assert sorted(map(tuple, data.memberships.to_numpy().tolist())) == sorted(
         [(team.pk, twice.pk), (team.pk, once.pk), (other.pk, twice.pk)]
     )
+
+
+def test_projection_raises_lower_levels_to_the_highest_target_per_date():
+    levels = pd.DataFrame(
+        {"on": [1, 1, 2], "employee_id": [10, 11, 10], "competency_id": [100, 100, 100], "level": [1, 4, 1]}
+    ).assign(confirmed=False)
+    projected = pd.DataFrame(
+        {"on": [1, 1, 1, 2], "employee_id": [10, 10, 11, 11], "competency_id": 100, "level": [2, 3, 3, 2]}
+    )
+    raised = engine.apply_projected_levels(levels, projected, by=("on",))
+    got = {(r.on, r.employee_id): (r.level, r.confirmed) for r in raised.itertuples()}
+    # 10 on day 1: the highest target (3); 11 keeps a higher level; day 2: 11 had none, now 2; 10 stays 1.
+    assert got == {(1, 10): (3, True), (1, 11): (4, False), (2, 10): (1, False), (2, 11): (2, True)}
