@@ -1,5 +1,10 @@
 """The records pages show of the engine's requirement rows: names in, ids out, never DataFrames."""
 
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
 from competencies.models import Competency, Employee
 
 from . import engine
@@ -39,28 +44,59 @@ def gap_lookup(rows):
 
 
 def gap_records(rows, teams, lookup):
+    """Requirement records of ``rows`` across teams (the department and organisation pages): with the
+    team, the competency's name and category, and holder names from ``gap_lookup``."""
     competencies, people = lookup["competencies"], lookup["people"]
-    records = []
-    for r in rows.itertuples(index=False):
-        competency = competencies[int(r.competency_id)]
-        records.append(
-            {
-                "team": teams[int(r.team_id)],
-                "competency_id": int(r.competency_id),
-                "competency": competency["name"],
-                "category_id": competency["category_id"],
-                "category": competency["category"],
-                "required_level": int(r.required_level),
-                "min_people": int(r.min_people),
-                "weight": int(r.weight),
-                "covered": int(r.covered),
-                "shortfall": int(r.shortfall),
-                "status": r.status,
-                "holders": [people[int(e)] for e in r.holders],
-                "near_holders": [people[int(e)] for e in r.near_holders],
-            }
-        )
-    return records
+    return requirement_records(
+        rows,
+        head=lambda team_id, competency_id: {
+            "team": teams[team_id],
+            "competency_id": competency_id,
+            **_named(competencies[competency_id]),
+        },
+        person=people.__getitem__,
+    )
+
+
+def _named(competency):
+    return {
+        "competency": competency["name"],
+        "category_id": competency["category_id"],
+        "category": competency["category"],
+    }
+
+
+# The engine's columns a requirement record is made of, in the order ``requirement_records`` reads them.
+RECORD_COLUMNS = (
+    "team_id", "competency_id", "required_level", "min_people", "weight", "covered", "shortfall", "status",
+    "holders", "near_holders",
+)  # fmt: skip
+
+
+def requirement_records(
+    table: pd.DataFrame,
+    *,
+    head: Callable[[int, int], dict[str, Any]],
+    person: Callable[[int], Any] = int,
+) -> list[dict[str, Any]]:
+    """The one requirement record of each engine row (pages and the JSON report): ``head(team_id,
+    competency_id)``'s keys, then SPEC.md's figures, holders and near-holders each as ``person(id)``.
+    Read column-wise: a row-wise pass over every team's requirements costs more than the engine."""
+    columns = [table[column].tolist() for column in RECORD_COLUMNS]
+    return [
+        {
+            **head(int(team), int(competency)),
+            "required_level": int(level),
+            "min_people": int(k),
+            "weight": int(w),
+            "covered": int(covered),
+            "shortfall": int(short),
+            "status": str(status),
+            "holders": [person(int(e)) for e in holders],
+            "near_holders": [person(int(e)) for e in near],
+        }
+        for team, competency, level, k, w, covered, short, status, holders, near in zip(*columns, strict=True)
+    ]
 
 
 def requirement_matches(record, *, category_id=None, min_weight=None):

@@ -7,12 +7,7 @@ from competencies.models import Competency, Employee
 from ..tree import TeamTree
 from . import cache, engine
 from .inputs import NAMES_LOOKED_UP, analysis_input
-
-# The engine's columns a report row is made of, in the order the loop below reads them.
-REPORT_COLUMNS = (
-    "team_id", "competency_id", "required_level", "min_people", "weight", "covered", "shortfall", "status",
-    "holders", "near_holders",
-)  # fmt: skip
+from .records import requirement_records
 
 
 def _round(value):
@@ -62,32 +57,11 @@ def gap_reports(*, teams, on):
             }
         )
     requirement_rows = {}
-    columns = [table[column].tolist() for column in REPORT_COLUMNS]
-    for (
-        team_id,
-        competency_id,
-        required,
-        min_people,
-        weight,
-        covered,
-        shortfall,
-        status,
-        holders,
-        near,
-    ) in zip(*columns, strict=True):
-        requirement_rows.setdefault(team_id, []).append(
-            {
-                "competency": {"id": competency_id, "name": competency_names[competency_id]},
-                "required_level": required,
-                "min_people": min_people,
-                "weight": weight,
-                "covered": covered,
-                "shortfall": shortfall,
-                "status": status,
-                "holders": list(holders),
-                "near_holders": list(near),
-            }
-        )
+    records = requirement_records(
+        table, head=lambda _team_id, c: {"competency": {"id": c, "name": competency_names[c]}}
+    )
+    for team_id, record in zip(table["team_id"].tolist(), records, strict=True):
+        requirement_rows.setdefault(team_id, []).append(record)
     reports = []
     for team in teams:
         members = engine.team_members(data, team.pk)

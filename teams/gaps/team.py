@@ -18,7 +18,7 @@ from ..models import Team, TeamRequirement
 from ..selectors import memberships_active
 from . import cache, engine
 from .inputs import analysis_input
-from .records import requirement_matches
+from .records import requirement_matches, requirement_records
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
@@ -289,27 +289,17 @@ def _point(on, coverage):
 
 
 def _requirement_records(table, competencies, names):
-    records = []
-    for row in table.itertuples(index=False):
-        competency = competencies[int(row.competency_id)]
-        records.append(
-            {
-                "competency_id": int(row.competency_id),
-                "competency": competency["name"],
-                "category_id": competency["category_id"],
-                "category": competency["category"],
-                "scale_max": competency["scale_max"],
-                "required_level": int(row.required_level),
-                "min_people": int(row.min_people),
-                "weight": int(row.weight),
-                "covered": int(row.covered),
-                "shortfall": int(row.shortfall),
-                "status": row.status,
-                "holders": [{"id": int(e), "name": names[e]} for e in row.holders],
-                "near_holders": [{"id": int(e), "name": names[e]} for e in row.near_holders],
-            }
-        )
-    return records
+    return requirement_records(
+        table,
+        head=lambda _team_id, competency_id: {
+            "competency_id": competency_id,
+            "competency": competencies[competency_id]["name"],
+            "category_id": competencies[competency_id]["category_id"],
+            "category": competencies[competency_id]["category"],
+            "scale_max": competencies[competency_id]["scale_max"],
+        },
+        person=lambda e: {"id": e, "name": names[e]},
+    )
 
 
 def _heatmap(table, levels, member_ids, names, competencies):
