@@ -1,23 +1,18 @@
 """A team's dashboard (coverage, trend, forecast, heatmap), its what-if and its staffing hints, gathered in
 a bounded number of queries and returned as plain records (never DataFrames)."""
 
-import operator
-from functools import reduce
-
 import pandas as pd
 from dateutil.relativedelta import relativedelta
-from django.db import router
-from django.db.models import BooleanField, Case, ExpressionWrapper, Max, Q, Value, When
+from django.db.models import Case, Max, Q, Value, When
 
 from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
-from competencies.permissions import visible_employees
 from competencies.selectors import count_unconfirmed, effective_levels, effective_levels_at
 
 from .. import hooks
 from ..models import Team, TeamRequirement
 from ..selectors import memberships_active
 from . import cache, engine
-from .inputs import analysis_input
+from .inputs import analysis_input, dashboard_people
 from .records import requirement_matches, requirement_records
 
 TREND_MONTHS = 12
@@ -67,93 +62,6 @@ def _with_projected(levels_at, projected, dates):
     return engine.apply_projected_levels(levels_at, due, by=("on",))
 
 
-PEOPLE_FIELDS = ["id", "personnel_no", "name", "user_id", "is_active", "visible", "left_on"]
-MEMBERSHIP_FIELDS = ["memberships__team_id", "memberships__start", "memberships__end"]
-
-
-def _people(*, team, window_start, window_end, viewer, offer_join_candidates):
-    """One query for everyone the team dashboard names: the team's memberships overlapping the window
-    (none asked for when ``team`` is None), ``viewer``'s own employee record, and with
-    ``offer_join_candidates`` everyone ``viewer`` may see.
-
-    Returns (memberships frame or None, own record or None, visible people as records or None). Asking
-    for the viewer here spares the page's navigation and the what-if panel a query each."""
-    conditions = []
-    if team is not None:
-        conditions.append(
-            Q(memberships__team=team, memberships__start__lte=window_end)
-            & (Q(memberships__end__isnull=True) | Q(memberships__end__gte=window_start))
-        )
-    if viewer is not None and viewer.is_authenticated:
-        conditions.append(Q(user=viewer))
-    visible = visible_employees(viewer).values("pk") if offer_join_candidates else None
-    if visible is not None:
-        conditions.append(Q(pk__in=visible))
-    if not conditions:
-        return None, None, None
-    rows = Employee.objects.filter(reduce(operator.or_, conditions)).order_by()
-    if visible is not None:
-        rows = rows.annotate(visible=ExpressionWrapper(Q(pk__in=visible), output_field=BooleanField()))
-    else:
-        rows = rows.annotate(visible=Value(False))
-    rows = list(rows.values_list(*PEOPLE_FIELDS, *(MEMBERSHIP_FIELDS if team is not None else [])))
-    # Plain Python for the viewer's part: it is all that is read while the team's figures are cached.
-    own = None
-    if viewer is not None and viewer.is_authenticated:
-        mine = next((row for row in rows if row[3] == viewer.pk), None)
-        if mine is not None:
-            own = Employee.from_db(
-                router.db_for_read(Employee),
-                ["id", "personnel_no", "name", "user_id"],
-                [mine[0], mine[1], mine[2], viewer.pk],
-            )
-    people = None
-    if visible is not None:
-        seen = {}
-        for row in rows:
-            if row[5] and row[4]:
-                seen.setdefault(row[0], row)
-        people = [
-            {"id": pk, "name": name, "personnel_no": personnel_no}
-            for pk, personnel_no, name, *_rest in sorted(seen.values(), key=lambda row: (row[2], row[0]))
-        ]
-    memberships = None
-    if team is not None:
-        frame = pd.DataFrame.from_records(
-            rows,
-            columns=[
-                "employee_id",
-                "personnel_no",
-                "name",
-                "user_id",
-                "is_active",
-                "visible",
-                "left_on",
-                "team_id",
-                "start",
-                "end",
-            ],
-        )
-        # A membership ends at the latest on the day its person left (SPEC: no member after that day).
-        ends = [
-            left if not pd.isna(left) and (pd.isna(end) or end > left) else end
-            for end, left in zip(frame["end"], frame["left_on"], strict=True)
-        ]
-        frame = frame.assign(end=ends)
-        team_rows = frame[frame["team_id"] == team.pk]
-        team_rows = team_rows[
-            (team_rows["start"] <= window_end)
-            & (team_rows["end"].isna() | (team_rows["end"] >= window_start))
-        ]
-        memberships = (
-            team_rows[["team_id", "employee_id", "start", "end", "name", "personnel_no"]]
-            .drop_duplicates()
-            .astype({"team_id": "int64", "employee_id": "int64"})
-            .reset_index(drop=True)
-        )
-    return memberships, own, people
-
-
 def _window(on):
     """(history dates, oldest first, ending on ``on``; forecast dates, from ``on``)."""
     return _month_steps(on, TREND_MONTHS, -1)[::-1], _month_steps(on, FORECAST_MONTHS, +1)
@@ -172,7 +80,7 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
 
     def figures():
         # The team's memberships and the viewer's records in the one query.
-        memberships, people["own"], people["visible"] = _people(
+        memberships, people["own"], people["visible"] = dashboard_people(
             team=team,
             window_start=history[0],
             window_end=forecast[-1],
@@ -189,7 +97,7 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
         with_key=True,
     )
     if not people:
-        _none, people["own"], people["visible"] = _people(
+        _none, people["own"], people["visible"] = dashboard_people(
             team=None,
             window_start=history[0],
             window_end=forecast[-1],
