@@ -22,6 +22,8 @@ import hashlib
 import logging
 import secrets
 import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, caches
@@ -51,17 +53,17 @@ def _cache():
         return caches["default"]
 
 
-def timeout():
+def timeout() -> int:
     """Seconds a cached result is kept at most."""
     return getattr(settings, "SERVICELEAD_ANALYSIS_CACHE_SECONDS", 600)
 
 
-def team(team_id):
+def team(team_id: int) -> str:
     """The version name of one team (with its subtree)."""
     return f"team:{int(team_id)}"
 
 
-def digest(ids):
+def digest(ids: Iterable[int]) -> str:
     """A short fixed-length name for a set of ids, for keys that depend on one (whom a user may see)."""
     text = ",".join(str(i) for i in sorted({int(i) for i in ids}))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -100,7 +102,13 @@ def _pending():
     return pending
 
 
-def changed(*, team_ids=(), employee_ids=(), everything=False, using=None):
+def changed(
+    *,
+    team_ids: Iterable[int | None] = (),
+    employee_ids: Iterable[int | None] = (),
+    everything: bool = False,
+    using: str | None = None,
+) -> None:
     """Record that analysis input changed: of ``team_ids``, of teams ``employee_ids`` ever belonged to,
     or of ``everything``. Published when the current transaction commits (at once outside one)."""
     pending = _pending()
@@ -116,7 +124,7 @@ def changed(*, team_ids=(), employee_ids=(), everything=False, using=None):
         transaction.on_commit(_publish_committed, using=using, robust=True)
 
 
-def levels_changed(*, employee_ids):
+def levels_changed(*, employee_ids: Iterable[int] | None) -> None:
     """competencies.hooks' provider: assessments of ``employee_ids`` (None: anyone's) written in bulk."""
     changed(employee_ids=employee_ids or (), everything=employee_ids is None)
 
@@ -175,7 +183,7 @@ def _publish_for_own_reads():
     _publish(set(pending.team_ids), set(pending.employee_ids), pending.everything)
 
 
-def versions(names):
+def versions(names: Sequence[str]) -> tuple[str, ...] | None:
     """The current token of each version name, or None when the cache cannot tell (nothing is cached then)."""
     _publish_for_own_reads()
     cache = _cache()
@@ -192,7 +200,14 @@ def versions(names):
     return tuple(found[key] for key in keys)
 
 
-def cached(kind, parts, depends_on, compute, *, with_key=False):
+def cached(
+    kind: str,
+    parts: Sequence[Any],
+    depends_on: Sequence[str],
+    compute: Callable[[], Any],
+    *,
+    with_key: bool = False,
+) -> Any:
     """``compute()``, or its result stored earlier for the same ``kind``/``parts`` and unchanged versions
     ``depends_on``. ``parts`` are plain values (ids, dates); the result must pickle. With ``with_key``,
     (result, key): the key names this result for caching what is made of it (None: nothing is cached)."""

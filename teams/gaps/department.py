@@ -1,5 +1,8 @@
 """A department's page: the roll-up over its subtree, its child teams side by side, the worst gaps first."""
 
+import datetime
+from typing import Any
+
 import pandas as pd
 
 from ..models import Team
@@ -9,7 +12,7 @@ from .inputs import analysis_input
 from .records import by_weight, gap_lookup, gap_records, group_figures
 
 
-def department_overview(*, department, on):
+def department_overview(*, department: Team, on: datetime.date) -> dict[str, Any]:
     """The roll-up over a department's subtree, its child teams side by side, the worst gaps first.
 
     Eight queries whatever the size of the subtree, none while its data is unchanged (teams.gaps.cache)."""

@@ -12,7 +12,9 @@ all call the functions below. Inputs:
   undefined: NaN, ``null`` in JSON; everyone else without targets fits 1.0).
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,7 @@ STATUS_SINGLE_POINT = "single_point"
 STATUS_OK = "ok"
 
 
-def empty_frame(columns):
+def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="int64") for column in columns})
 
 
@@ -39,7 +41,7 @@ class AnalysisInput:
     role_targets: pd.DataFrame
     without_role_profile: frozenset[int] = frozenset()
 
-    def counting(self, *, count_unconfirmed):
+    def counting(self, *, count_unconfirmed: bool) -> "AnalysisInput":
         """The same input with unconfirmed (self) levels dropped when they must not count."""
         if count_unconfirmed or self.levels.empty:
             return self
@@ -55,7 +57,7 @@ def _levels_of(pairs, levels):
     return merged
 
 
-def requirement_table(data):
+def requirement_table(data: AnalysisInput) -> pd.DataFrame:
     """One row per (team, requirement): covered, shortfall, status, holders, near_holders.
 
     Holders and near-holders are sorted lists of employee ids. Computed on numpy arrays: each requirement
@@ -123,7 +125,7 @@ def _split(ids, counts):
     return [values[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
-def coverage(lost, needed):
+def coverage(lost: Any, needed: Any) -> Any:
     """SPEC.md's coverage 1 - Σ w·shortfall / Σ w·k from its two sums (``weighted``), 1.0 where nothing is
     needed. The one place the formula is written; scalars or aligned Series."""
     if isinstance(needed, pd.Series):
@@ -131,14 +133,14 @@ def coverage(lost, needed):
     return 1.0 if not needed else float(1.0 - lost / needed)
 
 
-def weighted(table):
+def weighted(table: pd.DataFrame) -> pd.DataFrame:
     """The requirement table with ``lost`` (w·shortfall) and ``needed`` (w·k), the sums ``coverage`` takes."""
     return table.assign(
         lost=table["weight"] * table["shortfall"], needed=table["weight"] * table["min_people"]
     )
 
 
-def coverage_by_team(table, team_ids):
+def coverage_by_team(table: pd.DataFrame, team_ids: Iterable[int]) -> pd.Series:
     """Series team_id → coverage of the team's requirements (1.0 for a team without requirements)."""
     sums = weighted(table).groupby("team_id")[["lost", "needed"]].sum()
     return coverage(sums["lost"], sums["needed"]).reindex(
@@ -146,7 +148,7 @@ def coverage_by_team(table, team_ids):
     )
 
 
-def rollup_coverage(table, subtrees):
+def rollup_coverage(table: pd.DataFrame, subtrees: Mapping[int, Iterable[int]]) -> dict[int, float]:
     """Coverage over all requirements of each department's subtree: ``subtrees`` maps id → team ids."""
     sums = weighted(table).groupby("team_id")[["lost", "needed"]].sum()
     result = {}
@@ -156,7 +158,7 @@ def rollup_coverage(table, subtrees):
     return result
 
 
-def member_role_fit(data, employee_ids):
+def member_role_fit(data: AnalysisInput, employee_ids: Iterable[int]) -> tuple[pd.DataFrame, pd.Series]:
     """Per employee: role gaps (competency, target, level, gap) and role fit.
 
     Returns a DataFrame of gap rows and a Series employee_id → role_fit (1.0 without role targets, NaN
@@ -171,13 +173,20 @@ def member_role_fit(data, employee_ids):
     return gaps.reset_index(drop=True), fit
 
 
-def team_members(data, team_id):
+def team_members(data: AnalysisInput, team_id: int) -> list[int]:
     """Sorted ids of the team's active members."""
     members = data.memberships.loc[data.memberships["team_id"] == team_id, "employee_id"]
     return sorted(set(int(e) for e in members))
 
 
-def what_if(data, *, team_id, join=(), leave=(), raise_levels=()):
+def what_if(
+    data: AnalysisInput,
+    *,
+    team_id: int,
+    join: Iterable[int] = (),
+    leave: Iterable[int] = (),
+    raise_levels: Iterable[tuple[int, int, int]] = (),
+) -> AnalysisInput:
     """The same input with hypothetical changes; nothing is written anywhere.
 
     ``join``/``leave`` are employee ids entering or leaving ``team_id``; ``raise_levels`` holds
@@ -199,7 +208,15 @@ def what_if(data, *, team_id, join=(), leave=(), raise_levels=()):
     return replace(data, memberships=memberships, levels=levels)
 
 
-def staffing_hints(data, table, *, team_id, competency_id, required_level, candidate_ids):
+def staffing_hints(
+    data: AnalysisInput,
+    table: pd.DataFrame,
+    *,
+    team_id: int,
+    competency_id: int,
+    required_level: int,
+    candidate_ids: Iterable[int],
+) -> list[dict[str, Any]]:
     """People outside the team holding the level, ranked by how little their own teams' coverage
     would drop without them (then by id). Returns records: employee_id, level, coverage_drop."""
     outside = sorted(set(candidate_ids) - set(team_members(data, team_id)))
@@ -223,7 +240,7 @@ def staffing_hints(data, table, *, team_id, competency_id, required_level, candi
     ]
 
 
-def coverage_drop_without(table, employee_ids):
+def coverage_drop_without(table: pd.DataFrame, employee_ids: Iterable[int]) -> dict[int, float]:
     """employee_id → summed loss of coverage over the teams they belong to, if they left them.
 
     Removing a holder raises a requirement's shortfall by one exactly when covered <= min_people."""
@@ -240,7 +257,9 @@ def coverage_drop_without(table, employee_ids):
     return loss.groupby(held["holders"].astype("int64")).sum().to_dict()
 
 
-def apply_projected_levels(levels, projected, *, by=()):
+def apply_projected_levels(
+    levels: pd.DataFrame, projected: pd.DataFrame | None, *, by: Sequence[str] = ()
+) -> pd.DataFrame:
     """Levels raised to planned targets: ``projected`` rows (employee_id, competency_id, level) replace
     a lower effective level; a higher one stays; of several targets for one pair the highest counts.
     ``by`` names further key columns both frames carry (``on`` for levels over several dates). The one
@@ -256,7 +275,7 @@ def apply_projected_levels(levels, projected, *, by=()):
     return what_if_levels(levels, raised[[*keys, "level"]], by=by)
 
 
-def what_if_levels(levels, changes, *, by=()):
+def what_if_levels(levels: pd.DataFrame, changes: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.DataFrame:
     """``levels`` with the (employee_id, competency_id) pairs of ``changes`` replaced by its levels (per
     value of the ``by`` columns, if any)."""
     changes = changes.assign(confirmed=True)
@@ -273,7 +292,14 @@ def what_if_levels(levels, changes, *, by=()):
 _DATE_STRIDE = 2**32
 
 
-def coverage_over_dates(*, dates, levels_at, memberships_at, requirements, team_ids):
+def coverage_over_dates(
+    *,
+    dates: Iterable[Any],
+    levels_at: pd.DataFrame,
+    memberships_at: pd.DataFrame,
+    requirements: pd.DataFrame,
+    team_ids: Iterable[int],
+) -> pd.DataFrame:
     """Coverage per (date, team): ``levels_at``/``memberships_at`` carry an ``on`` column; the
     requirements are the same on every date. Returns a DataFrame indexed by date, one column per team."""
     dates = sorted(set(dates))
@@ -309,7 +335,7 @@ def coverage_over_dates(*, dates, levels_at, memberships_at, requirements, team_
     return result.pivot_table(index="on", columns="team_id", values="coverage", aggfunc="first")
 
 
-def category_coverage(table, competency_category):
+def category_coverage(table: pd.DataFrame, competency_category: Mapping[int, int]) -> pd.DataFrame:
     """Coverage per (team, category): ``competency_category`` maps competency_id → category id."""
     if table.empty:
         return pd.DataFrame(columns=["team_id", "category_id", "coverage"])
@@ -319,7 +345,7 @@ def category_coverage(table, competency_category):
     return sums[["team_id", "category_id", "coverage"]]
 
 
-def worst_gaps(table, limit=None):
+def worst_gaps(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Gap rows, the most damaging first (weight × shortfall, then team and competency id)."""
     gaps = table[table["status"] == STATUS_GAP].assign(severity=lambda f: f["weight"] * f["shortfall"])
     gaps = gaps.sort_values(

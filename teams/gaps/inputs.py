@@ -4,7 +4,9 @@ Every query here returns plain frames or records by name (rows are read by field
 position); the engine (``teams.gaps.engine``) never
 touches the ORM."""
 
+import datetime
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 
@@ -25,7 +27,7 @@ from . import cache, engine
 NAMES_LOOKED_UP = 1000
 
 
-def analysis_input(*, on, team_ids=None):
+def analysis_input(*, on: datetime.date, team_ids: Iterable[int] | None = None) -> engine.AnalysisInput:
     """Everything the engine needs for ``team_ids`` (all teams when None), in four queries."""
     memberships = memberships_active(on=on)
     requirements = TeamRequirement.objects.all()
@@ -77,7 +79,7 @@ class OrganisationAnalysis:
     memberships: pd.DataFrame
 
 
-def organisation_analysis(*, on):
+def organisation_analysis(*, on: datetime.date) -> "OrganisationAnalysis":
     """``engine.requirement_table`` of every team on ``on``, with the memberships (OrganisationAnalysis).
 
     Reading every person's effective levels takes seconds on a large organisation; this is computed once

@@ -2,6 +2,9 @@
 and the home page's organisation tree (every team with its own figures and, for departments, the roll-up
 over their subtree, SPEC.md), each from one pass of the gap engine."""
 
+import datetime
+from typing import Any
+
 import pandas as pd
 
 from competencies.models import Competency
@@ -29,7 +32,7 @@ def _tree_figures(sums, members, team_ids):
     }
 
 
-def organisation_tree(*, on, with_key=False):
+def organisation_tree(*, on: datetime.date, with_key: bool = False) -> Any:
     """Depth-first rows (team, depth, is_department, own figures, subtree figures), siblings by name.
 
     ``subtree`` is None for teams without children; for a department it rolls up all requirements and
@@ -82,7 +85,7 @@ def _tree_order(teams):
     return [team_id for team_id, _depth in TeamTree((t.pk, t.parent_id) for t in ordered).depth_first()]
 
 
-def organisation_overview(*, on, with_key=False):
+def organisation_overview(*, on: datetime.date, with_key: bool = False) -> Any:
     """HR's view: teams × categories coverage, the most critical gaps, every single point of knowledge.
 
     Seven queries whatever the size of the organisation, none while its data is unchanged (teams.gaps.cache).

@@ -1,6 +1,6 @@
 """The records pages show of the engine's requirement rows: names in, ids out, never DataFrames."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -11,7 +11,7 @@ from . import engine
 from .inputs import NAMES_LOOKED_UP
 
 
-def group_figures(table, memberships, team_ids):
+def group_figures(table: pd.DataFrame, memberships: pd.DataFrame, team_ids: Iterable[int]) -> dict[str, int]:
     """Members, requirements, gaps and single points over ``team_ids`` together."""
     rows = table[table["team_id"].isin(team_ids)]
     members = memberships.loc[memberships["team_id"].isin(team_ids), "employee_id"]
@@ -23,12 +23,12 @@ def group_figures(table, memberships, team_ids):
     }
 
 
-def by_weight(records):
+def by_weight(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Most important first, then by team and competency name."""
     return sorted(records, key=lambda r: (-r["weight"], r["team"].name, r["competency"], r["competency_id"]))
 
 
-def gap_lookup(rows):
+def gap_lookup(rows: pd.DataFrame) -> dict[str, dict[int, Any]]:
     """Names and categories of the competencies in ``rows`` and names of their (near-)holders."""
     competencies = {
         pk: {"name": name, "category_id": category_id, "category": category}
@@ -43,7 +43,9 @@ def gap_lookup(rows):
     return {"competencies": competencies, "people": dict(people)}
 
 
-def gap_records(rows, teams, lookup):
+def gap_records(
+    rows: pd.DataFrame, teams: Mapping[int, Any], lookup: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """Requirement records of ``rows`` across teams (the department and organisation pages): with the
     team, the competency's name and category, and holder names from ``gap_lookup``."""
     competencies, people = lookup["competencies"], lookup["people"]
@@ -99,14 +101,16 @@ def requirement_records(
     ]
 
 
-def requirement_matches(record, *, category_id=None, min_weight=None):
+def requirement_matches(
+    record: Mapping[str, Any], *, category_id: int | None = None, min_weight: int | None = None
+) -> bool:
     """True when a requirement record (or heatmap column) passes the category and weight filters."""
     if category_id is not None and record["category_id"] != category_id:
         return False
     return min_weight is None or record["weight"] >= min_weight
 
 
-def categories_of(records):
+def categories_of(records: Iterable[Mapping[str, Any]]) -> list[tuple[int, str]]:
     """(id, name) of the categories that ``records`` touch, by name."""
     found = {r["category_id"]: r["category"] for r in records}
     return sorted(found.items(), key=lambda item: (item[1], item[0]))

@@ -1,9 +1,14 @@
 """SPEC.md's gap-analysis JSON, built from the engine's output. Used by the API, the CLI and pages."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
 
 from competencies.models import Competency, Employee
 
+from ..models import Team
 from ..tree import TeamTree
 from . import cache, engine
 from .inputs import NAMES_LOOKED_UP, analysis_input
@@ -19,7 +24,7 @@ def _fit(value):
     return None if pd.isna(value) else _round(value)
 
 
-def gap_reports(*, teams, on):
+def gap_reports(*, teams: Iterable[Team], on: datetime.date) -> list[dict[str, Any]]:
     """SPEC.md's gap-analysis object for each team in ``teams`` (ordered by id), on date ``on``."""
     teams = sorted(teams, key=lambda t: t.pk)
     if not teams:
@@ -42,11 +47,11 @@ def gap_reports(*, teams, on):
     competency_names = dict(
         Competency.objects.filter(pk__in=set(table["competency_id"].tolist())).values_list("id", "name")
     )
-    people = Employee.objects.values_list("id", "personnel_no", "name")
+    named = Employee.objects.values_list("id", "personnel_no", "name")
     if len(member_ids) <= NAMES_LOOKED_UP:
-        people = people.filter(pk__in=member_ids)
-    people = {pk: (personnel_no, name) for pk, personnel_no, name in people}
-    gaps_by_member = {}
+        named = named.filter(pk__in=member_ids)
+    people = {pk: (personnel_no, name) for pk, personnel_no, name in named}
+    gaps_by_member: dict[int, list[dict[str, int]]] = {}
     for row in gaps.itertuples(index=False):
         gaps_by_member.setdefault(int(row.employee_id), []).append(
             {
@@ -56,7 +61,7 @@ def gap_reports(*, teams, on):
                 "gap": int(row.gap),
             }
         )
-    requirement_rows = {}
+    requirement_rows: dict[int, list[dict[str, Any]]] = {}
     records = requirement_records(
         table, head=lambda _team_id, c: {"competency": {"id": c, "name": competency_names[c]}}
     )
@@ -91,7 +96,7 @@ def gap_reports(*, teams, on):
     return reports
 
 
-def gap_report(*, team, on):
+def gap_report(*, team: Team, on: datetime.date) -> dict[str, Any]:
     """One team's object, cached until the team's data changes (teams.gaps.cache)."""
     return cache.cached(
         "gap",
@@ -101,7 +106,7 @@ def gap_report(*, team, on):
     )
 
 
-def team_summaries(*, teams, on):
+def team_summaries(*, teams: Iterable[Team], on: datetime.date) -> list[dict[str, Any]]:
     """Per team (ordered by id): its coverage (a department's rolls up its subtree, as SPEC.md says every
     page shows it), the coverage of its own requirements, member count and counts of its own gaps and
     single points; from each team's cached gap-analysis object."""

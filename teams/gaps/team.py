@@ -1,6 +1,10 @@
 """A team's dashboard (coverage, trend, forecast, heatmap), its what-if and its staffing hints, gathered in
 a bounded number of queries and returned as plain records (never DataFrames)."""
 
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Max, Q, Value, When
@@ -67,7 +71,9 @@ def _window(on):
     return _month_steps(on, TREND_MONTHS, -1)[::-1], _month_steps(on, FORECAST_MONTHS, +1)
 
 
-def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
+def team_dashboard(
+    *, team: Team, on: datetime.date, viewer: Any = None, offer_join_candidates: bool = False
+) -> dict[str, Any]:
     """Everything the team dashboard shows, in four queries whatever the team size; while the team's data
     is unchanged, its figures come from the cache (teams.gaps.cache) and only the viewer's part is read.
 
@@ -244,7 +250,7 @@ def _heatmap(table, levels, member_ids, names, competencies):
     return {"columns": columns, "rows": rows}
 
 
-def weighted_coverage(records):
+def weighted_coverage(records: Iterable[Mapping[str, Any]]) -> float:
     """SPEC.md's coverage over requirement records (1.0 without any)."""
     return engine.coverage(
         sum(r["weight"] * r["shortfall"] for r in records),
@@ -252,7 +258,9 @@ def weighted_coverage(records):
     )
 
 
-def filter_dashboard(dashboard, *, category_id=None, min_weight=None):
+def filter_dashboard(
+    dashboard: dict[str, Any], *, category_id: int | None = None, min_weight: int | None = None
+) -> dict[str, Any]:
     """The dashboard restricted to requirements of a category and of at least a weight.
 
     Requirement lists and heatmap columns shrink; the headline coverage stays the whole team's, and
@@ -282,9 +290,9 @@ def filter_dashboard(dashboard, *, category_id=None, min_weight=None):
     }
 
 
-def near_holders_by_person(requirements):
+def near_holders_by_person(requirements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Who is one level below a required level, and where: people with the most such steps first."""
-    people = {}
+    people: dict[int, dict[str, Any]] = {}
     for record in requirements:
         for person in record["near_holders"]:
             entry = people.setdefault(person["id"], {"employee": person, "requirements": []})
@@ -294,7 +302,14 @@ def near_holders_by_person(requirements):
     )
 
 
-def staffing_hints(*, team, on, candidate_ids=None, competency_ids=None, limit=5):
+def staffing_hints(
+    *,
+    team: Team,
+    on: datetime.date,
+    candidate_ids: Iterable[int] | None = None,
+    competency_ids: Iterable[int] | None = None,
+    limit: int = 5,
+) -> list[dict[str, Any]]:
     """For each gap of ``team``: people outside it who hold the level, least missed by their own teams
     first. ``candidate_ids`` limits who may be suggested (the people the user may see); None: anyone.
     ``competency_ids`` limits the gaps looked at (None: every gap). Cached until anything changes."""
@@ -375,7 +390,7 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
     ]
 
 
-def what_if_choices(*, team, on):
+def what_if_choices(*, team: Team, on: datetime.date) -> dict[str, Any]:
     """The what-if form's choices: the team's members on ``on`` by name, its requirements with the top
     level of each competency's scale. Two queries."""
     members = (
@@ -399,7 +414,9 @@ def what_if_choices(*, team, on):
     }
 
 
-def what_if_candidates(*, people, user, exclude_ids, limit):
+def what_if_candidates(
+    *, people: Any, user: Any, exclude_ids: Iterable[int], limit: int
+) -> tuple[list[dict[str, Any]], Any, bool]:
     """Active people of ``people`` (a queryset already limited to whom ``user`` may see) outside
     ``exclude_ids``, by name, at most ``limit``; and ``user``'s own employee record if ``people`` holds it
     (None if not), which it always does for ``visible_employees``, so the navigation needs no query.
@@ -421,7 +438,14 @@ def what_if_candidates(*, people, user, exclude_ids, limit):
     return candidates[:limit], own, len(candidates) > limit
 
 
-def what_if(*, team, on, join=(), leave=(), raise_levels=()):
+def what_if(
+    *,
+    team: Team,
+    on: datetime.date,
+    join: Iterable[int] = (),
+    leave: Iterable[int] = (),
+    raise_levels: Iterable[tuple[int, int, int]] = (),
+) -> dict[str, Any]:
     """Coverage and statuses of ``team`` now and under hypothetical changes; nothing is written."""
     team_ids = [team.pk]
     data = analysis_input(on=on, team_ids=team_ids)
