@@ -1,6 +1,7 @@
 """Read-side queries for teams: memberships, who leads whom, requirements (the gap analysis: teams.gaps)."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -11,11 +12,11 @@ from .models import Membership, Team, TeamRequirement
 from .tree import TeamTree
 
 
-def _today():
+def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def led_team_ids(user):
+def led_team_ids(user: Any) -> frozenset[int]:
     """Ids of the teams ``user`` leads, with their subtrees; cached on the user for the request.
 
     One query: the whole tree, each team flagged when the user leads it directly."""
@@ -25,10 +26,11 @@ def led_team_ids(user):
     return _led_scope(user)[0]
 
 
-def _led_scope(user, employee=None):
+def _led_scope(user: Any, employee: Employee | None = None) -> tuple[frozenset[int], set[int] | None]:
     """(led_team_ids(user), ids of the teams ``employee`` belongs to today, or None without one), in
     the one query that reads the tree; the scope is cached on the user as ``led_team_ids`` does."""
-    scope, held = set(), None if employee is None else set()
+    scope: set[int] = set()
+    held: set[int] | None = None if employee is None else set()
     if user.is_authenticated:
         leads = Team.leads.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk)
         flags = {"led": Exists(leads)}
@@ -39,7 +41,7 @@ def _led_scope(user, employee=None):
         for team_id, (led, *member) in tree.extra.items():
             if led:
                 scope.update(tree.subtree(team_id))
-            if member and member[0]:
+            if member and member[0] and held is not None:
                 held.add(team_id)
     user._servicelead_led_team_ids = frozenset(scope)
     return user._servicelead_led_team_ids, held
@@ -60,22 +62,22 @@ def memberships_active(*, on: datetime.date | None = None) -> QuerySet[Membershi
     return Membership.objects.filter(membership_active_q(on or _today()))
 
 
-def team_members_active(*, team, on=None):
+def team_members_active(*, team: Team, on: datetime.date | None = None) -> QuerySet[Employee]:
     """Employees who are members of ``team`` on ``on``, ordered by id."""
     employee_ids = memberships_active(on=on).filter(team=team).values("employee_id")
     return Employee.objects.filter(pk__in=employee_ids).select_related("role_profile").order_by("id")
 
 
-def employee_team_ids(*, employee, on=None):
+def employee_team_ids(*, employee: Employee, on: datetime.date | None = None) -> set[int]:
     return set(memberships_active(on=on).filter(employee=employee).values_list("team_id", flat=True))
 
 
-def led_employee_ids(user, on=None):
+def led_employee_ids(user: Any, on: datetime.date | None = None) -> QuerySet[Membership, dict[str, Any]]:
     """values() queryset of the employees active in the teams ``user`` leads (with subtrees)."""
     return memberships_active(on=on).filter(team_id__in=list(led_team_ids(user))).values("employee_id")
 
 
-def user_leads_employee(user, employee):
+def user_leads_employee(user: Any, employee: Employee) -> bool:
     """True when ``user`` leads a team (or an ancestor department) the employee belongs to today.
 
     One query when the user's scope is not known yet: the tree read for it also flags the person's teams."""
@@ -86,5 +88,5 @@ def user_leads_employee(user, employee):
     return bool(scope) and bool(employee_team_ids(employee=employee) & scope)
 
 
-def team_requirements(*, team):
+def team_requirements(*, team: Team) -> QuerySet[TeamRequirement]:
     return TeamRequirement.objects.filter(team=team).select_related("competency__category")
