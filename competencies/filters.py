@@ -64,9 +64,12 @@ class EmployeeFilter(django_filters.FilterSet):
 
     def filter_team(self, queryset, name, value):
         today = timezone.localdate()
-        # One filter() call so that team, start and end refer to the same membership row.
+        # One filter() call so that team, start and end refer to the same membership row. SPEC's active
+        # membership (teams.selectors.membership_active_q, which this lower app cannot import): someone
+        # who left before today is no member.
         return queryset.filter(
             Q(memberships__end__isnull=True) | Q(memberships__end__gte=today),
+            Q(left_on__isnull=True) | Q(left_on__gte=today),
             memberships__team_id=value,
             memberships__start__lte=today,
         ).distinct()

@@ -20,7 +20,7 @@ from jobs import registry
 from jobs import services as job_services
 from jobs.models import Job
 from teams.models import Team
-from teams.selectors import subtree_ids, team_tree
+from teams.tree import TeamTree
 
 from . import exports, generation, job_kinds
 
@@ -58,7 +58,7 @@ def scope_team_ids(*, scope: str, team_id: int | str | None) -> tuple[list[int] 
         raise ValueError(_("There is no team with id %(id)s.") % {"id": team_id})
     if scope == "team":
         return [team.pk], team.name
-    return subtree_ids(team.pk, team_tree()), team.name
+    return TeamTree.load().subtree(team.pk), team.name
 
 
 def plans_export_job_create(

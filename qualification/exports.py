@@ -21,9 +21,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from competencies.spreadsheets import safe_cell
-from teams import analysis
+from teams.gaps import engine
+from teams.gaps.inputs import analysis_input, organisation_analysis
 from teams.models import Team
-from teams.selectors import analysis_input, memberships_active, organisation_analysis
+from teams.selectors import memberships_active
 
 from . import generation
 from .models import Measure, PlanItem, QualificationPlan
@@ -286,16 +287,16 @@ def _coverage(team_ids, everyone, projected, affected, on):
     if everyone:
         table = organisation_analysis(on=on).table
     else:
-        table = analysis.requirement_table(analysis_input(on=on, team_ids=team_ids))
-    before = analysis.coverage_by_team(table, team_ids).to_dict()
+        table = engine.requirement_table(analysis_input(on=on, team_ids=team_ids))
+    before = engine.coverage_by_team(table, team_ids).to_dict()
     after = dict(before)
     affected = sorted(set(affected) & set(team_ids))
     if projected and affected:
         frame = pd.DataFrame.from_records(projected, columns=["employee_id", "competency_id", "level"])
         frame = frame.astype("int64").groupby(["employee_id", "competency_id"], as_index=False)["level"].max()
         data = analysis_input(on=on, team_ids=affected)
-        changed = replace(data, levels=analysis.apply_projected_levels(data.levels, frame))
-        after.update(analysis.coverage_by_team(analysis.requirement_table(changed), affected).to_dict())
+        changed = replace(data, levels=engine.apply_projected_levels(data.levels, frame))
+        after.update(engine.coverage_by_team(engine.requirement_table(changed), affected).to_dict())
     return before, after
 
 

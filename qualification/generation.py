@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from teams import analysis
+from teams.gaps import engine
 
 # Values of PlanItem.Reason and Measure.Kind (this module does not import models).
 REASON_TEAM_SHORTFALL = "team_shortfall"
@@ -146,7 +146,7 @@ class GenerationInput:
     pairs with a plan that is kept."""
 
     period: Period
-    analysis: analysis.AnalysisInput
+    analysis: engine.AnalysisInput
     team_ids: tuple
     eligible_ids: frozenset
     active_ids: frozenset
@@ -210,7 +210,7 @@ def _with_targets(levels, targets):
     if targets.empty:
         return levels
     best = targets.groupby(_KEYS, as_index=False)["target_level"].max()
-    return analysis.apply_projected_levels(levels, best.rename(columns={"target_level": "level"}))
+    return engine.apply_projected_levels(levels, best.rename(columns={"target_level": "level"}))
 
 
 def _level_lookup(pairs, levels):
@@ -599,12 +599,12 @@ def _records(items, data):
 
 def _team_summaries(items, data, unfilled):
     team_ids = sorted(data.team_ids)
-    before = analysis.coverage_by_team(analysis.requirement_table(data.analysis), team_ids)
+    before = engine.coverage_by_team(engine.requirement_table(data.analysis), team_ids)
     reached = pd.concat(
         [data.open_items[OPEN_ITEM_COLUMNS], items[OPEN_ITEM_COLUMNS]], ignore_index=True
     ).astype("int64")
     after_input = replace(data.analysis, levels=_with_targets(data.analysis.levels, reached))
-    after = analysis.coverage_by_team(analysis.requirement_table(after_input), team_ids)
+    after = engine.coverage_by_team(engine.requirement_table(after_input), team_ids)
     sums = (
         items.assign(later=items["offset"] > 0, approval=items["needs_approval"], count=1)
         .groupby("budget_team")[["count", "hours_tenths", "cost_cents", "later", "approval"]]

@@ -43,7 +43,8 @@ from competencies.selectors import employees_active
 from jobs import registry
 from jobs import services as job_services
 from jobs.models import Job
-from teams.selectors import memberships_active, subtree_ids, team_tree
+from teams.selectors import memberships_active
+from teams.tree import TeamTree
 
 from . import generation, job_kinds, services
 from .models import PlanItem, QualificationPlan
@@ -128,8 +129,8 @@ def generation_parts(team_ids: Iterable[int | str]) -> list[list[int]]:
     """``team_ids`` grouped into the parts of one generation run: sorted lists of team ids, ordered by
     their first id. Teams whose departments overlap share a part."""
     team_ids = sorted({int(team_id) for team_id in team_ids or ()})
-    tree = team_tree()
-    departments = _departments(team_ids, tree)
+    tree = TeamTree.load()
+    departments = {team_id: tree.department_team_ids(team_id) for team_id in team_ids}
     root = {}
 
     def find(team_id):
@@ -151,18 +152,6 @@ def generation_parts(team_ids: Iterable[int | str]) -> list[list[int]]:
     if len(groups) <= MAX_PARTS:
         return groups
     return _packed(groups)
-
-
-def _departments(team_ids, tree):
-    """team id → ids of its department (its parent's subtree; a top-level team's own subtree)."""
-    parent_of = {child: parent for parent, children in tree.items() for child in children}
-    subtrees, found = {}, {}
-    for team_id in team_ids:
-        top = parent_of.get(team_id) or team_id
-        if top not in subtrees:
-            subtrees[top] = tuple(subtree_ids(top, tree))
-        found[team_id] = subtrees[top]
-    return found
 
 
 def _packed(groups):
@@ -311,12 +300,12 @@ def _at_home(data, snapshot, *, scope, parts, part, period):
 
 def _home_people(*, part, scope, parts, on):
     """Ids of the people in the teams part ``part`` reads (its own and their departments) whose home it is."""
-    tree = team_tree()
+    tree = TeamTree.load()
     part_of_team, read_by = {}, {}
     for index, teams in enumerate(parts):
         for team_id in teams:
             part_of_team[int(team_id)] = index
-        for department in _departments([int(t) for t in teams], tree).values():
+        for department in (tree.department_team_ids(int(t)) for t in teams):
             for team_id in department:
                 read_by.setdefault(team_id, index)
     readable = [team_id for team_id, index in read_by.items() if index == part]

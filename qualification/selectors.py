@@ -20,10 +20,12 @@ from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
 from competencies.selectors import Ids, count_unconfirmed, effective_levels, employees_active
 from jobs.models import Job
-from teams import analysis
+from teams.gaps import engine
+from teams.gaps.inputs import analysis_input
 from teams.hooks import PROJECTED_COLUMNS
 from teams.models import Team, TeamRequirement
-from teams.selectors import analysis_input, led_team_ids, memberships_active, subtree_ids, team_tree
+from teams.selectors import led_team_ids, memberships_active
+from teams.tree import TeamTree
 
 from . import generation, job_kinds
 from .badges import badges_for
@@ -74,38 +76,22 @@ def current_period(on: datetime.date | None = None) -> generation.Period:
 def plannable_teams(user: AnyUser) -> list[dict[str, Any]]:
     """Teams ``user`` may generate and export plans for, as records (id, name, parent_id, depth,
     has_children) in tree order: all for HR and admins, the led teams with their subtrees for leads."""
-    rows = list(Team.objects.order_by("name", "id").values_list("id", "name", "parent_id"))
+    tree = TeamTree.load(fields=["name"], order_by=["name", "id"])
     allowed = None if is_hr_or_admin(user) else led_team_ids(user)
-    children: defaultdict[int | None, list[tuple[int, str]]] = defaultdict(list)
-    for team_id, name, parent_id in rows:
-        children[parent_id].append((team_id, name))
-    ids = {team_id for team_id, _name, _parent in rows}
-    parents = {team_id: parent_id for team_id, _name, parent_id in rows}
-    found: list[dict[str, Any]] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for team_id, name in children.get(parent_id, []):
-            if allowed is None or team_id in allowed:
-                found.append(
-                    {
-                        "id": team_id,
-                        "name": name,
-                        "parent_id": parents[team_id],
-                        "depth": depth,
-                        "has_children": bool(children.get(team_id)),
-                    }
-                )
-            walk(team_id, depth + 1)
-
-    walk(None, 0)
+    found = [
+        {
+            "id": team_id,
+            "name": tree.extra[team_id][0],
+            "parent_id": tree.parent(team_id),
+            "depth": depth,
+            "has_children": tree.has_children(team_id),
+        }
+        for team_id, depth in tree.depth_first()
+        if allowed is None or team_id in allowed
+    ]
     shallowest = min((team["depth"] for team in found), default=0)
     for team in found:
         team["depth"] -= shallowest
-    # Teams whose parent is unknown (cannot happen with a foreign key, but never drop a team silently).
-    seen = {team["id"] for team in found}
-    for team_id, name, parent_id in rows:
-        if team_id not in seen and parent_id not in ids and (allowed is None or team_id in allowed):
-            found.append({"id": team_id, "name": name, "parent_id": None, "depth": 0, "has_children": False})
     return found
 
 
@@ -162,11 +148,10 @@ def _colleague_teams(
     the teams of their departments (a parent's subtree; a top-level team is its own department)."""
     own = set(memberships_active(on=on).filter(employee=employee).values_list("team_id", flat=True))
     own |= {team_id for team_id in extra_team_ids if team_id}
-    tree = team_tree()
-    parent_of = {child: parent for parent, children in tree.items() for child in children}
+    tree = TeamTree.load()
     department: set[int] = set()
     for team_id in own:
-        department.update(subtree_ids(parent_of.get(team_id) or team_id, tree))
+        department.update(tree.department_team_ids(team_id))
     return own, department
 
 
@@ -283,17 +268,17 @@ def coverage_outlook(
 
     def coverage_of(levels: pd.DataFrame) -> pd.Series:
         changed = replace(data, levels=levels)
-        return analysis.coverage_by_team(analysis.requirement_table(changed), team_ids)
+        return engine.coverage_by_team(engine.requirement_table(changed), team_ids)
 
     def projected(frame: pd.DataFrame) -> pd.DataFrame:
-        return analysis.apply_projected_levels(data.levels, frame[["employee_id", "competency_id", "level"]])
+        return engine.apply_projected_levels(data.levels, frame[["employee_id", "competency_id", "level"]])
 
     now = coverage_of(data.levels)
     before = now
     if not done_items.empty:
         started = done_items.groupby(["employee_id", "competency_id"], as_index=False)["start_level"].min()
         before = coverage_of(
-            analysis.what_if_levels(data.levels, started.rename(columns={"start_level": "level"}))
+            engine.what_if_levels(data.levels, started.rename(columns={"start_level": "level"}))
         )
     with_agreed = coverage_of(projected(agreed))
     with_all = coverage_of(
@@ -440,7 +425,7 @@ def plan_page(*, plan: QualificationPlan, on: datetime.date | None = None) -> di
     covered: dict[tuple[int | None, int], int] = {}
     if team_ids:
         data = analysis_input(on=on, team_ids=team_ids)
-        table = analysis.requirement_table(data)
+        table = engine.requirement_table(data)
         covered = {
             (int(r.team_id), int(r.competency_id)): int(r.covered) for r in table.itertuples(index=False)
         }

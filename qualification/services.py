@@ -22,8 +22,10 @@ from competencies.models import Assessment, Competency, Interest
 from competencies.scales import level_check, scale_levels
 from competencies.selectors import employees_active
 from competencies.services import assessment_record
+from teams.gaps.inputs import analysis_input
 from teams.models import Team
-from teams.selectors import analysis_input, memberships_active, subtree_ids, team_tree
+from teams.selectors import memberships_active
+from teams.tree import TeamTree
 
 from . import generation
 from .models import Measure, MeasureCompetency, PlanComment, PlanItem, QualificationPlan
@@ -218,16 +220,14 @@ def _frame(rows, columns):
 def _generation_input(*, team_ids, period, capacity, budget):
     """Load a GenerationInput for ``team_ids`` org-wide in a fixed number of queries (about a dozen)."""
     on = max(timezone.localdate(), period.start)
-    tree = team_tree()
-    parent_of = {child: parent for parent, children in tree.items() for child in children}
-    _check_known(team_ids, parent_of)
-    department_of = _departments(tree, parent_of)
+    tree = TeamTree.load()
+    _check_known(team_ids, tree)
     # Mentors may come from the planned teams' departments, so their members are read too.
-    extended = set(team_ids).union(*(department_of[team_id] for team_id in team_ids))
-    data = analysis_input(on=on, team_ids=None if len(extended) == len(parent_of) else sorted(extended))
+    extended = set(team_ids).union(*(tree.department_team_ids(team_id) for team_id in team_ids))
+    data = analysis_input(on=on, team_ids=None if len(extended) == len(tree) else sorted(extended))
     data = replace(data, requirements=data.requirements[data.requirements["team_id"].isin(team_ids)])
     member_query = memberships_active(on=on)
-    if len(team_ids) != len(parent_of):
+    if len(team_ids) != len(tree):
         member_query = member_query.filter(team_id__in=team_ids)
     member_query = member_query.values("employee_id")
 
@@ -254,7 +254,7 @@ def _generation_input(*, team_ids, period, capacity, budget):
         member_query=member_query,
         period=period,
         replaced_ids=replaced_ids,
-        outside_teams=len(team_ids) != len(parent_of),
+        outside_teams=len(team_ids) != len(tree),
         team_ids=team_ids,
     )
     interests = _frame(
@@ -269,7 +269,7 @@ def _generation_input(*, team_ids, period, capacity, budget):
         team_ids=tuple(team_ids),
         eligible_ids=frozenset(eligible),
         active_ids=frozenset(active),
-        departments={team_id: department_of[team_id] for team_id in extended},
+        departments={team_id: tree.department_team_ids(team_id) for team_id in extended},
         interests=_ints(interests),
         measures=measures,
         scale_max=scale_max,
@@ -310,17 +310,6 @@ def _ints(frame):
 
 def _replaceable(status, origin):
     return status == QualificationPlan.Status.DRAFT and origin == QualificationPlan.Origin.GENERATED
-
-
-def _departments(tree, parent_of):
-    """team id → ids of its department: its parent's subtree; a top-level team is its own department."""
-    department_of, subtrees = {}, {}
-    for team_id in sorted(parent_of):
-        root = parent_of[team_id] or team_id
-        if root not in subtrees:
-            subtrees[root] = tuple(subtree_ids(root, tree))
-        department_of[team_id] = subtrees[root]
-    return department_of
 
 
 def _kept_items(*, member_query, period, replaced_ids, outside_teams, team_ids):

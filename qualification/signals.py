@@ -1,20 +1,20 @@
 """Saved plans and plan items move the coverage forecast of their person's teams (agreed items count as
-reached by their due date), so they mark the teams' cached analyses as changed (teams.caching). Plan
+reached by their due date), so they mark the teams' cached analyses as changed (teams.gaps.cache). Plan
 generation writes drafts in bulk, which send no signals and forecast nothing."""
 
 from django.db.models.signals import post_save
 
-from teams import caching
+from teams.gaps import cache
 
 from .models import PlanItem, QualificationPlan
 
 
 def _plan_saved(sender, instance, **kwargs):
-    caching.changed(employee_ids=[instance.employee_id])
+    cache.changed(employee_ids=[instance.employee_id])
 
 
 def _item_saved(sender, instance, **kwargs):
-    caching.changed(employee_ids=[instance.plan.employee_id])
+    cache.changed(employee_ids=[instance.plan.employee_id])
 
 
 def connect():

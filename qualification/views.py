@@ -29,7 +29,8 @@ from jobs.permissions import job_for_viewing
 from teams.models import Team
 from teams.permissions import team_for_viewing
 from teams.review.providers import leads as team_leads
-from teams.selectors import led_team_ids, memberships_active, subtree_ids
+from teams.selectors import led_team_ids, memberships_active
+from teams.tree import TeamTree
 
 from . import badges, export_jobs, exports, forms, generation, generation_jobs, selectors, services
 from .models import Measure, PlanItem, QualificationPlan
@@ -86,7 +87,7 @@ def _scope(user, scope):
     team = team_for_planning(user, team_id)
     if kind == "team":
         return [team.pk], team
-    return subtree_ids(team.pk), team
+    return TeamTree.load().subtree(team.pk), team
 
 
 # --------------------------------------------------------------------------------------------------

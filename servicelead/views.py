@@ -13,9 +13,9 @@ from competencies.roles import is_hr_or_admin
 from competencies.selectors import account_language, effective_levels
 from competencies.services import account_language_set
 from competencies.viewer import viewer_of
-from teams import caching
-from teams.dashboards import organisation_tree
-from teams.reports import team_summaries
+from teams.gaps import cache
+from teams.gaps.organisation import organisation_tree
+from teams.gaps.report import team_summaries
 from teams.review.selectors import campaigns_open_for_employee
 from teams.selectors import memberships_active
 
@@ -112,6 +112,6 @@ def home(request):
             "organisation": organisation,
             # The organisation table is the same for everyone while the data is: a cached fragment.
             "organisation_key": organisation_key,
-            "organisation_seconds": caching.timeout() if organisation_key else 0,
+            "organisation_seconds": cache.timeout() if organisation_key else 0,
         },
     )

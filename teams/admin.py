@@ -1,8 +1,21 @@
+from django import forms
 from django.contrib import admin
 
 from competencies.admin import level_on_scale_form
 
 from .models import Membership, Team, TeamRequirement
+from .tree import team_parent_check
+
+
+class TeamAdminForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "description", "parent", "leads"]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        team_parent_check(team=self.instance, parent=parent)
+        return parent
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,6 +33,7 @@ class TeamRequirementInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    form = TeamAdminForm
     list_display = ["name", "parent"]
     list_filter = ["parent"]
     search_fields = ["name"]

@@ -14,10 +14,16 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from competencies.api import (
@@ -33,11 +39,12 @@ from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
 from . import filters, services
+from .gaps.report import gap_report
 from .models import Membership, Team, TeamRequirement
 from .permissions import team_for_levels
-from .reports import gap_report
 from .selectors import led_team_ids, memberships_active
 from .serializers import MembershipSerializer, TeamRequirementSerializer, TeamSerializer
+from .tree import TeamTreeLoop
 
 _ref = inline_serializer("Ref", {"id": serializers.IntegerField(), "name": serializers.CharField()})
 GapAnalysisSerializer = inline_serializer(
@@ -45,7 +52,17 @@ GapAnalysisSerializer = inline_serializer(
     {
         "team": _ref,
         "date": serializers.DateField(),
-        "coverage": serializers.FloatField(),
+        "coverage": serializers.FloatField(
+            help_text="A department's rolls up all requirements of its subtree, each with its team's members."
+        ),
+        "own_coverage": serializers.FloatField(
+            required=False, help_text="Departments only: coverage of the department's own requirements."
+        ),
+        "subtree_teams": serializers.ListField(
+            child=serializers.IntegerField(),
+            required=False,
+            help_text="Departments only: ids of the teams below it whose requirements the coverage rolls up.",
+        ),
         "requirements": inline_serializer(
             "GapRequirement",
             {
@@ -72,7 +89,7 @@ GapAnalysisSerializer = inline_serializer(
                         "name": serializers.CharField(),
                     },
                 ),
-                "role_fit": serializers.FloatField(),
+                "role_fit": serializers.FloatField(allow_null=True, help_text="null: no role profile"),
                 "gaps": inline_serializer(
                     "RoleGap",
                     {
@@ -100,15 +117,25 @@ def parse_date(value):
         raise ValidationError({"date": _("Enter a date as YYYY-MM-DD, for example 2026-11-27.")}) from None
 
 
+class TeamTreeConflict(APIException):
+    """The team tree has a loop (brought in around the writers, which refuse one): 409 with the teams."""
+
+    status_code = 409
+    default_code = "team_tree_loop"
+
+
 @extend_schema(
     parameters=[OpenApiParameter("date", datetime.date, description="Analysis date, default today")],
-    responses=GapAnalysisSerializer,
+    responses={200: GapAnalysisSerializer, 409: OpenApiResponse(description="The team tree has a loop.")},
 )
 @api_view(["GET"])
 def gap_analysis(request, team_id):
-    """Gap analysis of one team on a date, exactly as SPEC.md defines it."""
-    team = team_for_levels(request.user, team_id)
-    report = gap_report(team=team, on=parse_date(request.query_params.get("date")))
+    """Gap analysis of one team on a date, exactly as SPEC.md defines it (409 on a team tree with a loop)."""
+    try:
+        team = team_for_levels(request.user, team_id)
+        report = gap_report(team=team, on=parse_date(request.query_params.get("date")))
+    except TeamTreeLoop as loop:
+        raise TeamTreeConflict(str(loop)) from None
     # The members' role gaps are individual levels: recorded as the team dashboard's are.
     audit_record_view(
         actor=request.user,

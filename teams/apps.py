@@ -10,7 +10,8 @@ class TeamsConfig(AppConfig):
         from competencies import hooks as competency_hooks
         from competencies import permissions as competency_permissions
 
-        from . import caching, selectors, services, signals
+        from . import selectors, services, signals
+        from .gaps import cache
         from .review import register_competency_hooks
 
         # competencies cannot import teams; teams tells it who leads whom.
@@ -18,9 +19,9 @@ class TeamsConfig(AppConfig):
         competency_permissions.register_employee_scope(selectors.led_employee_ids)
         # Team requirements on the self-assessment page, leads for expiry mails, memberships in exports.
         register_competency_hooks()
-        # Cached gap analyses follow every change of their input (teams.caching).
+        # Cached gap analyses follow every change of their input (teams.gaps.cache).
         signals.connect()
-        competency_hooks.register_levels_changed(caching.levels_changed)
+        competency_hooks.register_levels_changed(cache.levels_changed)
         # Recording that someone left ends their open memberships that day (competencies.services).
         competency_hooks.register_leave(
             refusals=services.membership_leave_refusals, record=services.memberships_end_on_leave

@@ -24,7 +24,8 @@ from competencies.selectors import employees_active
 from competencies.spreadsheets import safe_cell
 
 from .models import TeamRequirement
-from .selectors import memberships_active, subtree_ids
+from .selectors import memberships_active
+from .tree import TeamTree
 
 FORMATS = ("xlsx", "csv")
 MATRIX_SHEET = "Matrix"
@@ -73,7 +74,7 @@ def matrix_build(*, team=None, on=None):
     on = on or timezone.localdate()
     memberships = memberships_active(on=on)
     if team is not None:
-        team_ids = subtree_ids(team.pk)
+        team_ids = TeamTree.load().subtree(team.pk)
         memberships = memberships.filter(team_id__in=team_ids)
         title = team.name
     else:

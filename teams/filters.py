@@ -1,11 +1,11 @@
 """django-filter filtersets of the teams endpoints."""
 
 import django_filters
-from django.db.models import Q
 
 from competencies.filters import IdFilter, IsoDateFilter
 
 from .models import Membership, Team, TeamRequirement
+from .selectors import membership_active_q
 
 
 class TeamFilter(django_filters.FilterSet):
@@ -29,7 +29,7 @@ class MembershipFilter(django_filters.FilterSet):
         fields = ["team", "employee", "active_on"]
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(Q(end__isnull=True) | Q(end__gte=value), start__lte=value)
+        return queryset.filter(membership_active_q(value))
 
 
 class TeamRequirementFilter(django_filters.FilterSet):

@@ -119,7 +119,7 @@ class EmployeeIdsField(forms.Field):
 
 class WhatIfForm(DateForm):
     """Members to remove, people to add, up to three level raises. ``choices`` comes from
-    ``insights.what_if_choices`` (or the dashboard): members and requirements with scale tops.
+    ``teams.gaps.team.what_if_choices`` (or the dashboard): members and requirements with scale tops.
 
     Leads pick people to add from ``candidates`` (people they may see outside the team); HR and admins,
     who may see everyone, search by personnel number or name instead (``candidates=None``)."""
@@ -339,7 +339,7 @@ class WhatIfForm(DateForm):
         }
 
     def engine_arguments(self):
-        """Keyword arguments for ``insights.what_if``."""
+        """Keyword arguments for ``teams.gaps.team.what_if``."""
         data = self.cleaned_data
         return {
             "join": sorted(data["join"]),

@@ -1,7 +1,7 @@
 """REST serializers of teams, memberships and team requirements."""
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
@@ -9,7 +9,7 @@ from competencies.models import MAX_SCALE_LEVEL
 from competencies.serializers import SMALLINT_MAX, StrictModelSerializer
 
 from .models import Membership, Team, TeamRequirement
-from .selectors import subtree_ids
+from .tree import team_parent_check
 
 
 class TeamSerializer(StrictModelSerializer):
@@ -25,10 +25,10 @@ class TeamSerializer(StrictModelSerializer):
         read_only_fields = ["id"]
 
     def validate_parent(self, parent):
-        if parent is not None and self.instance is not None and parent.pk in subtree_ids(self.instance.pk):
-            raise serializers.ValidationError(
-                _("A team cannot be placed below itself or one of its sub-teams.")
-            )
+        try:
+            team_parent_check(team=self.instance, parent=parent)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
         return parent
 
 

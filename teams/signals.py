@@ -1,6 +1,6 @@
 """Single saves and deletes of the gap analysis' inputs, whoever makes them (services, the admin, the API),
-mark the cached results they touch as changed (teams.caching). Bulk writes (bulk_create, COPY,
-``QuerySet.update``) send no signals; their services call ``caching.changed`` themselves.
+mark the cached results they touch as changed (teams.gaps.cache). Bulk writes (bulk_create, COPY,
+``QuerySet.update``) send no signals; their services call ``cache.changed`` themselves.
 
 Assessments get no delete receiver on purpose: with one, Django could no longer delete them in bulk
 without loading every row. They are append-only; whoever deletes them in bulk says so."""
@@ -18,7 +18,7 @@ from competencies.models import (
     ScaleLevel,
 )
 
-from . import caching
+from .gaps import cache
 from .models import Membership, Team, TeamRequirement
 
 CATALOGUE_MODELS = (Scale, ScaleLevel, Category, Competency, RoleProfile, RoleRequirement, Team)
@@ -26,7 +26,7 @@ TEAM_MODELS = (Membership, TeamRequirement)
 
 
 def _catalogue_changed(sender, **kwargs):
-    caching.changed(everything=True)
+    cache.changed(everything=True)
 
 
 def _team_row_moving(sender, instance, **kwargs):
@@ -35,19 +35,19 @@ def _team_row_moving(sender, instance, **kwargs):
         return
     before = sender.objects.filter(pk=instance.pk).values_list("team_id", flat=True).first()
     if before is not None and before != instance.team_id:
-        caching.changed(team_ids=[before])
+        cache.changed(team_ids=[before])
 
 
 def _team_row_changed(sender, instance, **kwargs):
-    caching.changed(team_ids=[instance.team_id])
+    cache.changed(team_ids=[instance.team_id])
 
 
 def _person_changed(sender, instance, **kwargs):
-    caching.changed(employee_ids=[instance.pk])
+    cache.changed(employee_ids=[instance.pk])
 
 
 def _assessment_recorded(sender, instance, **kwargs):
-    caching.changed(employee_ids=[instance.employee_id])
+    cache.changed(employee_ids=[instance.employee_id])
 
 
 def connect():

@@ -3,8 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .dashboards import organisation_tree
-from .insights import organisation_overview
+from .gaps.organisation import organisation_overview, organisation_tree
 
 
 @shared_task(ignore_result=True)

@@ -12,9 +12,14 @@ from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 from competencies.viewer import viewer_of
 
-from . import caching, charts, forms, insights, selectors
+from . import charts, forms, selectors
+from .gaps import cache
+from .gaps import team as gaps_team
+from .gaps.department import department_overview
+from .gaps.organisation import organisation_overview
+from .gaps.records import categories_of, requirement_matches
+from .gaps.report import gap_report
 from .permissions import require_organisation_view, team_for_levels, team_for_viewing
-from .reports import gap_report
 
 
 def _requirement_rows(requirements, report, members, *, with_names):
@@ -56,7 +61,7 @@ def team_detail(request, team_id):
             # Counted per competency: one role requirement is one gap however the rows arrive.
             row["role_gaps"] = len({gap["competency"] for gap in fit["gaps"]}) if fit else 0
     # A department's headline figure rolls up its whole subtree (SPEC.md); its own requirements follow.
-    rollup = insights.department_overview(department=team, on=today) if team.children.exists() else None
+    rollup = department_overview(department=team, on=today) if team.children.exists() else None
     return render(
         request,
         "teams/team_detail.html",
@@ -115,7 +120,7 @@ def _what_if_candidates(user, member_ids):
     tells whether the user has an employee record, which the navigation would otherwise ask for."""
     if _may_see_everyone(user):
         return None, False
-    candidates, own, cut = insights.what_if_candidates(
+    candidates, own, cut = gaps_team.what_if_candidates(
         people=visible_employees(user), user=user, exclude_ids=member_ids, limit=CANDIDATES_SHOWN
     )
     viewer_of(user).know_employee(own)
@@ -134,16 +139,16 @@ def dashboard(request, team_id):
     if error:
         return error
     may_see_everyone = _may_see_everyone(request.user)
-    data = insights.team_dashboard(
+    data = gaps_team.team_dashboard(
         team=team, on=on, viewer=request.user, offer_join_candidates=not may_see_everyone
     )
     # Read along with the team's memberships, so the navigation needs no query of its own.
     viewer_of(request.user).know_employee(data["viewer_employee"])
-    filters = forms.FilterForm(request.GET, categories=insights.categories_of(data["requirements"]))
+    filters = forms.FilterForm(request.GET, categories=categories_of(data["requirements"]))
     if not filters.is_valid():
         return _bad_request(request, filters, team=team)
     category, weight = filters.cleaned_data["category"], filters.cleaned_data["weight"]
-    shown = insights.filter_dashboard(data, category_id=category, min_weight=weight)
+    shown = gaps_team.filter_dashboard(data, category_id=category, min_weight=weight)
     requirements = shown["requirements"]
     # The heatmap shows every member's level: one audit entry naming the team, not one per member.
     audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.TEAM_DASHBOARD)
@@ -160,7 +165,7 @@ def dashboard(request, team_id):
         choices={"members": members_by_name, "requirements": _sorted_requirements(data["requirements"])},
         candidates=candidates,
     )
-    near_holders = insights.near_holders_by_person([r for r in requirements if r["status"] != "ok"])
+    near_holders = gaps_team.near_holders_by_person([r for r in requirements if r["status"] != "ok"])
     parent = team.parent
     return render(
         request,
@@ -188,7 +193,7 @@ def dashboard(request, team_id):
             # team's figures with the same filters and language: the page caches them as one fragment
             # under the figures' key, and the charts are only drawn (called) when it is rendered.
             "figures_key": data["cache_key"],
-            "figures_seconds": caching.timeout() if data["cache_key"] else 0,
+            "figures_seconds": cache.timeout() if data["cache_key"] else 0,
             "trend_figure": partial(charts.trend_figure, data["trend"], data["forecast"]),
             "heatmap_figure": partial(charts.heatmap_figure, shown["heatmap"]),
             "scroll_heatmap": len(shown["heatmap"]["rows"]) > SCROLL_ROWS,
@@ -198,7 +203,7 @@ def dashboard(request, team_id):
             # The what-if form differs only by whom the viewer may add: cached with the figures.
             "what_if_scope": "search"
             if candidates is None
-            else f"{caching.digest(c['id'] for c in candidates)}{'+' if candidates_cut else ''}",
+            else f"{cache.digest(c['id'] for c in candidates)}{'+' if candidates_cut else ''}",
             "candidates_cut": candidates_cut,
             "candidates_shown": CANDIDATES_SHOWN,
         },
@@ -225,12 +230,12 @@ def staffing_hints(request, team_id):
         if _may_see_everyone(request.user)
         else set(visible_employees(request.user).values_list("id", flat=True))
     )
-    hints = insights.staffing_hints(team=team, on=on, candidate_ids=candidate_ids)
+    hints = gaps_team.staffing_hints(team=team, on=on, candidate_ids=candidate_ids)
     audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.STAFFING_HINTS)
     hints = [
         hint
         for hint in hints
-        if insights.requirement_matches(
+        if requirement_matches(
             hint, category_id=filters.cleaned_data["category"], min_weight=filters.cleaned_data["weight"]
         )
     ]
@@ -250,7 +255,7 @@ def what_if(request, team_id):
     on, error = _analysis_date(request, team=team, fragment=fragment)
     if error:
         return error
-    choices = insights.what_if_choices(team=team, on=on)
+    choices = gaps_team.what_if_choices(team=team, on=on)
     if fragment:
         # Only the result is rendered; who may join is checked against everyone the user may see.
         candidates, candidates_cut = (None if _may_see_everyone(request.user) else []), False
@@ -261,7 +266,7 @@ def what_if(request, team_id):
     if not form.is_valid():
         status = 400
     elif form.has_changes:
-        result = insights.what_if(team=team, on=on, **form.engine_arguments())
+        result = gaps_team.what_if(team=team, on=on, **form.engine_arguments())
     context = {
         "team": team,
         "on": on,
@@ -283,8 +288,8 @@ def department(request, team_id):
     on, error = _analysis_date(request, team=team)
     if error:
         return error
-    overview = insights.department_overview(department=team, on=on)
-    categories = insights.categories_of(overview["worst_gaps"] + overview["single_points"])
+    overview = department_overview(department=team, on=on)
+    categories = categories_of(overview["worst_gaps"] + overview["single_points"])
     filters = forms.FilterForm(request.GET, categories=categories)
     if not filters.is_valid():
         return _bad_request(request, filters, team=team)
@@ -316,9 +321,7 @@ def _filtered_gap_lists(overview, filters):
     category, weight = filters.cleaned_data["category"], filters.cleaned_data["weight"]
 
     def keep(records):
-        return [
-            r for r in records if insights.requirement_matches(r, category_id=category, min_weight=weight)
-        ]
+        return [r for r in records if requirement_matches(r, category_id=category, min_weight=weight)]
 
     return keep(overview["worst_gaps"]), keep(overview["single_points"])
 
@@ -329,8 +332,8 @@ def organisation(request):
     on, error = _analysis_date(request)
     if error:
         return error
-    overview, key = insights.organisation_overview(on=on, with_key=True)
-    categories = insights.categories_of(overview["worst_gaps"] + overview["single_points"])
+    overview, key = organisation_overview(on=on, with_key=True)
+    categories = categories_of(overview["worst_gaps"] + overview["single_points"])
     filters = forms.FilterForm(request.GET, categories=categories)
     if not filters.is_valid():
         return _bad_request(request, filters)
@@ -350,7 +353,7 @@ def organisation(request):
             # The heatmap (chart and table) is the same for everyone while the data is: a cached fragment,
             # and the chart is only drawn (called) when it is rendered.
             "heatmap_key": key,
-            "heatmap_seconds": caching.timeout() if key else 0,
+            "heatmap_seconds": cache.timeout() if key else 0,
             "heatmap_figure": partial(charts.organisation_heatmap_figure, overview["heatmap"]),
             "scroll_heatmap": len(overview["heatmap"]["teams"]) > SCROLL_ROWS,
             "heatmap_rows": [

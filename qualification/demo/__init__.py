@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from competencies.models import Assessment, Competency, Employee, Interest, RoleProfile
 from competencies.roles import ADMIN_GROUP, HR_GROUP, ROLE_LABELS
 from qualification.models import Measure
-from teams import caching
+from teams.gaps import cache
 from teams.models import Membership, Team, TeamRequirement
 
 from . import store, story, synthetic
@@ -78,7 +78,7 @@ def demo_seed(*, synthetic_spec=None, seed=1, reset=False, if_empty=False, force
                     % {"names": ", ".join(taken[:10])}
                 )
         # Written in bulk, without model signals: every cached analysis is stale once this commits.
-        caching.changed(everything=True)
+        cache.changed(everything=True)
         today = timezone.localdate()
         if synthetic_spec is None:
             # Seeded, not secret: the same seed must give the same demo organisation.

@@ -202,7 +202,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# "analysis" holds gap-analysis results under the version of their data (teams.caching): process memory
+# "analysis" holds gap-analysis results under the version of their data (teams.gaps.cache): process memory
 # here, Redis in production. The timeout bounds how long a change nobody could announce stays unseen (a
 # command run in another process while the embedded default serves from its own memory).
 CACHES = {

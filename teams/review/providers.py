@@ -6,7 +6,8 @@ from django.db.models import OuterRef, Subquery
 from competencies.models import AuditEntry
 
 from ..models import Campaign, Membership, Team, TeamRequirement
-from ..selectors import memberships_active, team_tree
+from ..selectors import memberships_active
+from ..tree import TeamTree
 
 
 def required_levels(*, employee_ids, on):
@@ -27,14 +28,7 @@ def leads(employee):
     team_ids = set(memberships_active().filter(employee=employee).values_list("team_id", flat=True))
     if not team_ids:
         return []
-    tree = team_tree()
-    parents = {child: parent for parent, children in tree.items() for child in children}
-    scope = set()
-    for team_id in team_ids:
-        current = team_id
-        while current is not None and current not in scope:
-            scope.add(current)
-            current = parents.get(current)
+    scope = TeamTree.load().ancestors(team_ids)
     return list(get_user_model().objects.filter(led_teams__in=scope).distinct().order_by("pk"))
 
 

@@ -5,7 +5,7 @@ follows."""
 import pytest
 
 from competencies.models import Assessment
-from teams.reports import gap_report
+from teams.gaps.report import gap_report
 from teams.review import register_competency_hooks
 from tests.browser.support import (
     LANGUAGES,

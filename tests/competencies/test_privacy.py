@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from competencies import privacy, services
 from competencies.models import Assessment, AuditEntry, EvidenceFile, Interest, SelfAssessmentDraft
-from teams.reports import gap_report
+from teams.gaps.report import gap_report
 from teams.review import register_competency_hooks
 from tests.competencies.test_certificates import evidence_for
 from tests.factories import (

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from qualification import generation
 from qualification.generation import GenerationError, GenerationInput, Period, generate
 from qualification.models import Measure, PlanItem
-from teams import analysis
+from teams.gaps import engine
 
 COURSE, MENTORING, CERTIFICATION = "course", generation.KIND_MENTORING, generation.KIND_CERTIFICATION
 
@@ -60,11 +60,11 @@ def make(
     )
     members = {e for t, e in memberships if t in team_ids}
     competencies = {r[1] for r in (*levels, *requirements, *role_targets, *interests)}
-    data = analysis.AnalysisInput(
-        levels=_frame([(*row, True) for row in levels], analysis.LEVEL_COLUMNS, {"confirmed": "bool"}),
-        memberships=_frame(memberships, analysis.MEMBERSHIP_COLUMNS),
-        requirements=_frame(requirements, analysis.REQUIREMENT_COLUMNS),
-        role_targets=_frame(role_targets, analysis.ROLE_TARGET_COLUMNS),
+    data = engine.AnalysisInput(
+        levels=_frame([(*row, True) for row in levels], engine.LEVEL_COLUMNS, {"confirmed": "bool"}),
+        memberships=_frame(memberships, engine.MEMBERSHIP_COLUMNS),
+        requirements=_frame(requirements, engine.REQUIREMENT_COLUMNS),
+        role_targets=_frame(role_targets, engine.ROLE_TARGET_COLUMNS),
     )
     return GenerationInput(
         period=Period.parse(period),

@@ -15,8 +15,8 @@ from competencies.models import Assessment, Category, Competency, Employee, Scal
 from competencies.roles import ADMIN_GROUP, HR_GROUP
 from qualification.demo import DEMO_PASSWORD
 from qualification.models import Measure
+from teams.gaps.report import gap_reports
 from teams.models import Membership, Team, TeamRequirement
-from teams.reports import gap_reports
 
 SMALL_ORG = ["--employees", "40", "--teams", "4", "--competencies", "12", "--assessed", "5", "--history", "2"]
 

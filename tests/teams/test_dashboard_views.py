@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from competencies.models import Assessment, Employee
 from qualification.models import QualificationPlan
-from teams import insights
+from teams.gaps import team as team_gaps
 from teams.models import Membership, TeamRequirement
 from tests import factories
 
@@ -174,7 +174,7 @@ def test_forecast_counts_agreed_plan_items_from_their_due_date(org, heat_pump):
             target_level=target,
             due_date=today + datetime.timedelta(days=45),
         )
-    data = insights.team_dashboard(team=org.team_a, on=today)
+    data = team_gaps.team_dashboard(team=org.team_a, on=today)
     assert data["has_projection"]
     assert data["trend"][-1]["coverage"] == pytest.approx(0.5)
     assert [round(p["coverage"], 2) for p in data["forecast"]] == [0.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0]

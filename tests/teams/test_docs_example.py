@@ -169,7 +169,7 @@ def test_on_the_earlier_date_as_documented(example):
 
 
 def test_staffing_hints_as_documented(example):
-    from teams.insights import staffing_hints  # moving to teams.gaps; the records stay
+    from teams.gaps.team import staffing_hints
 
     (hint,) = staffing_hints(team=example["north"], on=D)
     assert hint["competency"]["id"] == 31
@@ -178,7 +178,7 @@ def test_staffing_hints_as_documented(example):
 
 
 def test_what_if_as_documented(example):
-    from teams.insights import what_if  # moving to teams.gaps; the records stay
+    from teams.gaps.team import what_if
 
     result = what_if(team=example["north"], on=D, join=[14])
     assert round(result["coverage_before"], 4) == 0.5714

@@ -139,7 +139,8 @@ def test_gap_analysis_returns_spec_json(client_for, scenario):
             key=lambda r: r["competency"]["id"],
         ),
         "members": [
-            {"employee": person(erika), "role_fit": 1.0, "gaps": []},
+            # SPEC.md: no role profile, no role fit (not 100 %).
+            {"employee": person(erika), "role_fit": None, "gaps": []},
             {"employee": person(carl), "role_fit": 1.0, "gaps": []},
             {
                 "employee": person(dana),
@@ -284,3 +285,14 @@ def test_department_coverage_rolls_up_its_subtree(org, client_for):
     team_a = client_for("hr").get(f"/api/v1/teams/{org.team_a.pk}/gap-analysis/").json()
     assert team_a["coverage"] == 0.5
     assert "subtree_teams" not in team_a
+
+
+def test_member_without_role_profile_has_null_role_fit_and_one_with_an_empty_profile_fits(client_for, org):
+    AssessmentFactory(employee=org.colleague, competency=CompetencyFactory(), level=3)
+    org.colleague.role_profile = RoleProfileFactory()  # a profile without requirements
+    org.colleague.save()
+    body = client_for("hr").get(url(org.team_a.pk)).json()
+    members = {m["employee"]["id"]: m for m in body["members"]}
+    assert members[org.employee.pk]["role_fit"] is None
+    assert members[org.employee.pk]["gaps"] == []
+    assert members[org.colleague.pk]["role_fit"] == 1.0

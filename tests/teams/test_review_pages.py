@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from competencies.models import Assessment, AuditEntry
 from competencies.services import ReviewInvalid
-from teams.reports import gap_report
+from teams.gaps.report import gap_report
 from teams.review import register_competency_hooks
 from teams.review.selectors import team_certificates_expiring
 from teams.review.services import team_review_apply

@@ -9,7 +9,7 @@ from qualification import services
 from qualification.generation import DEFAULT_CAPACITY_HOURS
 from qualification.generation_jobs import plans_generate_in_parts
 from teams.models import Team
-from teams.selectors import subtree_ids, team_tree
+from teams.tree import TeamTree
 
 
 class Command(BaseCommand):
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         team_id = options["team"] if options["team"] is not None else options["department"]
         if not Team.objects.filter(pk=team_id).exists():
             raise CommandError(_("There is no team with id %(id)s.") % {"id": team_id})
-        return [team_id] if options["team"] is not None else subtree_ids(team_id, team_tree())
+        return [team_id] if options["team"] is not None else TeamTree.load().subtree(team_id)
 
     def _no_teams(self):
         raise CommandError(_("There are no teams to plan for."))

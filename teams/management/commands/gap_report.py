@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from competencies.dates import parse_iso_date
 from competencies.spreadsheets import safe_cell
+from teams.gaps.report import gap_reports
 from teams.models import Team
-from teams.reports import gap_reports
+from teams.tree import TeamTreeLoop
 
 CSV_COLUMNS = [
     "team_id",
@@ -55,7 +56,10 @@ class Command(BaseCommand):
             if team is None:
                 raise CommandError(_("There is no team with id %(id)s.") % {"id": options["team"]})
             teams = [team]
-        reports = gap_reports(teams=teams, on=on)
+        try:
+            reports = gap_reports(teams=teams, on=on)
+        except TeamTreeLoop as loop:
+            raise CommandError(str(loop)) from None
         if options["format"] == "csv":
             self._write_csv(reports)
         else:

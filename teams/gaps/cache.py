@@ -22,12 +22,17 @@ import hashlib
 import logging
 import secrets
 import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, caches
 from django.db import transaction
 
 from competencies.selectors import count_unconfirmed
+
+from ..models import Membership
+from ..tree import TeamTree, TeamTreeLoop
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +53,17 @@ def _cache():
         return caches["default"]
 
 
-def timeout():
+def timeout() -> int:
     """Seconds a cached result is kept at most."""
     return getattr(settings, "SERVICELEAD_ANALYSIS_CACHE_SECONDS", 600)
 
 
-def team(team_id):
+def team(team_id: int) -> str:
     """The version name of one team (with its subtree)."""
     return f"team:{int(team_id)}"
 
 
-def digest(ids):
+def digest(ids: Iterable[int]) -> str:
     """A short fixed-length name for a set of ids, for keys that depend on one (whom a user may see)."""
     text = ",".join(str(i) for i in sorted({int(i) for i in ids}))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -97,7 +102,13 @@ def _pending():
     return pending
 
 
-def changed(*, team_ids=(), employee_ids=(), everything=False, using=None):
+def changed(
+    *,
+    team_ids: Iterable[int | None] = (),
+    employee_ids: Iterable[int | None] = (),
+    everything: bool = False,
+    using: str | None = None,
+) -> None:
     """Record that analysis input changed: of ``team_ids``, of teams ``employee_ids`` ever belonged to,
     or of ``everything``. Published when the current transaction commits (at once outside one)."""
     pending = _pending()
@@ -113,7 +124,7 @@ def changed(*, team_ids=(), employee_ids=(), everything=False, using=None):
         transaction.on_commit(_publish_committed, using=using, robust=True)
 
 
-def levels_changed(*, employee_ids):
+def levels_changed(*, employee_ids: Iterable[int] | None) -> None:
     """competencies.hooks' provider: assessments of ``employee_ids`` (None: anyone's) written in bulk."""
     changed(employee_ids=employee_ids or (), everything=employee_ids is None)
 
@@ -133,19 +144,30 @@ def _publish_committed():
 
 def _publish(team_ids, employee_ids, everything):
     """New tokens for the versions the changes touch, in one cache call."""
-    from .selectors import ancestor_ids, team_ids_of_employees
-
     if employee_ids and not everything:
         if len(employee_ids) > EMPLOYEES_LOOKED_UP:
             everything = True
         else:
-            team_ids = team_ids | team_ids_of_employees(employee_ids)
+            team_ids = team_ids | _team_ids_of_employees(employee_ids)
     names = [ALL]
+    if team_ids and not everything:
+        try:
+            names.extend(team(t) for t in TeamTree.load().ancestors(team_ids))
+        except TeamTreeLoop:
+            everything = True  # the teams above cannot be told: every result is stale
     if everything:
         names.append(CATALOGUE)
-    elif team_ids:
-        names.extend(team(t) for t in ancestor_ids(team_ids))
     _cache().set_many({_version_key(name): _new_token() for name in names}, timeout=None)
+
+
+def _team_ids_of_employees(employee_ids):
+    """Ids of every team the employees belong, belonged or will belong to."""
+    return set(
+        Membership.objects.filter(employee_id__in=list(employee_ids))
+        .order_by()
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
 
 
 def _publish_for_own_reads():
@@ -161,7 +183,7 @@ def _publish_for_own_reads():
     _publish(set(pending.team_ids), set(pending.employee_ids), pending.everything)
 
 
-def versions(names):
+def versions(names: Sequence[str]) -> tuple[str, ...] | None:
     """The current token of each version name, or None when the cache cannot tell (nothing is cached then)."""
     _publish_for_own_reads()
     cache = _cache()
@@ -178,7 +200,14 @@ def versions(names):
     return tuple(found[key] for key in keys)
 
 
-def cached(kind, parts, depends_on, compute, *, with_key=False):
+def cached(
+    kind: str,
+    parts: Sequence[Any],
+    depends_on: Sequence[str],
+    compute: Callable[[], Any],
+    *,
+    with_key: bool = False,
+) -> Any:
     """``compute()``, or its result stored earlier for the same ``kind``/``parts`` and unchanged versions
     ``depends_on``. ``parts`` are plain values (ids, dates); the result must pickle. With ``with_key``,
     (result, key): the key names this result for caching what is made of it (None: nothing is cached)."""

@@ -1,10 +1,12 @@
-"""teams.analysis on small hand-built frames, and property tests against a plain-loop reference.
+"""teams.gaps.engine on small hand-built frames, and property tests against a plain-loop reference.
 
 The reference below is written from SPEC.md's text ("Effective level", "Gap analysis") with the
 slowest, most obvious loops; the engine and the effective-level selector must agree with it."""
 
 import datetime
 import itertools
+import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -15,10 +17,10 @@ from hypothesis import strategies as st
 
 from competencies.models import Assessment, Employee, RoleRequirement
 from competencies.selectors import effective_levels, effective_levels_at
-from teams import analysis
+from teams.gaps import engine
+from teams.gaps.inputs import analysis_input
+from teams.gaps.report import gap_reports
 from teams.models import Membership, TeamRequirement
-from teams.reports import gap_reports
-from teams.selectors import analysis_input
 from tests.factories import CompetencyFactory, EmployeeFactory, RoleProfileFactory, TeamFactory
 
 # --------------------------------------------------------------------------------------------------
@@ -29,17 +31,17 @@ def make_input(levels=(), memberships=(), requirements=(), role_targets=()):
     """AnalysisInput from plain tuples: levels (e, c, level[, confirmed]), memberships (t, e),
     requirements (t, c, L, k, w), role_targets (e, c, target)."""
     level_rows = [(*row, True) if len(row) == 3 else row for row in levels]
-    return analysis.AnalysisInput(
-        levels=_frame(level_rows, analysis.LEVEL_COLUMNS).astype({"confirmed": "bool"}),
-        memberships=_frame(memberships, analysis.MEMBERSHIP_COLUMNS),
-        requirements=_frame(requirements, analysis.REQUIREMENT_COLUMNS),
-        role_targets=_frame(role_targets, analysis.ROLE_TARGET_COLUMNS),
+    return engine.AnalysisInput(
+        levels=_frame(level_rows, engine.LEVEL_COLUMNS).astype({"confirmed": "bool"}),
+        memberships=_frame(memberships, engine.MEMBERSHIP_COLUMNS),
+        requirements=_frame(requirements, engine.REQUIREMENT_COLUMNS),
+        role_targets=_frame(role_targets, engine.ROLE_TARGET_COLUMNS),
     )
 
 
 def _frame(rows, columns):
     if not rows:
-        return analysis.empty_frame(columns)
+        return engine.empty_frame(columns)
     return pd.DataFrame(list(rows), columns=columns).astype({c: "int64" for c in columns if c != "confirmed"})
 
 
@@ -75,7 +77,7 @@ def sample():
 
 
 def test_requirement_table_counts_holders_near_holders_and_status(sample):
-    rows = rows_by_requirement(analysis.requirement_table(sample))
+    rows = rows_by_requirement(engine.requirement_table(sample))
     ok, gap, single = rows[(1, 100)], rows[(1, 101)], rows[(1, 102)]
     assert (ok.covered, ok.shortfall, ok.status, ok.holders, ok.near_holders) == (2, 0, "ok", [10, 12], [11])
     assert (gap.covered, gap.shortfall, gap.status, gap.holders, gap.near_holders) == (
@@ -98,7 +100,7 @@ def test_requirement_table_counts_holders_near_holders_and_status(sample):
 
 
 def test_requirement_table_is_ordered_by_team_and_competency(sample):
-    table = analysis.requirement_table(sample)
+    table = engine.requirement_table(sample)
     assert list(zip(table["team_id"], table["competency_id"], strict=True)) == [
         (1, 100),
         (1, 101),
@@ -110,25 +112,25 @@ def test_requirement_table_is_ordered_by_team_and_competency(sample):
 
 def test_near_holders_of_level_one_are_the_unassessed_members():
     data = make_input([(10, 100, 1), (11, 100, 4)], [(1, 10), (1, 11), (1, 12), (1, 13)], [(1, 100, 1, 3, 2)])
-    row = analysis.requirement_table(data).iloc[0]
+    row = engine.requirement_table(data).iloc[0]
     assert (row["holders"], row["near_holders"], row["shortfall"]) == ([10, 11], [12, 13], 1)
 
 
 def test_no_holder_is_a_gap_even_for_one_person_requirement():
     data = make_input([], [(1, 10)], [(1, 100, 2, 1, 2)])
-    row = analysis.requirement_table(data).iloc[0]
+    row = engine.requirement_table(data).iloc[0]
     assert (row["covered"], row["shortfall"], row["status"]) == (0, 1, "gap")
 
 
 def test_two_holders_of_a_one_person_requirement_are_ok():
     data = make_input([(10, 100, 2), (11, 100, 3)], [(1, 10), (1, 11)], [(1, 100, 2, 1, 2)])
-    row = analysis.requirement_table(data).iloc[0]
+    row = engine.requirement_table(data).iloc[0]
     assert (row["covered"], row["shortfall"], row["status"]) == (2, 0, "ok")
 
 
 def test_coverage_weights_shortfalls(sample):
-    table = analysis.requirement_table(sample)
-    coverage = analysis.coverage_by_team(table, [1, 2, 3])
+    table = engine.requirement_table(sample)
+    coverage = engine.coverage_by_team(table, [1, 2, 3])
     # team 1: lost 1·1 of 3·2 + 1·2 + 2·1 = 10; team 2: lost 3·1 of 3·2 + 1·1 = 7; team 3 has none.
     assert coverage[1] == pytest.approx(1 - 1 / 10)
     assert coverage[2] == pytest.approx(1 - 3 / 7)
@@ -137,38 +139,38 @@ def test_coverage_weights_shortfalls(sample):
 
 def test_team_without_requirements_has_full_coverage():
     data = make_input([(10, 100, 4)], [(1, 10)], [])
-    table = analysis.requirement_table(data)
+    table = engine.requirement_table(data)
     assert table.empty
-    assert analysis.coverage_by_team(table, [1]).to_dict() == {1: 1.0}
+    assert engine.coverage_by_team(table, [1]).to_dict() == {1: 1.0}
 
 
 def test_team_with_requirements_and_no_members_has_everything_short():
     data = make_input([(10, 100, 4)], [(2, 10)], [(1, 100, 2, 2, 3), (1, 101, 1, 1, 1)])
-    table = analysis.requirement_table(data)
+    table = engine.requirement_table(data)
     assert table["covered"].tolist() == [0, 0]
     assert table["shortfall"].tolist() == [2, 1]
     assert table["status"].tolist() == ["gap", "gap"]
     assert table["holders"].tolist() == [[], []]
     assert table["near_holders"].tolist() == [[], []]
-    assert analysis.coverage_by_team(table, [1]).to_dict() == {1: 0.0}
+    assert engine.coverage_by_team(table, [1]).to_dict() == {1: 0.0}
 
 
 def test_nobody_anywhere_still_yields_requirement_rows():
     data = make_input([], [], [(1, 100, 2, 2, 3)])
-    table = analysis.requirement_table(data)
+    table = engine.requirement_table(data)
     assert (table.loc[0, "covered"], table.loc[0, "shortfall"]) == (0, 2)
 
 
 def test_member_of_several_teams_counts_in_each(sample):
-    rows = rows_by_requirement(analysis.requirement_table(sample))
+    rows = rows_by_requirement(engine.requirement_table(sample))
     assert 13 in rows[(1, 102)].holders
     assert 13 in rows[(2, 102)].holders
 
 
 def test_counting_without_unconfirmed_levels_drops_self_assessments(sample):
-    counted = rows_by_requirement(analysis.requirement_table(sample.counting(count_unconfirmed=True)))
+    counted = rows_by_requirement(engine.requirement_table(sample.counting(count_unconfirmed=True)))
     assert counted[(2, 100)].holders == [13]
-    strict = rows_by_requirement(analysis.requirement_table(sample.counting(count_unconfirmed=False)))
+    strict = rows_by_requirement(engine.requirement_table(sample.counting(count_unconfirmed=False)))
     assert strict[(2, 100)].holders == []
     assert strict[(2, 100)].near_holders == [13, 20]
 
@@ -178,7 +180,7 @@ def test_role_gaps_and_role_fit():
         levels=[(10, 100, 1), (10, 101, 4), (11, 100, 3)],
         role_targets=[(10, 100, 3), (10, 101, 2), (10, 102, 2), (11, 100, 3)],
     )
-    gaps, fit = analysis.member_role_fit(data, [10, 11, 12])
+    gaps, fit = engine.member_role_fit(data, [10, 11, 12])
     assert gaps[["employee_id", "competency_id", "target", "level", "gap"]].to_dict("records") == [
         {"employee_id": 10, "competency_id": 100, "target": 3, "level": 1, "gap": 2},
         {"employee_id": 10, "competency_id": 102, "target": 2, "level": 0, "gap": 2},
@@ -187,9 +189,18 @@ def test_role_gaps_and_role_fit():
     assert fit.to_dict() == pytest.approx({10: 1 - 4 / 7, 11: 1.0, 12: 1.0})
 
 
+def test_role_fit_is_undefined_for_people_without_a_role_profile():
+    data = replace(make_input(role_targets=[(10, 100, 3)]), without_role_profile=frozenset({12}))
+    gaps, fit = engine.member_role_fit(data, [10, 11, 12])
+    assert fit[10] == 0.0
+    assert fit[11] == 1.0  # a role profile without requirements
+    assert math.isnan(fit[12])
+    assert 12 not in set(gaps["employee_id"])
+
+
 def test_rollup_coverage_sums_over_the_subtree(sample):
-    table = analysis.requirement_table(sample)
-    rollup = analysis.rollup_coverage(table, {99: [1, 2], 1: [1], 3: [3]})
+    table = engine.requirement_table(sample)
+    rollup = engine.rollup_coverage(table, {99: [1, 2], 1: [1], 3: [3]})
     assert rollup[99] == pytest.approx(1 - (1 + 3) / (10 + 7))
     assert rollup[1] == pytest.approx(1 - 1 / 10)
     assert rollup[3] == 1.0
@@ -197,14 +208,14 @@ def test_rollup_coverage_sums_over_the_subtree(sample):
 
 def test_team_members_are_sorted_and_distinct():
     data = make_input([], [(1, 12), (1, 10), (1, 12), (2, 11)], [])
-    assert analysis.team_members(data, 1) == [10, 12]
-    assert analysis.team_members(data, 3) == []
+    assert engine.team_members(data, 1) == [10, 12]
+    assert engine.team_members(data, 3) == []
 
 
 def test_what_if_join_adds_a_holder_without_touching_the_input(sample):
     before = sample.memberships.copy()
-    changed = analysis.what_if(sample, team_id=1, join=[20])
-    rows = rows_by_requirement(analysis.requirement_table(changed))
+    changed = engine.what_if(sample, team_id=1, join=[20])
+    rows = rows_by_requirement(engine.requirement_table(changed))
     assert rows[(1, 101)].holders == [10]
     assert rows[(1, 102)].holders == [13, 20]
     assert rows[(1, 102)].status == "ok"
@@ -212,8 +223,8 @@ def test_what_if_join_adds_a_holder_without_touching_the_input(sample):
 
 
 def test_what_if_leave_removes_only_that_team_membership(sample):
-    changed = analysis.what_if(sample, team_id=1, leave=[13, 12])
-    rows = rows_by_requirement(analysis.requirement_table(changed))
+    changed = engine.what_if(sample, team_id=1, leave=[13, 12])
+    rows = rows_by_requirement(engine.requirement_table(changed))
     assert rows[(1, 102)].holders == []
     assert rows[(1, 100)].holders == [10]
     assert rows[(2, 102)].holders == [13]
@@ -221,19 +232,19 @@ def test_what_if_leave_removes_only_that_team_membership(sample):
 
 def test_what_if_raise_replaces_the_effective_level(sample):
     before = sample.levels.copy()
-    changed = analysis.what_if(sample, team_id=1, raise_levels=[(11, 101, 2), (13, 101, 3)])
-    rows = rows_by_requirement(analysis.requirement_table(changed))
+    changed = engine.what_if(sample, team_id=1, raise_levels=[(11, 101, 2), (13, 101, 3)])
+    rows = rows_by_requirement(engine.requirement_table(changed))
     assert rows[(1, 101)].holders == [10, 11, 13]
     assert rows[(1, 101)].status == "ok"
-    assert analysis.coverage_by_team(analysis.requirement_table(changed), [1])[1] == 1.0
+    assert engine.coverage_by_team(engine.requirement_table(changed), [1])[1] == 1.0
     pd.testing.assert_frame_equal(sample.levels, before)
     assert len(changed.levels) == len(before) + 1
 
 
 def test_what_if_raise_on_empty_levels():
     data = make_input([], [(1, 10)], [(1, 100, 2, 1, 1)])
-    changed = analysis.what_if(data, team_id=1, raise_levels=[(10, 100, 2)])
-    assert analysis.requirement_table(changed).loc[0, "holders"] == [10]
+    changed = engine.what_if(data, team_id=1, raise_levels=[(10, 100, 2)])
+    assert engine.requirement_table(changed).loc[0, "holders"] == [10]
 
 
 def test_coverage_drop_without_counts_only_needed_holders():
@@ -242,11 +253,11 @@ def test_coverage_drop_without_counts_only_needed_holders():
         memberships=[(1, 10), (1, 11), (1, 12), (2, 20), (2, 21)],
         requirements=[(1, 100, 3, 2, 3), (1, 101, 1, 1, 1), (2, 100, 3, 1, 2), (2, 101, 2, 1, 2)],
     )
-    table = analysis.requirement_table(data)
-    drop = analysis.coverage_drop_without(table, [10, 11, 12, 20, 21])
+    table = engine.requirement_table(data)
+    drop = engine.coverage_drop_without(table, [10, 11, 12, 20, 21])
     # team 1 has three holders for two places: nobody is missed. team 2: Σ w·k = 4, each is alone.
     assert drop == pytest.approx({20: 2 / 4, 21: 2 / 4})
-    assert analysis.coverage_drop_without(table.iloc[0:0], [10]) == {}
+    assert engine.coverage_drop_without(table.iloc[0:0], [10]) == {}
 
 
 def test_staffing_hints_rank_by_smallest_coverage_drop_then_id():
@@ -269,8 +280,8 @@ def test_staffing_hints_rank_by_smallest_coverage_drop_then_id():
             (3, 100, 3, 1, 2),  # 30 and 31: either can go
         ],
     )
-    table = analysis.requirement_table(data)
-    hints = analysis.staffing_hints(
+    table = engine.requirement_table(data)
+    hints = engine.staffing_hints(
         data,
         table,
         team_id=1,
@@ -283,15 +294,15 @@ def test_staffing_hints_rank_by_smallest_coverage_drop_then_id():
 
 
 def test_staffing_hints_without_candidates_are_empty(sample):
-    table = analysis.requirement_table(sample)
+    table = engine.requirement_table(sample)
     assert (
-        analysis.staffing_hints(
+        engine.staffing_hints(
             sample, table, team_id=1, competency_id=100, required_level=3, candidate_ids=[10]
         )
         == []
     )
     assert (
-        analysis.staffing_hints(
+        engine.staffing_hints(
             sample, table, team_id=1, competency_id=100, required_level=4, candidate_ids=[20]
         )
         == []
@@ -385,7 +396,12 @@ def ref_gap_analysis(*, histories, members, requirements, role_targets, on, coun
                     }
                 )
         total = sum(targets.values())
-        fit = 1.0 if total == 0 else 1 - sum(g["gap"] for g in gaps) / total
+        if e not in role_targets:
+            fit = None  # no role profile
+        elif total == 0:
+            fit = 1.0
+        else:
+            fit = 1 - sum(g["gap"] for g in gaps) / total
         people[e] = {"role_fit": fit, "gaps": gaps}
     return rows, coverage, people
 
@@ -447,6 +463,9 @@ def engine_input_from(s, on):
         (e, c, target) for e, targets in s["role_targets"].items() for c, target in targets.items()
     ]
     data = make_input(levels, sorted(s["memberships"]), requirements, role_targets)
+    data = replace(
+        data, without_role_profile=frozenset(e for _t, e in s["memberships"] if e not in s["role_targets"])
+    )
     return data.counting(count_unconfirmed=s["count_unconfirmed"]), requirements
 
 
@@ -472,7 +491,7 @@ def test_engine_agrees_with_reference(s):
         count_unconfirmed=s["count_unconfirmed"],
     )
 
-    table = analysis.requirement_table(data)
+    table = engine.requirement_table(data)
     got_rows = {
         (int(r.team_id), int(r.competency_id)): {
             "covered": int(r.covered),
@@ -485,12 +504,12 @@ def test_engine_agrees_with_reference(s):
     }
     assert got_rows == ref_rows
 
-    coverage = analysis.coverage_by_team(table, list(TEAMS))
+    coverage = engine.coverage_by_team(table, list(TEAMS))
     for t in TEAMS:
         assert coverage[t] == pytest.approx(ref_coverage.get(t, 1.0))
 
     member_ids = sorted(ref_people)
-    gaps, fit = analysis.member_role_fit(data, member_ids)
+    gaps, fit = engine.member_role_fit(data, member_ids)
     got_gaps = {e: [] for e in member_ids}
     for r in gaps.itertuples(index=False):
         got_gaps[int(r.employee_id)].append(
@@ -502,7 +521,7 @@ def test_engine_agrees_with_reference(s):
             }
         )
     assert got_gaps == {e: ref_people[e]["gaps"] for e in member_ids}
-    assert {e: fit[e] for e in member_ids} == pytest.approx(
+    assert {e: None if math.isnan(fit[e]) else fit[e] for e in member_ids} == pytest.approx(
         {e: ref_people[e]["role_fit"] for e in member_ids}
     )
 
@@ -511,7 +530,7 @@ def test_engine_agrees_with_reference(s):
         lost = sum(w * ref_rows[(t, c)]["shortfall"] for t, c, _l, _k, w in requirements if t in team_ids)
         needed = sum(w * k for t, _c, _l, k, w in requirements if t in team_ids)
         expected = 1.0 if needed == 0 else 1 - lost / needed
-        assert analysis.rollup_coverage(table, subtrees)[department] == pytest.approx(expected)
+        assert engine.rollup_coverage(table, subtrees)[department] == pytest.approx(expected)
 
 
 @settings(max_examples=100, deadline=None)
@@ -519,14 +538,14 @@ def test_engine_agrees_with_reference(s):
 def test_what_if_join_equals_having_the_members(s, team, joiners):
     on = D0 + datetime.timedelta(days=s["offset"])
     data, _ = engine_input_from(s, on)
-    hypothetical = analysis.requirement_table(analysis.what_if(data, team_id=team, join=sorted(joiners)))
+    hypothetical = engine.requirement_table(engine.what_if(data, team_id=team, join=sorted(joiners)))
     real = dict(s, memberships=s["memberships"] | {(team, e) for e in joiners})
-    actual = analysis.requirement_table(engine_input_from(real, on)[0])
+    actual = engine.requirement_table(engine_input_from(real, on)[0])
     pd.testing.assert_frame_equal(hypothetical, actual)
 
-    left = analysis.requirement_table(analysis.what_if(data, team_id=team, leave=sorted(joiners)))
+    left = engine.requirement_table(engine.what_if(data, team_id=team, leave=sorted(joiners)))
     real = dict(s, memberships={(t, e) for t, e in s["memberships"] if not (t == team and e in joiners)})
-    actual = analysis.requirement_table(engine_input_from(real, on)[0])
+    actual = engine.requirement_table(engine_input_from(real, on)[0])
     pd.testing.assert_frame_equal(left, actual)
 
 
@@ -683,7 +702,8 @@ def test_gap_reports_agree_with_reference(
         assert [employee_index[m["employee"]["id"]] for m in report["members"]] == sorted(members.get(t, ()))
         for member in report["members"]:
             expected = ref_people[employee_index[member["employee"]["id"]]]
-            assert member["role_fit"] == round(expected["role_fit"], 4)
+            fit = expected["role_fit"]
+            assert member["role_fit"] == (None if fit is None else round(fit, 4))
             assert member["gaps"] == [
                 dict(gap, competency=competency_ids[gap["competency"]]) for gap in expected["gaps"]
             ]
@@ -712,3 +732,16 @@ def test_analysis_input_lists_each_membership_once_and_only_active_ones():
     assert sorted(map(tuple, data.memberships.to_numpy().tolist())) == sorted(
         [(team.pk, twice.pk), (team.pk, once.pk), (other.pk, twice.pk)]
     )
+
+
+def test_projection_raises_lower_levels_to_the_highest_target_per_date():
+    levels = pd.DataFrame(
+        {"on": [1, 1, 2], "employee_id": [10, 11, 10], "competency_id": [100, 100, 100], "level": [1, 4, 1]}
+    ).assign(confirmed=False)
+    projected = pd.DataFrame(
+        {"on": [1, 1, 1, 2], "employee_id": [10, 10, 11, 11], "competency_id": 100, "level": [2, 3, 3, 2]}
+    )
+    raised = engine.apply_projected_levels(levels, projected, by=("on",))
+    got = {(r.on, r.employee_id): (r.level, r.confirmed) for r in raised.itertuples()}
+    # 10 on day 1: the highest target (3); 11 keeps a higher level; day 2: 11 had none, now 2; 10 stays 1.
+    assert got == {(1, 10): (3, True), (1, 11): (4, False), (2, 10): (1, False), (2, 11): (2, True)}

@@ -1,28 +1,23 @@
-"""What the dashboards show: the gap engine's figures for a team, a department and the organisation,
-gathered in a bounded number of queries and returned as plain records (never DataFrames)."""
+"""A team's dashboard (coverage, trend, forecast, heatmap), its what-if and its staffing hints, gathered in
+a bounded number of queries and returned as plain records (never DataFrames)."""
 
-import operator
-from functools import reduce
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 from dateutil.relativedelta import relativedelta
-from django.db import router
-from django.db.models import BooleanField, Case, ExpressionWrapper, Max, Q, Value, When
+from django.db.models import Case, Max, Q, Value, When
 
 from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
-from competencies.permissions import visible_employees
 from competencies.selectors import count_unconfirmed, effective_levels, effective_levels_at
 
-from . import analysis, caching, hooks
-from .models import Team, TeamRequirement
-from .selectors import (
-    NAMES_LOOKED_UP,
-    analysis_input,
-    memberships_active,
-    organisation_analysis,
-    subtree_ids,
-    team_tree,
-)
+from .. import hooks
+from ..models import Team, TeamRequirement
+from ..selectors import memberships_active
+from . import cache, engine
+from .inputs import analysis_input, dashboard_people
+from .records import requirement_matches, requirement_records
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
@@ -38,17 +33,17 @@ def _requirements_frame(team_ids):
         TeamRequirement.objects.filter(team_id__in=team_ids)
         .order_by()
         .values_list(
-            *analysis.REQUIREMENT_COLUMNS,
+            *engine.REQUIREMENT_COLUMNS,
             "competency__name",
             "competency__category_id",
             "competency__category__name",
         )
         .annotate(scale_max=Max("competency__scale__levels__value"))
     )
-    columns = [*analysis.REQUIREMENT_COLUMNS, "competency", "category_id", "category", "scale_max"]
+    columns = [*engine.REQUIREMENT_COLUMNS, "competency", "category_id", "category", "scale_max"]
     frame = pd.DataFrame.from_records(list(rows), columns=columns)
     frame["scale_max"] = frame["scale_max"].fillna(MAX_SCALE_LEVEL)
-    return frame.astype({c: "int64" for c in [*analysis.REQUIREMENT_COLUMNS, "category_id", "scale_max"]})
+    return frame.astype({c: "int64" for c in [*engine.REQUIREMENT_COLUMNS, "category_id", "scale_max"]})
 
 
 def _memberships_at(memberships, dates):
@@ -63,102 +58,12 @@ def _memberships_at(memberships, dates):
 
 
 def _with_projected(levels_at, projected, dates):
-    """Per date, levels raised to the targets of plan items due by that date (the highest target when
-    several items aim at the same competency); a higher effective level stays."""
+    """Per date, levels raised to the targets of plan items due by that date (engine's projection)."""
     if projected.empty:
         return levels_at
-    keys = ["on", "employee_id", "competency_id"]
     due = projected.merge(pd.DataFrame({"on": list(dates)}), how="cross")
-    due = due[due["due_date"] <= due["on"]].groupby(keys, as_index=False)["level"].max()
-    merged = due.merge(levels_at[[*keys, "level"]], on=keys, how="left", suffixes=("", "_now"))
-    raised = merged[merged["level"] > merged["level_now"].fillna(0)][keys + ["level"]]
-    if raised.empty:
-        return levels_at
-    replaced = pd.MultiIndex.from_frame(levels_at[keys]).isin(pd.MultiIndex.from_frame(raised[keys]))
-    columns = [*keys, "level", "confirmed"]
-    return pd.concat(
-        [levels_at.loc[~replaced, columns], raised.assign(confirmed=True)[columns]], ignore_index=True
-    ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"})
-
-
-PEOPLE_FIELDS = ["id", "personnel_no", "name", "user_id", "is_active", "visible"]
-MEMBERSHIP_FIELDS = ["memberships__team_id", "memberships__start", "memberships__end"]
-
-
-def _people(*, team, window_start, window_end, viewer, offer_join_candidates):
-    """One query for everyone the team dashboard names: the team's memberships overlapping the window
-    (none asked for when ``team`` is None), ``viewer``'s own employee record, and with
-    ``offer_join_candidates`` everyone ``viewer`` may see.
-
-    Returns (memberships frame or None, own record or None, visible people as records or None). Asking
-    for the viewer here spares the page's navigation and the what-if panel a query each."""
-    conditions = []
-    if team is not None:
-        conditions.append(
-            Q(memberships__team=team, memberships__start__lte=window_end)
-            & (Q(memberships__end__isnull=True) | Q(memberships__end__gte=window_start))
-        )
-    if viewer is not None and viewer.is_authenticated:
-        conditions.append(Q(user=viewer))
-    visible = visible_employees(viewer).values("pk") if offer_join_candidates else None
-    if visible is not None:
-        conditions.append(Q(pk__in=visible))
-    if not conditions:
-        return None, None, None
-    rows = Employee.objects.filter(reduce(operator.or_, conditions)).order_by()
-    if visible is not None:
-        rows = rows.annotate(visible=ExpressionWrapper(Q(pk__in=visible), output_field=BooleanField()))
-    else:
-        rows = rows.annotate(visible=Value(False))
-    rows = list(rows.values_list(*PEOPLE_FIELDS, *(MEMBERSHIP_FIELDS if team is not None else [])))
-    # Plain Python for the viewer's part: it is all that is read while the team's figures are cached.
-    own = None
-    if viewer is not None and viewer.is_authenticated:
-        mine = next((row for row in rows if row[3] == viewer.pk), None)
-        if mine is not None:
-            own = Employee.from_db(
-                router.db_for_read(Employee),
-                ["id", "personnel_no", "name", "user_id"],
-                [mine[0], mine[1], mine[2], viewer.pk],
-            )
-    people = None
-    if visible is not None:
-        seen = {}
-        for row in rows:
-            if row[5] and row[4]:
-                seen.setdefault(row[0], row)
-        people = [
-            {"id": pk, "name": name, "personnel_no": personnel_no}
-            for pk, personnel_no, name, *_rest in sorted(seen.values(), key=lambda row: (row[2], row[0]))
-        ]
-    memberships = None
-    if team is not None:
-        frame = pd.DataFrame.from_records(
-            rows,
-            columns=[
-                "employee_id",
-                "personnel_no",
-                "name",
-                "user_id",
-                "is_active",
-                "visible",
-                "team_id",
-                "start",
-                "end",
-            ],
-        )
-        team_rows = frame[frame["team_id"] == team.pk]
-        team_rows = team_rows[
-            (team_rows["start"] <= window_end)
-            & (team_rows["end"].isna() | (team_rows["end"] >= window_start))
-        ]
-        memberships = (
-            team_rows[["team_id", "employee_id", "start", "end", "name", "personnel_no"]]
-            .drop_duplicates()
-            .astype({"team_id": "int64", "employee_id": "int64"})
-            .reset_index(drop=True)
-        )
-    return memberships, own, people
+    due = due.loc[due["due_date"] <= due["on"], ["on", "employee_id", "competency_id", "level"]]
+    return engine.apply_projected_levels(levels_at, due, by=("on",))
 
 
 def _window(on):
@@ -166,9 +71,11 @@ def _window(on):
     return _month_steps(on, TREND_MONTHS, -1)[::-1], _month_steps(on, FORECAST_MONTHS, +1)
 
 
-def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
+def team_dashboard(
+    *, team: Team, on: datetime.date, viewer: Any = None, offer_join_candidates: bool = False
+) -> dict[str, Any]:
     """Everything the team dashboard shows, in four queries whatever the team size; while the team's data
-    is unchanged, its figures come from the cache (teams.caching) and only the viewer's part is read.
+    is unchanged, its figures come from the cache (teams.gaps.cache) and only the viewer's part is read.
 
     With ``viewer``, also ``viewer_employee`` (the viewer's own employee record or None) and, with
     ``offer_join_candidates``, ``join_candidates``: active people the viewer may see outside the team on
@@ -179,7 +86,7 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
 
     def figures():
         # The team's memberships and the viewer's records in the one query.
-        memberships, people["own"], people["visible"] = _people(
+        memberships, people["own"], people["visible"] = dashboard_people(
             team=team,
             window_start=history[0],
             window_end=forecast[-1],
@@ -188,15 +95,15 @@ def team_dashboard(*, team, on, viewer=None, offer_join_candidates=False):
         )
         return _team_figures(team_id=team.pk, on=on, memberships=memberships)
 
-    found, key = caching.cached(
+    found, key = cache.cached(
         "dashboard",
         (team.pk, on.isoformat()),
-        [caching.CATALOGUE, caching.team(team.pk)],
+        [cache.CATALOGUE, cache.team(team.pk)],
         figures,
         with_key=True,
     )
     if not people:
-        _none, people["own"], people["visible"] = _people(
+        _none, people["own"], people["visible"] = dashboard_people(
             team=None,
             window_start=history[0],
             window_end=forecast[-1],
@@ -227,14 +134,14 @@ def _team_figures(*, team_id, on, memberships):
         levels_at = levels_at[levels_at["confirmed"]]
     projected = hooks.projected_levels(employee_ids=employee_ids, until=window_end)
 
-    engine_requirements = requirements[analysis.REQUIREMENT_COLUMNS]
+    engine_requirements = requirements[engine.REQUIREMENT_COLUMNS]
     # Trend and forecast in one engine pass. Each point gets its own key, as the analysis date is on both
     # lines: measured, and with the plan items due by then counted as reached.
     trend_keys = {d: i for i, d in enumerate(history)}
     forecast_keys = {d: len(history) + i for i, d in enumerate(forecast)}
     members_at = _memberships_at(memberships, sorted(set(history) | set(forecast)))
     forecast_levels = _with_projected(levels_at[levels_at["on"].isin(forecast)], projected, forecast)
-    coverage_at = analysis.coverage_over_dates(
+    coverage_at = engine.coverage_over_dates(
         dates=list(range(len(history) + len(forecast))),
         levels_at=pd.concat(
             [
@@ -256,14 +163,14 @@ def _team_figures(*, team_id, on, memberships):
 
     current_members = members_at[members_at["on"] == on].drop(columns="on")
     current_levels = levels_at[levels_at["on"] == on].drop(columns="on")
-    data = analysis.AnalysisInput(
+    data = engine.AnalysisInput(
         levels=current_levels,
         memberships=current_members,
         requirements=engine_requirements,
-        role_targets=analysis.empty_frame(analysis.ROLE_TARGET_COLUMNS),
+        role_targets=engine.empty_frame(engine.ROLE_TARGET_COLUMNS),
     )
-    table = analysis.requirement_table(data)
-    coverage = float(analysis.coverage_by_team(table, [team_id]).iloc[0])
+    table = engine.requirement_table(data)
+    coverage = float(engine.coverage_by_team(table, [team_id]).iloc[0])
     names = dict(zip(memberships["employee_id"], memberships["name"], strict=False))
     member_ids = sorted(set(current_members["employee_id"].tolist()))
     competencies = {
@@ -296,27 +203,17 @@ def _point(on, coverage):
 
 
 def _requirement_records(table, competencies, names):
-    records = []
-    for row in table.itertuples(index=False):
-        competency = competencies[int(row.competency_id)]
-        records.append(
-            {
-                "competency_id": int(row.competency_id),
-                "competency": competency["name"],
-                "category_id": competency["category_id"],
-                "category": competency["category"],
-                "scale_max": competency["scale_max"],
-                "required_level": int(row.required_level),
-                "min_people": int(row.min_people),
-                "weight": int(row.weight),
-                "covered": int(row.covered),
-                "shortfall": int(row.shortfall),
-                "status": row.status,
-                "holders": [{"id": int(e), "name": names[e]} for e in row.holders],
-                "near_holders": [{"id": int(e), "name": names[e]} for e in row.near_holders],
-            }
-        )
-    return records
+    return requirement_records(
+        table,
+        head=lambda _team_id, competency_id: {
+            "competency_id": competency_id,
+            "competency": competencies[competency_id]["name"],
+            "category_id": competencies[competency_id]["category_id"],
+            "category": competencies[competency_id]["category"],
+            "scale_max": competencies[competency_id]["scale_max"],
+        },
+        person=lambda e: {"id": e, "name": names[e]},
+    )
 
 
 def _heatmap(table, levels, member_ids, names, competencies):
@@ -353,22 +250,17 @@ def _heatmap(table, levels, member_ids, names, competencies):
     return {"columns": columns, "rows": rows}
 
 
-def weighted_coverage(records):
+def weighted_coverage(records: Iterable[Mapping[str, Any]]) -> float:
     """SPEC.md's coverage over requirement records (1.0 without any)."""
-    needed = sum(r["weight"] * r["min_people"] for r in records)
-    if not needed:
-        return 1.0
-    return 1.0 - sum(r["weight"] * r["shortfall"] for r in records) / needed
+    return engine.coverage(
+        sum(r["weight"] * r["shortfall"] for r in records),
+        sum(r["weight"] * r["min_people"] for r in records),
+    )
 
 
-def requirement_matches(record, *, category_id=None, min_weight=None):
-    """True when a requirement record (or heatmap column) passes the category and weight filters."""
-    if category_id is not None and record["category_id"] != category_id:
-        return False
-    return min_weight is None or record["weight"] >= min_weight
-
-
-def filter_dashboard(dashboard, *, category_id=None, min_weight=None):
+def filter_dashboard(
+    dashboard: dict[str, Any], *, category_id: int | None = None, min_weight: int | None = None
+) -> dict[str, Any]:
     """The dashboard restricted to requirements of a category and of at least a weight.
 
     Requirement lists and heatmap columns shrink; the headline coverage stays the whole team's, and
@@ -398,9 +290,9 @@ def filter_dashboard(dashboard, *, category_id=None, min_weight=None):
     }
 
 
-def near_holders_by_person(requirements):
+def near_holders_by_person(requirements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Who is one level below a required level, and where: people with the most such steps first."""
-    people = {}
+    people: dict[int, dict[str, Any]] = {}
     for record in requirements:
         for person in record["near_holders"]:
             entry = people.setdefault(person["id"], {"employee": person, "requirements": []})
@@ -410,22 +302,23 @@ def near_holders_by_person(requirements):
     )
 
 
-def categories_of(records):
-    """(id, name) of the categories that ``records`` touch, by name."""
-    found = {r["category_id"]: r["category"] for r in records}
-    return sorted(found.items(), key=lambda item: (item[1], item[0]))
-
-
-def staffing_hints(*, team, on, candidate_ids=None, competency_ids=None, limit=5):
+def staffing_hints(
+    *,
+    team: Team,
+    on: datetime.date,
+    candidate_ids: Iterable[int] | None = None,
+    competency_ids: Iterable[int] | None = None,
+    limit: int = 5,
+) -> list[dict[str, Any]]:
     """For each gap of ``team``: people outside it who hold the level, least missed by their own teams
     first. ``candidate_ids`` limits who may be suggested (the people the user may see); None: anyone.
     ``competency_ids`` limits the gaps looked at (None: every gap). Cached until anything changes."""
-    scope = "anyone" if candidate_ids is None else caching.digest(candidate_ids)
-    wanted = "every" if competency_ids is None else caching.digest(competency_ids)
-    return caching.cached(
+    scope = "anyone" if candidate_ids is None else cache.digest(candidate_ids)
+    wanted = "every" if competency_ids is None else cache.digest(competency_ids)
+    return cache.cached(
         "hints",
         (team.pk, on.isoformat(), scope, wanted, limit),
-        [caching.ALL],
+        [cache.ALL],
         lambda: _staffing_hints(
             team=team, on=on, candidate_ids=candidate_ids, competency_ids=competency_ids, limit=limit
         ),
@@ -436,14 +329,14 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
     data = None
     if candidate_ids is not None:
         data = analysis_input(on=on, team_ids=[team.pk])
-        if set(candidate_ids) - set(analysis.team_members(data, team.pk)):
+        if set(candidate_ids) - set(engine.team_members(data, team.pk)):
             data = None
     if data is None:
         # Someone outside the team may be suggested: how much their own teams would miss them needs the
         # whole organisation.
         data = analysis_input(on=on)
-    table = analysis.requirement_table(data)
-    gaps = table[(table["team_id"] == team.pk) & (table["status"] == analysis.STATUS_GAP)]
+    table = engine.requirement_table(data)
+    gaps = table[(table["team_id"] == team.pk) & (table["status"] == engine.STATUS_GAP)]
     if competency_ids is not None:
         gaps = gaps[gaps["competency_id"].isin(list(competency_ids))]
     if candidate_ids is None:
@@ -452,7 +345,7 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
     for row in gaps.itertuples(index=False):
         hints[int(row.competency_id)] = (
             row,
-            analysis.staffing_hints(
+            engine.staffing_hints(
                 data,
                 table,
                 team_id=team.pk,
@@ -497,7 +390,7 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
     ]
 
 
-def what_if_choices(*, team, on):
+def what_if_choices(*, team: Team, on: datetime.date) -> dict[str, Any]:
     """The what-if form's choices: the team's members on ``on`` by name, its requirements with the top
     level of each competency's scale. Two queries."""
     members = (
@@ -521,7 +414,9 @@ def what_if_choices(*, team, on):
     }
 
 
-def what_if_candidates(*, people, user, exclude_ids, limit):
+def what_if_candidates(
+    *, people: Any, user: Any, exclude_ids: Iterable[int], limit: int
+) -> tuple[list[dict[str, Any]], Any, bool]:
     """Active people of ``people`` (a queryset already limited to whom ``user`` may see) outside
     ``exclude_ids``, by name, at most ``limit``; and ``user``'s own employee record if ``people`` holds it
     (None if not), which it always does for ``visible_employees``, so the navigation needs no query.
@@ -543,15 +438,22 @@ def what_if_candidates(*, people, user, exclude_ids, limit):
     return candidates[:limit], own, len(candidates) > limit
 
 
-def what_if(*, team, on, join=(), leave=(), raise_levels=()):
+def what_if(
+    *,
+    team: Team,
+    on: datetime.date,
+    join: Iterable[int] = (),
+    leave: Iterable[int] = (),
+    raise_levels: Iterable[tuple[int, int, int]] = (),
+) -> dict[str, Any]:
     """Coverage and statuses of ``team`` now and under hypothetical changes; nothing is written."""
     team_ids = [team.pk]
     data = analysis_input(on=on, team_ids=team_ids)
     if join:
-        extra = effective_levels(on=on, employee_ids=list(join))[analysis.LEVEL_COLUMNS]
+        extra = effective_levels(on=on, employee_ids=list(join))[engine.LEVEL_COLUMNS]
         if not count_unconfirmed():
             extra = extra[extra["confirmed"]]
-        data = analysis.AnalysisInput(
+        data = engine.AnalysisInput(
             levels=pd.concat([data.levels, extra], ignore_index=True).drop_duplicates(
                 ["employee_id", "competency_id"]
             ),
@@ -559,9 +461,9 @@ def what_if(*, team, on, join=(), leave=(), raise_levels=()):
             requirements=data.requirements,
             role_targets=data.role_targets,
         )
-    before = analysis.requirement_table(data)
-    changed = analysis.what_if(data, team_id=team.pk, join=join, leave=leave, raise_levels=raise_levels)
-    after = analysis.requirement_table(changed)
+    before = engine.requirement_table(data)
+    changed = engine.what_if(data, team_id=team.pk, join=join, leave=leave, raise_levels=raise_levels)
+    after = engine.requirement_table(changed)
     names = dict(Competency.objects.filter(pk__in=before["competency_id"].tolist()).values_list("id", "name"))
     rows = []
     for old, new in zip(before.itertuples(index=False), after.itertuples(index=False), strict=True):
@@ -582,176 +484,11 @@ def what_if(*, team, on, join=(), leave=(), raise_levels=()):
             }
         )
     rows.sort(key=lambda r: (not r["changed"], r["competency"], r["competency_id"]))
-    coverage_before = float(analysis.coverage_by_team(before, team_ids).iloc[0])
-    coverage_after = float(analysis.coverage_by_team(after, team_ids).iloc[0])
+    coverage_before = float(engine.coverage_by_team(before, team_ids).iloc[0])
+    coverage_after = float(engine.coverage_by_team(after, team_ids).iloc[0])
     return {
         "coverage_before": coverage_before,
         "coverage_after": coverage_after,
         "delta_points": round((coverage_after - coverage_before) * 100, 1),
         "requirements": rows,
-    }
-
-
-def _figures(table, memberships, team_ids):
-    """Members, requirements, gaps and single points over ``team_ids`` together."""
-    rows = table[table["team_id"].isin(team_ids)]
-    members = memberships.loc[memberships["team_id"].isin(team_ids), "employee_id"]
-    return {
-        "members": int(members.nunique()),
-        "requirements": len(rows),
-        "gaps": int((rows["status"] == analysis.STATUS_GAP).sum()),
-        "single_points": int((rows["status"] == analysis.STATUS_SINGLE_POINT).sum()),
-    }
-
-
-def department_overview(*, department, on):
-    """The roll-up over a department's subtree, its child teams side by side, the worst gaps first.
-
-    Eight queries whatever the size of the subtree, none while its data is unchanged (teams.caching)."""
-    return caching.cached(
-        "department",
-        (department.pk, on.isoformat()),
-        [caching.CATALOGUE, caching.team(department.pk)],
-        lambda: _department_overview(department, on),
-    )
-
-
-def _department_overview(department, on):
-    tree = team_tree()
-    team_ids = subtree_ids(department.pk, tree)
-    data = analysis_input(on=on, team_ids=team_ids)
-    table = analysis.requirement_table(data)
-    coverage = analysis.coverage_by_team(table, team_ids)
-    children = tree.get(department.pk, [])
-    subtrees = {child: subtree_ids(child, tree) for child in children} | {department.pk: team_ids}
-    rollups = analysis.rollup_coverage(table, subtrees)
-    teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids)}
-    gaps = analysis.worst_gaps(table)
-    single_points = table[table["status"] == analysis.STATUS_SINGLE_POINT]
-    lookup = _gap_lookup(pd.concat([gaps, single_points]))
-    return {
-        "department": department,
-        "on": on,
-        "coverage": rollups[department.pk],
-        "figures": _figures(table, data.memberships, team_ids),
-        "own_requirements": int((table["team_id"] == department.pk).sum()),
-        "children": sorted(
-            (
-                {
-                    "team": teams[child],
-                    "coverage": rollups[child],
-                    "is_department": bool(tree.get(child)),
-                    **_figures(table, data.memberships, subtrees[child]),
-                }
-                for child in children
-            ),
-            key=lambda c: c["team"].name,
-        ),
-        "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in team_ids],
-        "worst_gaps": _gap_records(gaps, teams, lookup),
-        "single_points": _by_weight(_gap_records(single_points, teams, lookup)),
-    }
-
-
-def _by_weight(records):
-    """Most important first, then by team and competency name."""
-    return sorted(records, key=lambda r: (-r["weight"], r["team"].name, r["competency"], r["competency_id"]))
-
-
-def _gap_lookup(rows):
-    """Names and categories of the competencies in ``rows`` and names of their (near-)holders."""
-    competencies = {
-        pk: {"name": name, "category_id": category_id, "category": category}
-        for pk, name, category_id, category in Competency.objects.filter(
-            pk__in=set(rows["competency_id"].tolist())
-        ).values_list("id", "name", "category_id", "category__name")
-    }
-    people_ids = {int(e) for column in ("holders", "near_holders") for ids in rows[column] for e in ids}
-    people = Employee.objects.values_list("id", "name")
-    if len(people_ids) <= NAMES_LOOKED_UP:
-        people = people.filter(pk__in=people_ids)
-    return {"competencies": competencies, "people": dict(people)}
-
-
-def _gap_records(rows, teams, lookup):
-    competencies, people = lookup["competencies"], lookup["people"]
-    records = []
-    for r in rows.itertuples(index=False):
-        competency = competencies[int(r.competency_id)]
-        records.append(
-            {
-                "team": teams[int(r.team_id)],
-                "competency_id": int(r.competency_id),
-                "competency": competency["name"],
-                "category_id": competency["category_id"],
-                "category": competency["category"],
-                "required_level": int(r.required_level),
-                "min_people": int(r.min_people),
-                "weight": int(r.weight),
-                "covered": int(r.covered),
-                "shortfall": int(r.shortfall),
-                "status": r.status,
-                "holders": [people[int(e)] for e in r.holders],
-                "near_holders": [people[int(e)] for e in r.near_holders],
-            }
-        )
-    return records
-
-
-def _tree_order(teams):
-    """Team ids depth first from the roots, siblings by name."""
-    known = set(teams)
-    children = {}
-    for team in sorted(teams.values(), key=lambda t: (t.name, t.pk)):
-        parent = team.parent_id if team.parent_id in known else None
-        children.setdefault(parent, []).append(team.pk)
-    order, stack = [], list(reversed(children.get(None, [])))
-    while stack:
-        current = stack.pop()
-        order.append(current)
-        stack.extend(reversed(children.get(current, [])))
-    return order
-
-
-def organisation_overview(*, on, with_key=False):
-    """HR's view: teams × categories coverage, the most critical gaps, every single point of knowledge.
-
-    Seven queries whatever the size of the organisation, none while its data is unchanged (teams.caching).
-    ``with_key``: (overview, key), as ``caching.cached``."""
-    return caching.cached(
-        "organisation",
-        (on.isoformat(),),
-        [caching.ALL],
-        lambda: _organisation_overview(on),
-        with_key=with_key,
-    )
-
-
-def _organisation_overview(on):
-    table = organisation_analysis(on=on).table
-    competency_rows = list(
-        Competency.objects.order_by().values_list("id", "category_id", "category__name", "category__position")
-    )
-    competency_category = {pk: category for pk, category, _name, _position in competency_rows}
-    by_category = analysis.category_coverage(table, competency_category)
-    categories = {category: (position, name) for _pk, category, name, position in competency_rows}
-    teams = {t.pk: t for t in Team.objects.only("id", "name", "parent_id")}
-    rank = {team_id: i for i, team_id in enumerate(_tree_order(teams))}
-    team_ids = sorted(set(by_category["team_id"].tolist()), key=rank.get)
-    category_ids = sorted(set(by_category["category_id"].tolist()), key=lambda c: (*categories[c], c))
-    grid = {(int(r.team_id), int(r.category_id)): float(r.coverage) for r in by_category.itertuples()}
-    coverage = analysis.coverage_by_team(table, list(teams))
-    gaps = analysis.worst_gaps(table)
-    single_points = table[table["status"] == analysis.STATUS_SINGLE_POINT]
-    lookup = _gap_lookup(pd.concat([gaps, single_points]))
-    return {
-        "on": on,
-        "heatmap": {
-            "teams": [teams[t].name for t in team_ids],
-            "categories": [categories[c][1] for c in category_ids],
-            "values": [[grid.get((t, c)) for c in category_ids] for t in team_ids],
-        },
-        "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in sorted(teams, key=rank.get)],
-        "worst_gaps": _gap_records(gaps, teams, lookup),
-        "single_points": _by_weight(_gap_records(single_points, teams, lookup)),
     }

@@ -1,16 +1,20 @@
 """The gap analysis of SPEC.md as pure computation: DataFrames in, DataFrames and dicts out.
 
-No ORM and no request here; ``teams.selectors.analysis_input`` feeds it, and pages, API, CLI and jobs
+No ORM and no request here; ``teams.gaps.inputs.analysis_input`` feeds it, and pages, API, CLI and jobs
 all call the functions below. Inputs:
 
 - ``levels``: employee_id, competency_id, level, confirmed — effective levels on the date (pairs that
   are absent count as 0, *unassessed*);
 - ``memberships``: team_id, employee_id — memberships active on the date;
 - ``requirements``: team_id, competency_id, required_level, min_people, weight;
-- ``role_targets``: employee_id, competency_id, target.
+- ``role_targets``: employee_id, competency_id, target;
+- ``without_role_profile``: ids of the people known to have no role profile (their role fit is
+  undefined: NaN, ``null`` in JSON; everyone else without targets fits 1.0).
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +29,7 @@ STATUS_SINGLE_POINT = "single_point"
 STATUS_OK = "ok"
 
 
-def empty_frame(columns):
+def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="int64") for column in columns})
 
 
@@ -35,8 +39,9 @@ class AnalysisInput:
     memberships: pd.DataFrame
     requirements: pd.DataFrame
     role_targets: pd.DataFrame
+    without_role_profile: frozenset[int] = frozenset()
 
-    def counting(self, *, count_unconfirmed):
+    def counting(self, *, count_unconfirmed: bool) -> "AnalysisInput":
         """The same input with unconfirmed (self) levels dropped when they must not count."""
         if count_unconfirmed or self.levels.empty:
             return self
@@ -52,7 +57,7 @@ def _levels_of(pairs, levels):
     return merged
 
 
-def requirement_table(data):
+def requirement_table(data: AnalysisInput) -> pd.DataFrame:
     """One row per (team, requirement): covered, shortfall, status, holders, near_holders.
 
     Holders and near-holders are sorted lists of employee ids. Computed on numpy arrays: each requirement
@@ -120,50 +125,68 @@ def _split(ids, counts):
     return [values[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
-def coverage_by_team(table, team_ids):
-    """Series team_id → coverage = 1 - Σ w·shortfall / Σ w·k (1.0 for a team without requirements)."""
-    weighted = table.assign(
+def coverage(lost: Any, needed: Any) -> Any:
+    """SPEC.md's coverage 1 - Σ w·shortfall / Σ w·k from its two sums (``weighted``), 1.0 where nothing is
+    needed. The one place the formula is written; scalars or aligned Series."""
+    if isinstance(needed, pd.Series):
+        return (1.0 - lost / needed.where(needed != 0)).where(needed != 0, 1.0)
+    return 1.0 if not needed else float(1.0 - lost / needed)
+
+
+def weighted(table: pd.DataFrame) -> pd.DataFrame:
+    """The requirement table with ``lost`` (w·shortfall) and ``needed`` (w·k), the sums ``coverage`` takes."""
+    return table.assign(
         lost=table["weight"] * table["shortfall"], needed=table["weight"] * table["min_people"]
     )
-    sums = weighted.groupby("team_id")[["lost", "needed"]].sum()
-    coverage = 1.0 - sums["lost"] / sums["needed"]
-    return coverage.reindex(pd.Index(sorted(team_ids), name="team_id"), fill_value=1.0)
 
 
-def rollup_coverage(table, subtrees):
+def coverage_by_team(table: pd.DataFrame, team_ids: Iterable[int]) -> pd.Series:
+    """Series team_id → coverage of the team's requirements (1.0 for a team without requirements)."""
+    sums = weighted(table).groupby("team_id")[["lost", "needed"]].sum()
+    return coverage(sums["lost"], sums["needed"]).reindex(
+        pd.Index(sorted(team_ids), name="team_id"), fill_value=1.0
+    )
+
+
+def rollup_coverage(table: pd.DataFrame, subtrees: Mapping[int, Iterable[int]]) -> dict[int, float]:
     """Coverage over all requirements of each department's subtree: ``subtrees`` maps id → team ids."""
-    weighted = table.assign(
-        lost=table["weight"] * table["shortfall"], needed=table["weight"] * table["min_people"]
-    )
-    sums = weighted.groupby("team_id")[["lost", "needed"]].sum()
+    sums = weighted(table).groupby("team_id")[["lost", "needed"]].sum()
     result = {}
     for department_id, team_ids in subtrees.items():
         part = sums.reindex(list(team_ids)).fillna(0)
-        needed = part["needed"].sum()
-        result[department_id] = 1.0 if needed == 0 else float(1.0 - part["lost"].sum() / needed)
+        result[department_id] = coverage(part["lost"].sum(), part["needed"].sum())
     return result
 
 
-def member_role_fit(data, employee_ids):
+def member_role_fit(data: AnalysisInput, employee_ids: Iterable[int]) -> tuple[pd.DataFrame, pd.Series]:
     """Per employee: role gaps (competency, target, level, gap) and role fit.
 
-    Returns a DataFrame of gap rows and a Series employee_id → role_fit (1.0 without role targets)."""
+    Returns a DataFrame of gap rows and a Series employee_id → role_fit (1.0 without role targets, NaN
+    for the people ``data.without_role_profile`` names)."""
     targets = data.role_targets[data.role_targets["employee_id"].isin(employee_ids)]
     targets = _levels_of(targets, data.levels)
     targets["gap"] = (targets["target"] - targets["level"]).clip(lower=0)
     sums = targets.groupby("employee_id")[["gap", "target"]].sum()
     fit = (1.0 - sums["gap"] / sums["target"]).reindex(sorted(set(employee_ids)), fill_value=1.0)
+    fit[fit.index.isin(list(data.without_role_profile))] = np.nan
     gaps = targets[targets["gap"] > 0].sort_values(["employee_id", "competency_id"])
     return gaps.reset_index(drop=True), fit
 
 
-def team_members(data, team_id):
+def team_members(data: AnalysisInput, team_id: int) -> list[int]:
     """Sorted ids of the team's active members."""
     members = data.memberships.loc[data.memberships["team_id"] == team_id, "employee_id"]
     return sorted(set(int(e) for e in members))
 
 
-def what_if(data, *, team_id, join=(), leave=(), raise_levels=()):
+def what_if(
+    data: AnalysisInput,
+    *,
+    team_id: int,
+    join: Iterable[int] = (),
+    leave: Iterable[int] = (),
+    raise_levels: Iterable[tuple[int, int, int]] = (),
+) -> AnalysisInput:
     """The same input with hypothetical changes; nothing is written anywhere.
 
     ``join``/``leave`` are employee ids entering or leaving ``team_id``; ``raise_levels`` holds
@@ -185,7 +208,15 @@ def what_if(data, *, team_id, join=(), leave=(), raise_levels=()):
     return replace(data, memberships=memberships, levels=levels)
 
 
-def staffing_hints(data, table, *, team_id, competency_id, required_level, candidate_ids):
+def staffing_hints(
+    data: AnalysisInput,
+    table: pd.DataFrame,
+    *,
+    team_id: int,
+    competency_id: int,
+    required_level: int,
+    candidate_ids: Iterable[int],
+) -> list[dict[str, Any]]:
     """People outside the team holding the level, ranked by how little their own teams' coverage
     would drop without them (then by id). Returns records: employee_id, level, coverage_drop."""
     outside = sorted(set(candidate_ids) - set(team_members(data, team_id)))
@@ -209,7 +240,7 @@ def staffing_hints(data, table, *, team_id, competency_id, required_level, candi
     ]
 
 
-def coverage_drop_without(table, employee_ids):
+def coverage_drop_without(table: pd.DataFrame, employee_ids: Iterable[int]) -> dict[int, float]:
     """employee_id → summed loss of coverage over the teams they belong to, if they left them.
 
     Removing a holder raises a requirement's shortfall by one exactly when covered <= min_people."""
@@ -218,7 +249,7 @@ def coverage_drop_without(table, employee_ids):
     wanted = set(employee_ids)
     held = table[["team_id", "weight", "min_people", "covered", "holders"]].explode("holders")
     held = held[held["holders"].isin(wanted)]
-    needed = (table["weight"] * table["min_people"]).groupby(table["team_id"]).sum()
+    needed = weighted(table).groupby("team_id")["needed"].sum()
     held = held[held["covered"] <= held["min_people"]]
     if held.empty:
         return {}
@@ -226,28 +257,31 @@ def coverage_drop_without(table, employee_ids):
     return loss.groupby(held["holders"].astype("int64")).sum().to_dict()
 
 
-def apply_projected_levels(levels, projected):
+def apply_projected_levels(
+    levels: pd.DataFrame, projected: pd.DataFrame | None, *, by: Sequence[str] = ()
+) -> pd.DataFrame:
     """Levels raised to planned targets: ``projected`` rows (employee_id, competency_id, level) replace
-    a lower effective level; a higher one stays. Used for forecasts from agreed plans."""
+    a lower effective level; a higher one stays; of several targets for one pair the highest counts.
+    ``by`` names further key columns both frames carry (``on`` for levels over several dates). The one
+    projection of agreed plans, for forecasts and exports."""
     if projected is None or projected.empty:
         return levels
-    merged = projected.merge(
-        levels[["employee_id", "competency_id", "level"]],
-        on=["employee_id", "competency_id"],
-        how="left",
-        suffixes=("", "_now"),
-    )
+    keys = [*by, "employee_id", "competency_id"]
+    projected = projected.groupby(keys, as_index=False)["level"].max()
+    merged = projected.merge(levels[[*keys, "level"]], on=keys, how="left", suffixes=("", "_now"))
     raised = merged[merged["level"] > merged["level_now"].fillna(0)]
     if raised.empty:
         return levels
-    return what_if_levels(levels, raised[["employee_id", "competency_id", "level"]])
+    return what_if_levels(levels, raised[[*keys, "level"]], by=by)
 
 
-def what_if_levels(levels, changes):
-    """``levels`` with the (employee_id, competency_id) pairs of ``changes`` replaced by its levels."""
+def what_if_levels(levels: pd.DataFrame, changes: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.DataFrame:
+    """``levels`` with the (employee_id, competency_id) pairs of ``changes`` replaced by its levels (per
+    value of the ``by`` columns, if any)."""
     changes = changes.assign(confirmed=True)
-    keys = pd.MultiIndex.from_frame(changes[["employee_id", "competency_id"]])
-    kept = ~pd.MultiIndex.from_frame(levels[["employee_id", "competency_id"]]).isin(keys)
+    pairs = [*by, "employee_id", "competency_id"]
+    keys = pd.MultiIndex.from_frame(changes[pairs])
+    kept = ~pd.MultiIndex.from_frame(levels[pairs]).isin(keys)
     columns = [c for c in levels.columns if c in changes.columns]
     return pd.concat([levels.loc[kept, columns], changes[columns]], ignore_index=True).astype(
         {"employee_id": "int64", "competency_id": "int64", "level": "int64", "confirmed": "bool"}
@@ -258,7 +292,14 @@ def what_if_levels(levels, changes):
 _DATE_STRIDE = 2**32
 
 
-def coverage_over_dates(*, dates, levels_at, memberships_at, requirements, team_ids):
+def coverage_over_dates(
+    *,
+    dates: Iterable[Any],
+    levels_at: pd.DataFrame,
+    memberships_at: pd.DataFrame,
+    requirements: pd.DataFrame,
+    team_ids: Iterable[int],
+) -> pd.DataFrame:
     """Coverage per (date, team): ``levels_at``/``memberships_at`` carry an ``on`` column; the
     requirements are the same on every date. Returns a DataFrame indexed by date, one column per team."""
     dates = sorted(set(dates))
@@ -294,21 +335,17 @@ def coverage_over_dates(*, dates, levels_at, memberships_at, requirements, team_
     return result.pivot_table(index="on", columns="team_id", values="coverage", aggfunc="first")
 
 
-def category_coverage(table, competency_category):
+def category_coverage(table: pd.DataFrame, competency_category: Mapping[int, int]) -> pd.DataFrame:
     """Coverage per (team, category): ``competency_category`` maps competency_id → category id."""
     if table.empty:
         return pd.DataFrame(columns=["team_id", "category_id", "coverage"])
-    frame = table.assign(
-        category_id=table["competency_id"].map(competency_category),
-        lost=table["weight"] * table["shortfall"],
-        needed=table["weight"] * table["min_people"],
-    )
+    frame = weighted(table).assign(category_id=table["competency_id"].map(competency_category))
     sums = frame.groupby(["team_id", "category_id"], as_index=False)[["lost", "needed"]].sum()
-    sums["coverage"] = 1.0 - sums["lost"] / sums["needed"]
+    sums["coverage"] = coverage(sums["lost"], sums["needed"])
     return sums[["team_id", "category_id", "coverage"]]
 
 
-def worst_gaps(table, limit=None):
+def worst_gaps(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Gap rows, the most damaging first (weight × shortfall, then team and competency id)."""
     gaps = table[table["status"] == STATUS_GAP].assign(severity=lambda f: f["weight"] * f["shortfall"])
     gaps = gaps.sort_values(

@@ -1,22 +1,30 @@
 """SPEC.md's gap-analysis JSON, built from the engine's output. Used by the API, the CLI and pages."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
 from competencies.models import Competency, Employee
 
-from . import analysis, caching
-from .selectors import NAMES_LOOKED_UP, analysis_input, subtree_ids, team_tree
-
-# The engine's columns a report row is made of, in the order the loop below reads them.
-REPORT_COLUMNS = (
-    "team_id", "competency_id", "required_level", "min_people", "weight", "covered", "shortfall", "status",
-    "holders", "near_holders",
-)  # fmt: skip
+from ..models import Team
+from ..tree import TeamTree
+from . import cache, engine
+from .inputs import NAMES_LOOKED_UP, analysis_input
+from .records import requirement_records
 
 
 def _round(value):
     return round(float(value), 4)
 
 
-def gap_reports(*, teams, on):
+def _fit(value):
+    """A member's role fit for JSON: None (``null``) without a role profile."""
+    return None if pd.isna(value) else _round(value)
+
+
+def gap_reports(*, teams: Iterable[Team], on: datetime.date) -> list[dict[str, Any]]:
     """SPEC.md's gap-analysis object for each team in ``teams`` (ordered by id), on date ``on``."""
     teams = sorted(teams, key=lambda t: t.pk)
     if not teams:
@@ -24,26 +32,26 @@ def gap_reports(*, teams, on):
     team_ids = [t.pk for t in teams]
     # A department's coverage rolls up every requirement of its subtree (SPEC.md), each evaluated
     # with its own team's members; for a team without children that is its own coverage.
-    tree = team_tree()
-    subtrees = {team_id: subtree_ids(team_id, tree) for team_id in team_ids}
+    tree = TeamTree.load()
+    subtrees = {team_id: tree.subtree(team_id) for team_id in team_ids}
     analysed = set().union(*subtrees.values())
     # Every team (``gap_report --all``): read everything rather than send every id to the database.
-    everyone = analysed >= {child for children in tree.values() for child in children}
+    everyone = analysed >= set(tree.team_ids())
     data = analysis_input(on=on, team_ids=None if everyone else sorted(analysed))
-    table = analysis.requirement_table(data)
-    coverage = analysis.rollup_coverage(table, subtrees)
-    own_coverage = analysis.coverage_by_team(table, team_ids)
+    table = engine.requirement_table(data)
+    coverage = engine.rollup_coverage(table, subtrees)
+    own_coverage = engine.coverage_by_team(table, team_ids)
     requested = data.memberships[data.memberships["team_id"].isin(team_ids)]
     member_ids = sorted(set(requested["employee_id"].tolist()))
-    gaps, fit = analysis.member_role_fit(data, member_ids)
+    gaps, fit = engine.member_role_fit(data, member_ids)
     competency_names = dict(
         Competency.objects.filter(pk__in=set(table["competency_id"].tolist())).values_list("id", "name")
     )
-    people = Employee.objects.values_list("id", "personnel_no", "name")
+    named = Employee.objects.values_list("id", "personnel_no", "name")
     if len(member_ids) <= NAMES_LOOKED_UP:
-        people = people.filter(pk__in=member_ids)
-    people = {pk: (personnel_no, name) for pk, personnel_no, name in people}
-    gaps_by_member = {}
+        named = named.filter(pk__in=member_ids)
+    people = {pk: (personnel_no, name) for pk, personnel_no, name in named}
+    gaps_by_member: dict[int, list[dict[str, int]]] = {}
     for row in gaps.itertuples(index=False):
         gaps_by_member.setdefault(int(row.employee_id), []).append(
             {
@@ -53,36 +61,15 @@ def gap_reports(*, teams, on):
                 "gap": int(row.gap),
             }
         )
-    requirement_rows = {}
-    columns = [table[column].tolist() for column in REPORT_COLUMNS]
-    for (
-        team_id,
-        competency_id,
-        required,
-        min_people,
-        weight,
-        covered,
-        shortfall,
-        status,
-        holders,
-        near,
-    ) in zip(*columns, strict=True):
-        requirement_rows.setdefault(team_id, []).append(
-            {
-                "competency": {"id": competency_id, "name": competency_names[competency_id]},
-                "required_level": required,
-                "min_people": min_people,
-                "weight": weight,
-                "covered": covered,
-                "shortfall": shortfall,
-                "status": status,
-                "holders": list(holders),
-                "near_holders": list(near),
-            }
-        )
+    requirement_rows: dict[int, list[dict[str, Any]]] = {}
+    records = requirement_records(
+        table, head=lambda _team_id, c: {"competency": {"id": c, "name": competency_names[c]}}
+    )
+    for team_id, record in zip(table["team_id"].tolist(), records, strict=True):
+        requirement_rows.setdefault(team_id, []).append(record)
     reports = []
     for team in teams:
-        members = analysis.team_members(data, team.pk)
+        members = engine.team_members(data, team.pk)
         report = {
             "team": {"id": team.pk, "name": team.name},
             "date": on.isoformat(),
@@ -95,7 +82,7 @@ def gap_reports(*, teams, on):
                         "personnel_no": people[member][0],
                         "name": people[member][1],
                     },
-                    "role_fit": _round(fit[member]),
+                    "role_fit": _fit(fit[member]),
                     "gaps": gaps_by_member.get(member, []),
                 }
                 for member in members
@@ -109,18 +96,19 @@ def gap_reports(*, teams, on):
     return reports
 
 
-def gap_report(*, team, on):
-    """One team's object, cached until the team's data changes (teams.caching)."""
-    return caching.cached(
+def gap_report(*, team: Team, on: datetime.date) -> dict[str, Any]:
+    """One team's object, cached until the team's data changes (teams.gaps.cache)."""
+    return cache.cached(
         "gap",
         (team.pk, on.isoformat()),
-        [caching.CATALOGUE, caching.team(team.pk)],
+        [cache.CATALOGUE, cache.team(team.pk)],
         lambda: gap_reports(teams=[team], on=on)[0],
     )
 
 
-def team_summaries(*, teams, on):
-    """Per team (ordered by id): coverage of its own requirements, member count and counts of gaps and
+def team_summaries(*, teams: Iterable[Team], on: datetime.date) -> list[dict[str, Any]]:
+    """Per team (ordered by id): its coverage (a department's rolls up its subtree, as SPEC.md says every
+    page shows it), the coverage of its own requirements, member count and counts of its own gaps and
     single points; from each team's cached gap-analysis object."""
     summaries = []
     for team in sorted(teams, key=lambda t: t.pk):
@@ -129,11 +117,13 @@ def team_summaries(*, teams, on):
         summaries.append(
             {
                 "team": team,
-                "coverage": report.get("own_coverage", report["coverage"]),
+                "coverage": report["coverage"],
+                "own_coverage": report.get("own_coverage", report["coverage"]),
+                "is_department": "subtree_teams" in report,
                 "members": len(report["members"]),
                 "requirements": len(statuses),
-                "gaps": statuses.count(analysis.STATUS_GAP),
-                "single_points": statuses.count(analysis.STATUS_SINGLE_POINT),
+                "gaps": statuses.count(engine.STATUS_GAP),
+                "single_points": statuses.count(engine.STATUS_SINGLE_POINT),
             }
         )
     return summaries

@@ -1,4 +1,4 @@
-"""Cached gap analyses (teams.caching): a write that changes the analysis' input shows in the very next
+"""Cached gap analyses (teams.gaps.cache): a write that changes the analysis' input shows in the very next
 response, whichever way it is written; what it does not touch stays cached."""
 
 import datetime
@@ -14,11 +14,11 @@ from competencies import hooks as competency_hooks
 from competencies.models import Assessment
 from competencies.services import assessment_record
 from qualification.models import PlanItem, QualificationPlan
-from teams import caching, tasks
+from teams import tasks
+from teams.gaps import cache
 from teams.models import Membership
 from tests import factories
-
-from .test_dashboard_views import dashboard_url, json_figure
+from tests.teams.test_dashboard_views import dashboard_url, json_figure
 
 
 def gap_url(team):
@@ -171,11 +171,11 @@ def test_an_agreed_plan_moves_the_forecast(client_for, org, heat_pump):
 @pytest.mark.django_db(transaction=True)
 def test_a_change_in_another_team_keeps_this_teams_result(org, heat_pump):
     newcomer = factories.EmployeeFactory()
-    names = [caching.CATALOGUE, caching.team(org.team_a.pk), caching.team(org.department.pk)]
-    catalogue, team_a, department = caching.versions(names)
+    names = [cache.CATALOGUE, cache.team(org.team_a.pk), cache.team(org.department.pk)]
+    catalogue, team_a, department = cache.versions(names)
     factories.AssessmentFactory(employee=org.member_b, competency=heat_pump, level=4)
     factories.MembershipFactory(team=org.team_b, employee=newcomer)
-    after = caching.versions(names)
+    after = cache.versions(names)
     assert after[:2] == (catalogue, team_a)
     # The department rolls team B up.
     assert after[2] != department
@@ -184,34 +184,34 @@ def test_a_change_in_another_team_keeps_this_teams_result(org, heat_pump):
 @pytest.mark.django_db(transaction=True)
 def test_a_change_is_published_for_everyone_when_it_commits():
     team = factories.TeamFactory()
-    name = caching.team(team.pk)
-    (before,) = caching.versions([name])
+    name = cache.team(team.pk)
+    (before,) = cache.versions([name])
     seen_elsewhere = []
     with transaction.atomic():
-        caching.changed(team_ids=[team.pk])
+        cache.changed(team_ids=[team.pk])
         # Another thread (another request) still reads the old version: the data is not committed.
-        reader = threading.Thread(target=lambda: seen_elsewhere.extend(caching.versions([name])))
+        reader = threading.Thread(target=lambda: seen_elsewhere.extend(cache.versions([name])))
         reader.start()
         reader.join()
         # The writer itself reads what it wrote.
-        (inside,) = caching.versions([name])
+        (inside,) = cache.versions([name])
     assert seen_elsewhere == [before]
     assert inside != before
     # Published again on commit: whatever was cached under ``inside`` meanwhile may be old data.
-    assert caching.versions([name]) not in ((before,), (inside,))
+    assert cache.versions([name]) not in ((before,), (inside,))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_is_never_published():
     team = factories.TeamFactory()
-    (catalogue,) = caching.versions([caching.CATALOGUE])
+    (catalogue,) = cache.versions([cache.CATALOGUE])
     with pytest.raises(RuntimeError), transaction.atomic():
-        caching.changed(everything=True)
+        cache.changed(everything=True)
         raise RuntimeError
-    assert caching.versions([caching.CATALOGUE]) == (catalogue,)
+    assert cache.versions([cache.CATALOGUE]) == (catalogue,)
     with transaction.atomic():
-        caching.changed(team_ids=[team.pk])
-    assert caching.versions([caching.CATALOGUE]) == (catalogue,)
+        cache.changed(team_ids=[team.pk])
+    assert cache.versions([cache.CATALOGUE]) == (catalogue,)
 
 
 def test_a_worker_computes_the_organisation_analyses_ahead_of_hr(client_for, org, heat_pump):
