@@ -362,7 +362,7 @@ def _open_items(*, team_ids, scope, period, on):
         PlanItem.objects.filter(
             plan__employee_id__in=members, status__in=[PlanItem.Status.OPEN, PlanItem.Status.IN_PROGRESS]
         )
-        .exclude(plan__status__in=[QualificationPlan.Status.CANCELLED, QualificationPlan.Status.COMPLETED])
+        .exclude(plan__status__in=QualificationPlan.CLOSED_STATUSES)
         .exclude(plan_id__in=_replaced_by_the_run(scope=scope, period=period, on=on, members=members))
         .values_list("plan__employee_id", "competency_id", "target_level")
     )

@@ -90,6 +90,14 @@ class QualificationPlan(models.Model):
         # Generated, then changed by the lead or sent back by the employee: regenerating keeps it.
         REVISED = "revised", _("Generated, then revised")
 
+    # The groups of statuses the rules speak of, each defined here once.
+    # Agreed by the person and not finished: its items count in forecasts and can make progress.
+    AGREED_STATUSES = (Status.AGREED, Status.IN_PROGRESS)
+    # Finished either way: its items are no longer open.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+    # Not (or no longer) put to the person: a draft the lead has not proposed, or one withdrawn.
+    NOT_SHOWN_STATUSES = (Status.DRAFT, Status.CANCELLED)
+
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="plans", verbose_name=_("employee")
     )

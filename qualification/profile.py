@@ -25,7 +25,6 @@ _ITEM_COLUMNS = (
     "due_date",
     *DONE_COLUMNS,
 )
-_HIDDEN_PLAN_STATUSES = (QualificationPlan.Status.DRAFT, QualificationPlan.Status.CANCELLED)
 
 
 def _profile_items(employee):
@@ -35,7 +34,7 @@ def _profile_items(employee):
     person = Q(plan__employee_id=employee.pk)
     rows = (
         PlanItem.objects.filter(
-            (person & ~Q(plan__status__in=_HIDDEN_PLAN_STATUSES))
+            (person & ~Q(plan__status__in=QualificationPlan.NOT_SHOWN_STATUSES))
             | Q(Q(status=PlanItem.Status.DONE), person | Q(mentor_id=employee.pk))
         )
         .order_by("priority", "competency__name", "id")
@@ -52,7 +51,8 @@ def _current_plan(items, employee):
     rows = [
         item
         for item in items
-        if item["plan__employee_id"] == employee.pk and item["plan__status"] not in _HIDDEN_PLAN_STATUSES
+        if item["plan__employee_id"] == employee.pk
+        and item["plan__status"] not in QualificationPlan.NOT_SHOWN_STATUSES
     ]
     plans = {row["plan_id"]: _Plan(row["plan_id"], row["plan__period"], row["plan__status"]) for row in rows}
     plan = current_plan_of(sorted(plans.values(), key=lambda p: (p.period, p.pk), reverse=True))

@@ -31,15 +31,13 @@ from . import generation, job_kinds
 from .badges import badges_for
 from .models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 
-AGREED_STATUSES = (QualificationPlan.Status.AGREED, QualificationPlan.Status.IN_PROGRESS)
-
 
 def projected_levels(*, employee_ids: Ids, until: datetime.date) -> pd.DataFrame:
     """Targets of open items in agreed or running plans due by ``until`` (for coverage forecasts)."""
     rows = (
         PlanItem.objects.filter(
             plan__employee_id__in=employee_ids,
-            plan__status__in=AGREED_STATUSES,
+            plan__status__in=QualificationPlan.AGREED_STATUSES,
             due_date__isnull=False,
             due_date__lte=until,
         )
@@ -262,7 +260,7 @@ def coverage_outlook(
         rows, columns=["employee_id", "competency_id", "level", "start_level", "status", "plan_status"]
     ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "start_level": "int64"})
     open_items = items[items["status"].isin(list(OPEN_ITEM_STATUSES))]
-    agreed = open_items[open_items["plan_status"].isin(list(AGREED_STATUSES))]
+    agreed = open_items[open_items["plan_status"].isin(list(QualificationPlan.AGREED_STATUSES))]
     working = items[items["plan_status"].isin(list(WORKING_STATUSES))]
     done_items = working[working["status"] == PlanItem.Status.DONE]
 
@@ -490,7 +488,7 @@ def own_plans(*, employee: Employee) -> list[QualificationPlan]:
     """The person's plans that are theirs to see (not drafts being prepared), newest period first."""
     return list(
         QualificationPlan.objects.filter(employee=employee)
-        .exclude(status__in=[QualificationPlan.Status.DRAFT, QualificationPlan.Status.CANCELLED])
+        .exclude(status__in=QualificationPlan.NOT_SHOWN_STATUSES)
         .order_by("-period", "-id")
     )
 

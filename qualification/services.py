@@ -41,7 +41,6 @@ PLAN_BATCH = 1000
 ITEM_BATCH = 2000
 
 _OPEN_ITEM_STATUSES = (PlanItem.Status.OPEN, PlanItem.Status.IN_PROGRESS)
-_CLOSED_PLAN_STATUSES = (QualificationPlan.Status.CANCELLED, QualificationPlan.Status.COMPLETED)
 
 
 class PlanStateError(ValueError):
@@ -318,7 +317,7 @@ def _kept_items(*, member_query, period, replaced_ids, outside_teams, team_ids):
     for teams outside this run (they are planned again)."""
     open_items = _frame(
         PlanItem.objects.filter(plan__employee_id__in=member_query, status__in=_OPEN_ITEM_STATUSES)
-        .exclude(plan__status__in=_CLOSED_PLAN_STATUSES)
+        .exclude(plan__status__in=QualificationPlan.CLOSED_STATUSES)
         .values_list("plan_id", "plan__employee_id", "competency_id", "target_level"),
         ["plan_id", *generation.OPEN_ITEM_COLUMNS],
     )
@@ -603,7 +602,7 @@ def plan_item_complete(
     with transaction.atomic():
         plan = _locked_plan(item.plan_id)
         item = PlanItem.objects.select_for_update().select_related("competency").get(pk=item.pk)
-        if plan.status not in (QualificationPlan.Status.AGREED, QualificationPlan.Status.IN_PROGRESS):
+        if plan.status not in QualificationPlan.AGREED_STATUSES:
             _refuse(plan, _("worked on"))
         if item.status in (PlanItem.Status.DONE, PlanItem.Status.DROPPED):
             raise PlanStateError(
@@ -906,7 +905,7 @@ def plan_item_progress(*, item, progress):
     with transaction.atomic():
         plan = _locked_plan(item.plan_id)
         item = PlanItem.objects.select_for_update().get(pk=item.pk)
-        if plan.status not in (QualificationPlan.Status.AGREED, QualificationPlan.Status.IN_PROGRESS):
+        if plan.status not in QualificationPlan.AGREED_STATUSES:
             _refuse(plan, _("worked on"))
         if item.status in (PlanItem.Status.DONE, PlanItem.Status.DROPPED):
             raise PlanStateError(

@@ -274,7 +274,7 @@ def plan_detail(request, plan_id):
             item.pk: forms.PlanItemForm(item=item, measures=measures[item.pk], mentors=mentors[item.pk])
             for item in items
         }
-    working = plan.status in (QualificationPlan.Status.AGREED, QualificationPlan.Status.IN_PROGRESS)
+    working = plan.status in QualificationPlan.AGREED_STATUSES
     for record in data["items"]:
         record["form"] = item_forms.get(record["item"].pk)
         if working and is_own:

@@ -156,3 +156,13 @@ def test_gap_analysis_api_on_a_team_in_a_loop_is_a_409_json_error(org, client_fo
     response = client_for("hr").get(f"{path}?date={datetime.date(2026, 11, 27)}")
     assert response.status_code == 409
     assert "loop" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("page", ["home", "teams:organisation"])
+def test_pages_walking_a_loop_explain_it_instead_of_failing(org, client_for, page):
+    _loop(org.department, org.team_a)
+    response = client_for("hr").get(reverse(page))
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "The team tree has a loop" in text
+    assert org.department.name in text and org.team_a.name in text
