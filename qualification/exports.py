@@ -28,20 +28,13 @@ from teams.selectors import memberships_active
 
 from . import generation
 from .models import Measure, PlanItem, QualificationPlan
-from .selectors import OPEN_ITEM_STATUSES, scope_members
+from .selectors import scope_members
 
 FORMATS = ("xlsx", "csv")
 EXPORTED_PLAN_STATUSES = tuple(
     status
     for status, _label in QualificationPlan.Status.choices
     if status != QualificationPlan.Status.CANCELLED
-)
-# Plans whose open items are expected to be reached: the "after" coverage counts them.
-PLANNED_STATUSES = (
-    QualificationPlan.Status.DRAFT,
-    QualificationPlan.Status.PROPOSED,
-    QualificationPlan.Status.AGREED,
-    QualificationPlan.Status.IN_PROGRESS,
 )
 
 _QUERY_COLUMNS = (
@@ -212,8 +205,8 @@ def export_build(*, team_ids=None, period=None, on=None, title=""):
     per_team = defaultdict(lambda: {"people": set(), "items": 0, "hours": Decimal(0), "cost": Decimal(0),
                                     "approval": 0})  # fmt: skip
     projected = []
-    open_statuses = frozenset(OPEN_ITEM_STATUSES)
-    planned_statuses = frozenset(PLANNED_STATUSES)
+    open_statuses = frozenset(PlanItem.OPEN_STATUSES)
+    planned_statuses = frozenset(QualificationPlan.LIVE_STATUSES)
     for (
         employee_id, personnel_no, name, plan_period, plan_status, competency_id, competency, current, target,
         measure, kind, mentor, due_date, status, progress, hours, cost, reason, needs_approval, item_team_id,

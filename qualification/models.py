@@ -97,6 +97,10 @@ class QualificationPlan(models.Model):
     CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
     # Not (or no longer) put to the person: a draft the lead has not proposed, or one withdrawn.
     NOT_SHOWN_STATUSES = (Status.DRAFT, Status.CANCELLED)
+    # Not closed: its open items are still expected to be reached (the "after" coverage counts them).
+    LIVE_STATUSES = (Status.DRAFT, Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS)
+    # Agreed at some time, finished or not: the work the person took on.
+    TAKEN_ON_STATUSES = (Status.AGREED, Status.IN_PROGRESS, Status.COMPLETED)
 
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="plans", verbose_name=_("employee")
@@ -146,6 +150,9 @@ class PlanItem(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
+
+    # Not yet done or dropped.
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     plan = models.ForeignKey(QualificationPlan, on_delete=models.CASCADE, related_name="items")
     competency = models.ForeignKey(

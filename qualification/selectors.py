@@ -51,19 +51,6 @@ def projected_levels(*, employee_ids: Ids, until: datetime.date) -> pd.DataFrame
 # --------------------------------------------------------------------------------------------------
 # Pages: plan choices, the plan page, team overviews, coverage outlook (bounded queries each)
 
-OPEN_ITEM_STATUSES = (PlanItem.Status.OPEN, PlanItem.Status.IN_PROGRESS)
-LIVE_PLAN_STATUSES = (
-    QualificationPlan.Status.DRAFT,
-    QualificationPlan.Status.PROPOSED,
-    QualificationPlan.Status.AGREED,
-    QualificationPlan.Status.IN_PROGRESS,
-)
-WORKING_STATUSES = (
-    QualificationPlan.Status.AGREED,
-    QualificationPlan.Status.IN_PROGRESS,
-    QualificationPlan.Status.COMPLETED,
-)
-
 
 def current_period(on: datetime.date | None = None) -> generation.Period:
     """The quarter containing ``on`` (today by default)."""
@@ -248,7 +235,7 @@ def coverage_outlook(
     rows = list(
         PlanItem.objects.filter(
             plan__employee_id__in=scope_members(team_ids=team_ids, on=on),
-            plan__status__in=[*LIVE_PLAN_STATUSES, QualificationPlan.Status.COMPLETED],
+            plan__status__in=[*QualificationPlan.LIVE_STATUSES, QualificationPlan.Status.COMPLETED],
         )
         .exclude(status=PlanItem.Status.DROPPED)
         .order_by()
@@ -259,9 +246,9 @@ def coverage_outlook(
     items = pd.DataFrame.from_records(
         rows, columns=["employee_id", "competency_id", "level", "start_level", "status", "plan_status"]
     ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "start_level": "int64"})
-    open_items = items[items["status"].isin(list(OPEN_ITEM_STATUSES))]
+    open_items = items[items["status"].isin(list(PlanItem.OPEN_STATUSES))]
     agreed = open_items[open_items["plan_status"].isin(list(QualificationPlan.AGREED_STATUSES))]
-    working = items[items["plan_status"].isin(list(WORKING_STATUSES))]
+    working = items[items["plan_status"].isin(list(QualificationPlan.TAKEN_ON_STATUSES))]
     done_items = working[working["status"] == PlanItem.Status.DONE]
 
     def coverage_of(levels: pd.DataFrame) -> pd.Series:
@@ -456,7 +443,7 @@ def plan_page(*, plan: QualificationPlan, on: datetime.date | None = None) -> di
                     interest=interests.get(item.competency_id),
                 ),
                 "matches_interest": item.competency_id in interests,
-                "ready_to_confirm": item.progress == 100 and item.status in OPEN_ITEM_STATUSES,
+                "ready_to_confirm": item.progress == 100 and item.status in PlanItem.OPEN_STATUSES,
             }
         )
     outlook = coverage_outlook(team_ids=sorted(member_teams), on=on) if member_teams else {}

@@ -40,8 +40,6 @@ ID_CHUNK = 500
 PLAN_BATCH = 1000
 ITEM_BATCH = 2000
 
-_OPEN_ITEM_STATUSES = (PlanItem.Status.OPEN, PlanItem.Status.IN_PROGRESS)
-
 
 class PlanStateError(ValueError):
     """The plan or item is not in a state that allows the action; the message says why."""
@@ -316,7 +314,7 @@ def _kept_items(*, member_query, period, replaced_ids, outside_teams, team_ids):
     mentees per mentor and period from the period on, and the shortfall items that replaced drafts hold
     for teams outside this run (they are planned again)."""
     open_items = _frame(
-        PlanItem.objects.filter(plan__employee_id__in=member_query, status__in=_OPEN_ITEM_STATUSES)
+        PlanItem.objects.filter(plan__employee_id__in=member_query, status__in=PlanItem.OPEN_STATUSES)
         .exclude(plan__status__in=QualificationPlan.CLOSED_STATUSES)
         .values_list("plan_id", "plan__employee_id", "competency_id", "target_level"),
         ["plan_id", *generation.OPEN_ITEM_COLUMNS],

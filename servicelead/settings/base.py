@@ -285,6 +285,18 @@ SERVICELEAD_COUNT_UNCONFIRMED = env.bool("SERVICELEAD_COUNT_UNCONFIRMED", defaul
 # Evidence files of certificates: at most this many bytes, of these types (file suffix → content type;
 # the content is checked too).
 SERVICELEAD_EVIDENCE_MAX_BYTES = env.int("SERVICELEAD_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Limits of the spreadsheet import, set from the environment when given (their defaults, and what each
+# bounds, are in competencies/imports/limits.py: file size, rows, columns, and the reader process's
+# memory and CPU seconds).
+for _limit in (
+    "SERVICELEAD_IMPORT_MAX_BYTES",
+    "SERVICELEAD_IMPORT_MAX_ROWS",
+    "SERVICELEAD_IMPORT_MAX_COLUMNS",
+    "SERVICELEAD_IMPORT_MAX_MEMORY_BYTES",
+    "SERVICELEAD_IMPORT_MAX_SECONDS",
+):
+    if env.str(_limit, default=""):
+        globals()[_limit] = env.int(_limit)
 SERVICELEAD_EVIDENCE_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
