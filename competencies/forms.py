@@ -8,11 +8,12 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .dates import IsoDateField
+from .html import html_join, html_rows
 from .models import Competency
 from .services import REVIEW_ACTIONS
 
@@ -64,16 +65,22 @@ class ActionField(forms.Field):
         return value
 
 
+# One radio of a level group, one <option>, one decision radio: static structure with positional fields,
+# filled by competencies.html.html_rows (every value an escaped argument).
 LEVEL_RADIO = (
     '<input class="btn-check" type="radio" name="{0}-level" id="{0}-l{1}" value="{1}"{2}>'
     '<label class="sl-level-option" for="{0}-l{1}"><span class="sl-level-head">{3}{4}</label>'
 )
-OPTION = '<option value="{}"{}>{}</option>'
+OPTION = '<option value="{0}"{1}>{2}</option>'
 DECISION_RADIO = (
-    '<input type="radio" class="btn-check" name="{prefix}-action" id="{prefix}-{key}" '
-    'value="{value}" data-decision{checked}{disabled}>'
-    '<label class="btn btn-sm {style}" for="{prefix}-{key}">{label}</label>'
+    '<input type="radio" class="btn-check" name="{0}-action" id="{0}-{1}" value="{2}" data-decision{3}{4}>'
+    '<label class="btn btn-sm {5}" for="{0}-{1}">{6}</label>'
 )
+# Safe constants: format_html passes them through instead of escaping them again, row after row.
+_NOTHING = format_html("{}", "")
+_CHECKED = format_html("{}", " checked")
+_SELECTED = format_html("{}", " selected")
+_DISABLED = format_html("{}", " disabled")
 
 
 class _ScaleParts:
@@ -85,7 +92,7 @@ class _ScaleParts:
         self.targets = frozenset(level.value for level in levels if level.value >= 1)
         self.radios = [
             (
-                str(level.value),
+                format_html("{}", level.value),
                 format_html(
                     '<span class="sl-level sl-level-{0}">{0}</span>{1}</span>{2}',
                     level.value,
@@ -98,7 +105,7 @@ class _ScaleParts:
             for level in levels
         ]
         self.options = [
-            (level.value, str(level.value), format_html("{} · {}", level.value, level.label))
+            (level.value, format_html("{}", level.value), format_html("{} · {}", level.value, level.label))
             for level in levels
         ]
 
@@ -115,23 +122,28 @@ def _level_radios(prefix: str, parts: _ScaleParts, checked: object, required: ob
     descriptor. Built here rather than by a template loop: a page has up to a hundred of these groups."""
     target = format_html('<span class="sl-level-target">{}</span>', _("required level"))
     checked, required = str(checked), str(required)
-    return format_html_join(
-        "\n",
+    return html_rows(
         LEVEL_RADIO,
         (
-            (prefix, value, " checked" if value == checked else "", body, target if value == required else "")
+            (
+                prefix,
+                value,
+                _CHECKED if value == checked else _NOTHING,
+                body,
+                target if value == required else _NOTHING,
+            )
             for value, body in parts.radios
         ),
+        "\n",
     )
 
 
 def _target_options(parts: _ScaleParts, selected: object, minimum: int = 1) -> SafeString:
     """The <option>s of a level select, from ``minimum`` up."""
-    return format_html_join(
-        "",
+    return html_rows(
         OPTION,
         (
-            (value, " selected" if level == selected else "", text)
+            (value, _SELECTED if level == selected else _NOTHING, text)
             for level, value, text in parts.options
             if level >= minimum
         ),
@@ -143,11 +155,10 @@ def _add_options(choices, chosen: str = "") -> SafeString:
     through the widget's templates took longer than the rest of the page), ``chosen`` selected."""
 
     def options(pairs):
-        return format_html_join(
-            "",
+        return html_rows(
             OPTION,
             (
-                (value, " selected" if chosen and str(value) == chosen else "", label)
+                (value, _SELECTED if chosen and str(value) == chosen else _NOTHING, label)
                 for value, label in pairs
             ),
         )
@@ -158,7 +169,7 @@ def _add_options(choices, chosen: str = "") -> SafeString:
             html.append(format_html('<optgroup label="{}">{}</optgroup>', value, options(label)))
         else:
             html.append(options([(value, label)]))
-    return format_html_join("", "{}", ((part,) for part in html))
+    return html_join(html, "")
 
 
 def _decision_choices():
@@ -175,24 +186,14 @@ def _decision_radios(prefix: str, chosen: str | None, self_level: int | None, ch
     """Later / Confirm (the self level) / Adjust / Discuss as one group of radio buttons; ``choices``
     from ``_decision_choices``, read once per form."""
     chosen = chosen or ""
-    html = []
+    rows = []
     for value, key, style, label in choices:
         if value == "confirm" and self_level is not None:
             label = f"{label} {int(self_level)}"
-        html.append(
-            format_html(
-                DECISION_RADIO,
-                prefix=prefix,
-                key=key,
-                value=value,
-                checked=" checked" if value == chosen else "",
-                # A row without a self-assessment cannot be confirmed, only adjusted.
-                disabled=" disabled" if value == "confirm" and self_level is None else "",
-                style=style,
-                label=label,
-            )
-        )
-    return format_html_join("\n", "{}", ((part,) for part in html))
+        # A row without a self-assessment cannot be confirmed, only adjusted.
+        disabled = _DISABLED if value == "confirm" and self_level is None else _NOTHING
+        rows.append((prefix, key, value, _CHECKED if value == chosen else _NOTHING, disabled, style, label))
+    return html_rows(DECISION_RADIO, rows, "\n")
 
 
 class SelfAssessmentForm(forms.Form):

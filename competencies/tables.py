@@ -5,12 +5,14 @@ chart, for screen readers and anyone without JavaScript) and a row in the levels
 template loops they took longer than everything else on the page; here each row is one ``format_html``
 string (which escapes every value), each repeated text translated once per page."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from .html import html_rows
 
 DASH = "—"
 
@@ -19,21 +21,22 @@ HISTORY_HEAD = (
     '<th scope="col">{}</th><th scope="col">{}</th>'
 )
 HISTORY_ROW = (
-    '<tr><th scope="row" class="fw-normal">{}</th><td class="text-end">{}</td><td>{}</td>'
-    '<td>{}</td><td class="small">{}</td></tr>'
+    '<tr><th scope="row" class="fw-normal">{0}</th><td class="text-end">{1}</td><td>{2}</td>'
+    '<td>{3}</td><td class="small">{4}</td></tr>'
 )
 HISTORY_TABLE = (
-    '<div class="table-responsive" data-history-table="{id}"{hidden}>'
+    '<div class="table-responsive" data-history-table="{0}"{1}>'
     '<table class="table table-sm align-middle mb-0 sl-table">'
-    '<caption class="visually-hidden">{caption}</caption>'
-    "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+    '<caption class="visually-hidden">{2}</caption>'
+    "<thead><tr>{3}</tr></thead><tbody>{4}</tbody></table></div>"
 )
-LEVEL_GROUP = '<tbody><tr class="sl-group-row"><th scope="colgroup" colspan="{}">{}</th></tr>{}</tbody>'
+LEVEL_GROUP = '<tbody><tr class="sl-group-row"><th scope="colgroup" colspan="{0}">{1}</th></tr>{2}</tbody>'
+# {0} name, {1} interest mark, {2} level, {3} its label, {4} target cell, {5} source, {6} assessed on.
 LEVEL_ROW = (
-    '<tr><th scope="row" class="fw-normal">{name}{grow}</th>'
-    '<td class="text-nowrap"><span class="sl-level sl-level-{level}">{level}</span> '
-    '<span class="small">{label}</span></td>{target}'
-    '<td>{source}</td><td class="small">{assessed_on}</td></tr>'
+    '<tr><th scope="row" class="fw-normal">{0}{1}</th>'
+    '<td class="text-nowrap"><span class="sl-level sl-level-{2}">{2}</span> '
+    '<span class="small">{3}</span></td>{4}'
+    '<td>{5}</td><td class="small">{6}</td></tr>'
 )
 
 
@@ -51,10 +54,6 @@ class _Dates:
         return self.done[value]
 
 
-def _lines(parts: Iterable[SafeString], separator: str = "\n") -> SafeString:
-    return format_html_join(separator, "{}", ((part,) for part in parts))
-
-
 def history_tables(history: Sequence[Mapping]) -> SafeString:
     """Per competency of ``history`` (``employee_profile``'s) a table of its assessments; the first
     shown, the others ``hidden`` until the history picker chooses them."""
@@ -64,8 +63,7 @@ def history_tables(history: Sequence[Mapping]) -> SafeString:
     tables = []
     for index, entry in enumerate(history):
         competency = entry["competency"]
-        rows = format_html_join(
-            "",
+        rows = html_rows(
             HISTORY_ROW,
             (
                 (
@@ -79,16 +77,9 @@ def history_tables(history: Sequence[Mapping]) -> SafeString:
             ),
         )
         tables.append(
-            format_html(
-                HISTORY_TABLE,
-                id=int(competency.pk),
-                hidden=" hidden" if index else "",
-                caption=caption % {"name": competency.name},
-                head=head,
-                rows=rows,
-            )
+            (int(competency.pk), " hidden" if index else "", caption % {"name": competency.name}, head, rows)
         )
-    return _lines(tables)
+    return html_rows(HISTORY_TABLE, tables, "\n")
 
 
 def _target_cell(row: Mapping, *, missing: SafeString, below: str) -> SafeString | str:
@@ -126,18 +117,15 @@ def level_groups(groups: Sequence[Mapping], *, with_target: bool) -> SafeString:
             else:
                 source = format_html("{}{}", row["source_label"], "" if row["confirmed"] else unconfirmed)
             rows.append(
-                format_html(
-                    LEVEL_ROW,
-                    name=row["competency"].name,
-                    grow=grow if row["interest_target"] is not None else "",
-                    level=int(row["level"]),
-                    label=row["label"],
-                    target=_target_cell(row, missing=missing, below=below) if with_target else "",
-                    source=source,
-                    assessed_on=dates(row["assessed_on"]) if row["assessed_on"] else missing,
+                (
+                    row["competency"].name,
+                    grow if row["interest_target"] is not None else "",
+                    int(row["level"]),
+                    row["label"],
+                    _target_cell(row, missing=missing, below=below) if with_target else "",
+                    source,
+                    dates(row["assessed_on"]) if row["assessed_on"] else missing,
                 )
             )
-        bodies.append(
-            format_html(LEVEL_GROUP, 5 if with_target else 4, group["category"].name, _lines(rows, ""))
-        )
-    return _lines(bodies)
+        bodies.append((5 if with_target else 4, group["category"].name, html_rows(LEVEL_ROW, rows)))
+    return html_rows(LEVEL_GROUP, bodies, "\n")
