@@ -90,6 +90,7 @@ class _ScaleParts:
     def __init__(self, levels):
         self.values = frozenset(level.value for level in levels)
         self.targets = frozenset(level.value for level in levels if level.value >= 1)
+        self.target = format_html('<span class="sl-level-target">{}</span>', _("required level"))
         self.radios = [
             (
                 format_html("{}", level.value),
@@ -120,13 +121,14 @@ def _scale_parts(cache, levels):
 def _level_radios(prefix: str, parts: _ScaleParts, checked: object, required: object) -> SafeString:
     """The radio group of one competency: per level a radio and its label with the behavioural
     descriptor. Built here rather than by a template loop: a page has up to a hundred of these groups."""
-    target = format_html('<span class="sl-level-target">{}</span>', _("required level"))
+    target = parts.target
     checked, required = str(checked), str(required)
+    prefix_html = format_html("{}", prefix)
     return html_rows(
         LEVEL_RADIO,
         (
             (
-                prefix,
+                prefix_html,
                 value,
                 _CHECKED if value == checked else _NOTHING,
                 body,
@@ -173,26 +175,30 @@ def _add_options(choices, chosen: str = "") -> SafeString:
 
 
 def _decision_choices():
-    """(value, key, style, label) of the decision radios, labels in the active language."""
-    return [
+    """(value, key, style, label, escaped value, key, style and label) of the decision radios, labels in
+    the active language; read once per form, so each row escapes only what is its own."""
+    choices = [
         ("", "none", "btn-outline-secondary", str(_("Later"))),
         ("confirm", "confirm", "btn-outline-success", str(_("Confirm"))),
         ("adjust", "adjust", "btn-outline-primary", str(_("Adjust"))),
         ("discuss", "discuss", "btn-outline-secondary", str(_("Discuss"))),
     ]
+    return [(*choice, *(format_html("{}", part) for part in choice)) for choice in choices]
 
 
 def _decision_radios(prefix: str, chosen: str | None, self_level: int | None, choices: list) -> SafeString:
     """Later / Confirm (the self level) / Adjust / Discuss as one group of radio buttons; ``choices``
-    from ``_decision_choices``, read once per form."""
+    from ``_decision_choices``."""
     chosen = chosen or ""
+    prefix_html = format_html("{}", prefix)
     rows = []
-    for value, key, style, label in choices:
+    for value, _key, _style, label, value_html, key_html, style_html, label_html in choices:
         if value == "confirm" and self_level is not None:
-            label = f"{label} {int(self_level)}"
+            label_html = format_html("{} {}", label, int(self_level))
         # A row without a self-assessment cannot be confirmed, only adjusted.
         disabled = _DISABLED if value == "confirm" and self_level is None else _NOTHING
-        rows.append((prefix, key, value, _CHECKED if value == chosen else _NOTHING, disabled, style, label))
+        checked = _CHECKED if value == chosen else _NOTHING
+        rows.append((prefix_html, key_html, value_html, checked, disabled, style_html, label_html))
     return html_rows(DECISION_RADIO, rows, "\n")
 
 
