@@ -33,6 +33,10 @@ def html_rows(template: str, rows: Iterable[Sequence[object]], separator: str = 
 def _repeated(template: str, width: int, count: int, separator: str) -> str:
     """``template`` ``count`` times, the i-th copy's fields moved on by ``i * width``."""
     return separator.join(
-        _FIELD.sub(lambda field, offset=i * width: f"{{{int(field.group(1)) + offset}}}", template)
-        for i in range(count)
+        _FIELD.sub(functools.partial(_shifted, offset=i * width), template) for i in range(count)
     )
+
+
+def _shifted(field: re.Match[str], *, offset: int) -> str:
+    """The format field ``field`` with its index moved on by ``offset``."""
+    return f"{{{int(field.group(1)) + offset}}}"

@@ -21,6 +21,7 @@ import datetime
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 # imports them.
 RUN_JOB_TASK = "jobs.tasks.run_job"
 
-_executor = None
+_executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
 # Errors worth another try: the broker, the database or the network hiccupped.
@@ -67,7 +68,7 @@ class JobCancelled(Exception):
 
 
 class _Waiting:
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "WAITING"
 
 
@@ -118,7 +119,7 @@ def job_enqueue(*, job_id: int) -> bool:
     return True
 
 
-def _in_process_executor():
+def _in_process_executor() -> ThreadPoolExecutor:
     global _executor
     with _executor_lock:
         if _executor is None:
@@ -126,7 +127,7 @@ def _in_process_executor():
         return _executor
 
 
-def _run_in_thread(job_id):
+def _run_in_thread(job_id: int) -> None:
     close_old_connections()
     try:
         job_run(job_id=job_id)
@@ -178,7 +179,7 @@ def job_run(*, job_id: int, task_id: str | None = None) -> Job | None:
         return _job_handle(job, kind.handler, parent_id, task_id)
 
 
-def _job_handle(job, handler, parent_id, task_id):
+def _job_handle(job: Job, handler: registry.Handler, parent_id: int | None, task_id: str | None) -> Job:
     """Run the claimed job's handler and record how it ended (in the active language)."""
     try:
         result = handler(job, _reporter(job, parent_id))
@@ -218,21 +219,22 @@ def failure_message(error: BaseException | None) -> str:
     return _("The job failed: %(error)s") % {"error": error}
 
 
-def _reloaded(job):
+def _reloaded(job: Job) -> Job:
     return Job.objects.get(pk=job.pk)
 
 
-def _parent_id(job):
+def _parent_id(job: Job) -> int | None:
     parameters = job.parameters if isinstance(job.parameters, dict) else {}
     return parameters.get("parent")
 
 
-def _reporter(job, parent_id):
+def _reporter(job: Job, parent_id: int | None) -> Callable[..., None]:
     """``progress(percent, message)`` for the handler of ``job``; a part moves its parent's bar too, in
     steps of PARENT_PROGRESS_STEP."""
-    part_ids, reported = [], [-PARENT_PROGRESS_STEP]
+    part_ids: list[int] = []
+    reported: list[float] = [-PARENT_PROGRESS_STEP]
 
-    def progress(percent, message=""):
+    def progress(percent: float, message: str = "") -> None:
         job_progress(job_id=job.pk, percent=percent, message=message)
         if parent_id is not None and percent - reported[0] >= PARENT_PROGRESS_STEP:
             reported[0] = percent
@@ -244,7 +246,7 @@ def _reporter(job, parent_id):
     return progress
 
 
-def _parent_progress(parent_id, part_ids):
+def _parent_progress(parent_id: int, part_ids: list[int]) -> None:
     if not part_ids:
         return
     mean = Job.objects.filter(pk__in=part_ids).aggregate(mean=Avg("progress"))["mean"] or 0
@@ -291,7 +293,7 @@ def job_cancel(*, job_id: int) -> bool:
     return bool(cancelled)
 
 
-def _parts_cancel(job_id):
+def _parts_cancel(job_id: int) -> None:
     Job.objects.filter(parameters__parent=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
         status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("Cancelled.")
     )
@@ -338,7 +340,7 @@ def job_settle(*, job_id: int) -> Job | None:
     with transaction.atomic():
         parent = Job.objects.select_for_update().filter(pk=job_id, status=Job.Status.RUNNING).first()
         result = parent.result if parent is not None and isinstance(parent.result, dict) else {}
-        if not result.get("part_jobs"):
+        if parent is None or not result.get("part_jobs"):
             return None
         parts = list(Job.objects.filter(pk__in=result["part_jobs"]).order_by("pk"))
         finished = [part for part in parts if part.status in FINISHED]
@@ -373,7 +375,7 @@ def job_settle(*, job_id: int) -> Job | None:
     return _reloaded(parent)
 
 
-def _outcomes_listed(job, outcomes):
+def _outcomes_listed(job: Job, outcomes: list[dict]) -> dict:
     return {"outcomes": outcomes}
 
 
@@ -420,10 +422,10 @@ def jobs_requeue(*, unsent_after: float = UNSENT_AFTER_SECONDS) -> int:
     return sent
 
 
-def _visibility_timeout():
+def _visibility_timeout() -> int:
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
     return int(options.get("visibility_timeout", 3600))
 
 
-def _hard_time_limit():
+def _hard_time_limit() -> int:
     return int(getattr(settings, "CELERY_TASK_TIME_LIMIT", None) or 3600)

@@ -5,20 +5,21 @@ bounded number of queries whatever the organisation's size, computes in ``genera
 replaces generated drafts only: plans that were proposed, agreed, started, completed or built by hand
 are never touched."""
 
+import datetime
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Max
+from django.db.models import Field, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from competencies.models import Assessment, Competency, Interest
+from competencies.models import Assessment, Competency, Employee, Interest
 from competencies.scales import level_check, scale_levels
 from competencies.selectors import employees_active
 from competencies.services import assessment_record
@@ -29,6 +30,9 @@ from teams.tree import TeamTree
 
 from . import generation
 from .models import Measure, MeasureCompetency, PlanComment, PlanItem, QualificationPlan
+
+if TYPE_CHECKING:
+    from teams.models import TeamRequirement
 
 logger = logging.getLogger(__name__)
 
@@ -154,11 +158,11 @@ def generation_arguments(
 ) -> tuple[generation.Period, Decimal, Decimal | None, list[int]]:
     """The checked arguments of a generation run: (period, capacity, budget or None, sorted team ids).
     Raises PlanGenerationError on bad input."""
-    period = generation.Period.parse(period)
-    if period.end < timezone.localdate():
+    checked_period: generation.Period = generation.Period.parse(period)
+    if checked_period.end < timezone.localdate():
         raise PlanGenerationError(
             _("The period %(period)s has already ended; choose the current or a later quarter.")
-            % {"period": period}
+            % {"period": checked_period}
         )
     capacity = _decimal(capacity_hours, _("capacity"))
     if capacity <= 0:
@@ -174,10 +178,10 @@ def generation_arguments(
         raise PlanGenerationError(_("Team ids must be whole numbers.")) from None
     if not ids:
         raise PlanGenerationError(_("Choose at least one team to plan for."))
-    return period, capacity, budget, ids
+    return checked_period, capacity, budget, ids
 
 
-def _decimal(value, name):
+def _decimal(value: Any, name: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -189,7 +193,7 @@ def _decimal(value, name):
     return number
 
 
-def _check_known(team_ids, known):
+def _check_known(team_ids: Iterable[int], known: Container[int]) -> None:
     unknown = [team_id for team_id in team_ids if team_id not in known]
     if unknown:
         raise PlanGenerationError(
@@ -197,24 +201,26 @@ def _check_known(team_ids, known):
         )
 
 
-def _throttled(progress):
+def _throttled(progress: Callable[[int, str], None] | None) -> Callable[[float, str], None]:
     """``progress`` called only when the whole percentage changes: one UPDATE per step, not per team."""
     last = [-1]
 
-    def report(percent, message):
-        percent = max(0, min(99, int(percent)))
-        if progress is not None and percent != last[0]:
-            last[0] = percent
-            progress(percent, message)
+    def report(percent: float, message: str) -> None:
+        whole = max(0, min(99, int(percent)))
+        if progress is not None and whole != last[0]:
+            last[0] = whole
+            progress(whole, message)
 
     return report
 
 
-def _frame(rows, columns):
+def _frame(rows: Iterable[Any], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows), columns=columns)
 
 
-def _generation_input(*, team_ids, period, capacity, budget):
+def _generation_input(
+    *, team_ids: Sequence[int], period: generation.Period, capacity: Decimal, budget: Decimal | None
+) -> tuple[generation.GenerationInput, PlanSnapshot]:
     """Load a GenerationInput for ``team_ids`` org-wide in a fixed number of queries (about a dozen)."""
     on = max(timezone.localdate(), period.start)
     tree = TeamTree.load()
@@ -226,13 +232,13 @@ def _generation_input(*, team_ids, period, capacity, budget):
     member_query = memberships_active(on=on)
     if len(team_ids) != len(tree):
         member_query = member_query.filter(team_id__in=team_ids)
-    member_query = member_query.values("employee_id")
+    member_ids = member_query.values("employee_id")
 
     memberships = data.memberships
     active = set(employees_active(on=on).values_list("pk", flat=True))
     members = set(memberships.loc[memberships["team_id"].isin(team_ids), "employee_id"].tolist()) & active
     plans = list(
-        QualificationPlan.objects.filter(employee_id__in=member_query, period__gte=str(period))
+        QualificationPlan.objects.filter(employee_id__in=member_ids, period__gte=str(period))
         .exclude(status=QualificationPlan.Status.CANCELLED)
         .values_list("id", "employee_id", "period", "status", "origin")
     )
@@ -248,14 +254,14 @@ def _generation_input(*, team_ids, period, capacity, budget):
     )
     replaced_ids = {plan_id for plan_id, _e, _p in replaced}
     open_items, mentor_load, carried = _kept_items(
-        member_query=member_query,
+        member_query=member_ids,
         period=period,
         replaced_ids=replaced_ids,
         outside_teams=len(team_ids) != len(tree),
         team_ids=team_ids,
     )
     interests = _frame(
-        Interest.objects.filter(employee_id__in=member_query).values_list(*generation.INTEREST_COLUMNS),
+        Interest.objects.filter(employee_id__in=member_ids).values_list(*generation.INTEREST_COLUMNS),
         generation.INTEREST_COLUMNS,
     )
     interests["target_level"] = interests["target_level"].fillna(0)
@@ -301,15 +307,22 @@ _INT_COLUMNS = {
 }
 
 
-def _ints(frame):
+def _ints(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: "int64" for c in frame.columns if c in _INT_COLUMNS})
 
 
-def _replaceable(status, origin):
+def _replaceable(status: str, origin: str) -> bool:
     return status == QualificationPlan.Status.DRAFT and origin == QualificationPlan.Origin.GENERATED
 
 
-def _kept_items(*, member_query, period, replaced_ids, outside_teams, team_ids):
+def _kept_items(
+    *,
+    member_query: QuerySet[Any, Any],
+    period: generation.Period,
+    replaced_ids: set[int],
+    outside_teams: bool,
+    team_ids: Sequence[int],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Items of plans that stay: open items of the planned people (their targets count as reached),
     mentees per mentor and period from the period on, and the shortfall items that replaced drafts hold
     for teams outside this run (they are planned again)."""
@@ -348,7 +361,7 @@ def _kept_items(*, member_query, period, replaced_ids, outside_teams, team_ids):
     return _ints(open_items), _ints(mentor_load), _ints(carried).astype({"needs_approval": "bool"})
 
 
-def _catalogue():
+def _catalogue() -> tuple[pd.DataFrame, dict[int, int], dict[int, str]]:
     """Active measures with the ranges they develop, each competency's scale maximum, and names."""
     measures = _frame(
         MeasureCompetency.objects.filter(measure__is_active=True).values_list(
@@ -372,7 +385,7 @@ def _catalogue():
     return _ints(measures), scale_max, {c: name for c, name, _top in competencies}
 
 
-def _chunks(values, size):
+def _chunks(values: list[int], size: int) -> list[list[int]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
@@ -397,7 +410,9 @@ _ITEM_FIELDS = (
 )
 
 
-def _write_plans(result, snapshot, *, created_by, job):
+def _write_plans(
+    result: generation.GenerationResult, snapshot: PlanSnapshot, *, created_by: Any, job: Any
+) -> list[tuple[int, str]]:
     """Replace the snapshot's drafts by the result's plans in one transaction; returns the plan keys."""
     keys = sorted({(item["employee_id"], item["period"]) for item in result.items})
     with transaction.atomic():
@@ -452,14 +467,15 @@ def _write_plans(result, snapshot, *, created_by, job):
     return keys
 
 
-def _insert_items(rows):
+def _insert_items(rows: Iterable[tuple[Any, ...]]) -> None:
     """Insert plan items given as tuples in _ITEM_FIELDS order.
 
     On PostgreSQL with COPY: an organisation-wide run writes ~100,000 items, and bulk_create spends
     most of its time preparing values in Python. PlanItem has no save() logic and no signals, and the
     database checks its constraints either way."""
     connection = connections[router.db_for_write(PlanItem)]
-    fields = [PlanItem._meta.get_field(name) for name in _ITEM_FIELDS]
+    # Every name in _ITEM_FIELDS is a concrete field of PlanItem (no relation's reverse side).
+    fields = [cast("Field[Any, Any]", PlanItem._meta.get_field(name)) for name in _ITEM_FIELDS]
     if connection.vendor != "postgresql":
         PlanItem.objects.bulk_create(
             [
@@ -480,8 +496,16 @@ def _insert_items(rows):
             copy.write_row(row)
 
 
-def _outcome(result, snapshot, written, *, period, capacity, budget):
-    written = set(written)
+def _outcome(
+    result: generation.GenerationResult,
+    snapshot: PlanSnapshot,
+    written_keys: Iterable[tuple[int, str]],
+    *,
+    period: generation.Period,
+    capacity: Decimal,
+    budget: Decimal | None,
+) -> dict[str, Any]:
+    written = set(written_keys)
     items = result.items
     teams = [
         {
@@ -498,7 +522,7 @@ def _outcome(result, snapshot, written, *, period, capacity, budget):
         }
         for team in result.teams
     ]
-    outcome = {
+    outcome: dict[str, Any] = {
         "period": str(period),
         "capacity_hours": float(capacity),
         "budget_per_team": None if budget is None else float(budget),
@@ -532,21 +556,21 @@ def _outcome(result, snapshot, written, *, period, capacity, budget):
 # From draft to done
 
 
-def _locked_plan(plan_id):
+def _locked_plan(plan_id: int) -> QualificationPlan:
     plan = QualificationPlan.objects.select_for_update().filter(pk=plan_id).select_related("employee").first()
     if plan is None:
         raise PlanStateError(_("This plan no longer exists; it may have been regenerated."))
     return plan
 
 
-def _refuse(plan, action):
+def _refuse(plan: QualificationPlan, action: str) -> NoReturn:
     raise PlanStateError(
         _("This plan is %(status)s; it cannot be %(action)s.")
         % {"status": plan.get_status_display().lower(), "action": action}
     )
 
 
-def plan_propose(*, plan, by=None, message=""):
+def plan_propose(*, plan: QualificationPlan, by: Any = None, message: str = "") -> QualificationPlan:
     """Hand a draft plan to its employee for agreement; with ``by``, the step (and ``message`` to the
     employee) enters the plan's conversation."""
     with transaction.atomic():
@@ -562,7 +586,7 @@ def plan_propose(*, plan, by=None, message=""):
     return plan
 
 
-def plan_agree(*, plan, comment="", by=None):
+def plan_agree(*, plan: QualificationPlan, comment: str = "", by: Any = None) -> QualificationPlan:
     """The employee accepts a proposed plan, optionally with a comment; it becomes the working plan. With
     ``by``, the agreement (and comment) enters the plan's conversation."""
     with transaction.atomic():
@@ -585,14 +609,14 @@ COMPLETION_SOURCES = (Assessment.Source.MANAGER, Assessment.Source.CERTIFICATE)
 
 def plan_item_complete(
     *,
-    item,
-    assessed_by,
-    source=Assessment.Source.MANAGER,
-    level=None,
-    assessed_on=None,
-    valid_until=None,
-    note="",
-):
+    item: PlanItem,
+    assessed_by: Any,
+    source: str = Assessment.Source.MANAGER,
+    level: int | str | None = None,
+    assessed_on: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    note: str = "",
+) -> PlanItem:
     """Complete an item of an agreed or running plan with evidence: records the reached level as a new
     manager or certificate assessment, so the matrix and the badges follow. Returns the item."""
     if source not in COMPLETION_SOURCES:
@@ -646,7 +670,7 @@ class PlanItemInvalid(PlanStateError):
 COMMENT_MAX_LENGTH = 2000
 
 
-def _editable_plan(plan_id):
+def _editable_plan(plan_id: int) -> QualificationPlan:
     plan = _locked_plan(plan_id)
     if plan.status != QualificationPlan.Status.DRAFT:
         raise PlanStateError(
@@ -659,7 +683,7 @@ def _editable_plan(plan_id):
     return plan
 
 
-def _mark_revised(plan):
+def _mark_revised(plan: QualificationPlan) -> None:
     """A generated draft that a person changed is kept when plans are generated again."""
     fields = ["updated_at"]
     if plan.origin == QualificationPlan.Origin.GENERATED:
@@ -668,7 +692,9 @@ def _mark_revised(plan):
     plan.save(update_fields=fields)
 
 
-def _check_measure(measure, *, competency, current_level, target_level):
+def _check_measure(
+    measure: Measure | None, *, competency: Competency, current_level: int, target_level: int
+) -> None:
     if measure is None:
         return
     if not measure.is_active:
@@ -700,7 +726,7 @@ def _check_measure(measure, *, competency, current_level, target_level):
         )
 
 
-def _check_mentor(mentor, *, plan, item):
+def _check_mentor(mentor: Employee | None, *, plan: QualificationPlan, item: PlanItem) -> None:
     if mentor is None:
         return
     from .selectors import eligible_mentors
@@ -723,12 +749,12 @@ def _check_mentor(mentor, *, plan, item):
         )
 
 
-def _check_due(due_date):
+def _check_due(due_date: datetime.date | None) -> None:
     if due_date is not None and due_date < timezone.localdate():
         raise PlanItemInvalid(_("The due date cannot be in the past."))
 
 
-def _effort(item, measure):
+def _effort(item: PlanItem, measure: Measure | None) -> tuple[Decimal, Decimal, str]:
     """Hours, cost and incentive of ``item`` with ``measure`` (None: mentoring without a catalogue
     measure), as plan generation sets them."""
     kind = measure.kind if measure else generation.KIND_MENTORING
@@ -744,7 +770,9 @@ def _effort(item, measure):
     return hours, cost, incentive
 
 
-def plan_item_update(*, item, measure, mentor, due_date):
+def plan_item_update(
+    *, item: PlanItem, measure: Measure | None, mentor: Employee | None, due_date: datetime.date | None
+) -> PlanItem:
     """Change a draft item's measure (its range must fit the step), mentor (an eligible colleague) and
     due date; hours, cost and incentive follow the measure. Returns the item."""
     with transaction.atomic():
@@ -769,7 +797,7 @@ def plan_item_update(*, item, measure, mentor, due_date):
     return item
 
 
-def plan_item_drop(*, item):
+def plan_item_drop(*, item: PlanItem) -> PlanItem:
     """Take an item out of a draft plan (it stays on record as dropped and can be added again)."""
     with transaction.atomic():
         plan = _editable_plan(item.plan_id)
@@ -780,7 +808,9 @@ def plan_item_drop(*, item):
     return item
 
 
-def _shortfall_team(plan, competency, target_level):
+def _shortfall_team(
+    plan: QualificationPlan, competency: Competency, target_level: int
+) -> "TeamRequirement | None":
     """The first team (by name) of the person that requires ``competency`` at ``target_level`` or below."""
     from teams.models import TeamRequirement
 
@@ -796,7 +826,16 @@ def _shortfall_team(plan, competency, target_level):
     )
 
 
-def plan_item_add(*, plan, competency, target_level, reason, measure=None, mentor=None, due_date=None):
+def plan_item_add(
+    *,
+    plan: QualificationPlan,
+    competency: Competency,
+    target_level: int | str,
+    reason: str,
+    measure: Measure | None = None,
+    mentor: Employee | None = None,
+    due_date: datetime.date | None = None,
+) -> PlanItem:
     """Add an item to a draft plan (a dropped item of the same competency is planned again). The current
     level is the person's effective level today; a team shortfall names the person's team that requires
     the competency. Returns the item."""
@@ -857,7 +896,7 @@ def plan_item_add(*, plan, competency, target_level, reason, measure=None, mento
     return item
 
 
-def _comment_text(text, *, required):
+def _comment_text(text: str | None, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
         raise PlanStateError(_("Please write what you would like to change."))
@@ -866,7 +905,7 @@ def _comment_text(text, *, required):
     return text
 
 
-def plan_comment(*, plan, author, text):
+def plan_comment(*, plan: QualificationPlan, author: Any, text: str | None) -> PlanComment:
     """Add a comment to the plan's conversation (the employee or a lead; any status)."""
     text = _comment_text(text, required=False)
     if not text:
@@ -876,7 +915,7 @@ def plan_comment(*, plan, author, text):
         return PlanComment.objects.create(plan=plan, author=author, kind=PlanComment.Kind.COMMENT, text=text)
 
 
-def plan_request_change(*, plan, author, text):
+def plan_request_change(*, plan: QualificationPlan, author: Any, text: str | None) -> QualificationPlan:
     """The employee asks for changes to a proposed plan: it returns to draft (kept when plans are
     generated again) with the request in its conversation."""
     text = _comment_text(text, required=True)
@@ -891,7 +930,7 @@ def plan_request_change(*, plan, author, text):
     return plan
 
 
-def plan_item_progress(*, item, progress):
+def plan_item_progress(*, item: PlanItem, progress: int | str) -> PlanItem:
     """The employee reports progress (0–100 %) on an item of an agreed or running plan; 100 % means
     "finished, please confirm": the item is done only when the lead confirms it. Returns the item."""
     try:

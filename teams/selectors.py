@@ -1,7 +1,7 @@
 """Read-side queries for teams: memberships, who leads whom, requirements (the gap analysis: teams.gaps)."""
 
 import datetime
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -27,6 +27,10 @@ def led_team_ids(user: Any) -> frozenset[int]:
     return _led_scope(user)[0]
 
 
+@overload
+def _led_scope(user: Any) -> tuple[frozenset[int], None]: ...
+@overload
+def _led_scope(user: Any, employee: Employee) -> tuple[frozenset[int], set[int]]: ...
 def _led_scope(user: Any, employee: Employee | None = None) -> tuple[frozenset[int], set[int] | None]:
     """(led_team_ids(user), ids of the teams ``employee`` belongs to today, or None without one), in
     the one query that reads the tree; the scope is kept by the request's viewer as ``led_team_ids`` does."""
@@ -72,7 +76,7 @@ def employee_team_ids(*, employee: Employee, on: datetime.date | None = None) ->
     return set(memberships_active(on=on).filter(employee=employee).values_list("team_id", flat=True))
 
 
-def led_employee_ids(user: Any, on: datetime.date | None = None) -> QuerySet[Membership, dict[str, Any]]:
+def led_employee_ids(user: Any, on: datetime.date | None = None) -> QuerySet[Membership, Any]:
     """values() queryset of the employees active in the teams ``user`` leads (with subtrees)."""
     return memberships_active(on=on).filter(team_id__in=list(led_team_ids(user))).values("employee_id")
 

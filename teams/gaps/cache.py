@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import InvalidCacheBackendError, caches
+from django.core.cache import BaseCache, InvalidCacheBackendError, caches
 from django.db import transaction
 
 from competencies.selectors import count_unconfirmed
@@ -46,7 +46,7 @@ EMPLOYEES_LOOKED_UP = 500
 _local = threading.local()
 
 
-def _cache():
+def _cache() -> BaseCache:
     try:
         return caches[CACHE_ALIAS]
     except InvalidCacheBackendError:
@@ -69,33 +69,36 @@ def digest(ids: Iterable[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _version_key(name):
+def _version_key(name: str) -> str:
     return f"analysis:version:{name}"
 
 
-def _new_token():
+def _new_token() -> str:
     return secrets.token_hex(6)
 
 
 class _Pending:
     """Changes written in this thread that are not published yet."""
 
-    def __init__(self):
-        self.team_ids = set()
-        self.employee_ids = set()
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.team_ids: set[int] = set()
+        self.employee_ids: set[int] = set()
         self.everything = False
         self.unseen = False  # changed since this thread last published them for its own reads
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.everything or bool(self.team_ids) or bool(self.employee_ids)
 
-    def take(self):
+    def take(self) -> tuple[set[int], set[int], bool]:
         taken = (set(self.team_ids), set(self.employee_ids), self.everything)
-        self.__init__()
+        self._reset()
         return taken
 
 
-def _pending():
+def _pending() -> _Pending:
     pending = getattr(_local, "pending", None)
     if pending is None:
         pending = _local.pending = _Pending()
@@ -129,20 +132,20 @@ def levels_changed(*, employee_ids: Iterable[int] | None) -> None:
     changed(employee_ids=employee_ids or (), everything=employee_ids is None)
 
 
-def _publication_registered(using):
+def _publication_registered(using: str | None) -> bool:
     connection = transaction.get_connection(using)
     return connection.in_atomic_block and any(
         func is _publish_committed for _savepoints, func, _robust in connection.run_on_commit
     )
 
 
-def _publish_committed():
+def _publish_committed() -> None:
     pending = _pending()
     if pending:
         _publish(*pending.take())
 
 
-def _publish(team_ids, employee_ids, everything):
+def _publish(team_ids: set[int], employee_ids: set[int], everything: bool) -> None:
     """New tokens for the versions the changes touch, in one cache call."""
     if employee_ids and not everything:
         if len(employee_ids) > EMPLOYEES_LOOKED_UP:
@@ -160,7 +163,7 @@ def _publish(team_ids, employee_ids, everything):
     _cache().set_many({_version_key(name): _new_token() for name in names}, timeout=None)
 
 
-def _team_ids_of_employees(employee_ids):
+def _team_ids_of_employees(employee_ids: Iterable[int]) -> set[int]:
     """Ids of every team the employees belong, belonged or will belong to."""
     return set(
         Membership.objects.filter(employee_id__in=list(employee_ids))
@@ -170,7 +173,7 @@ def _team_ids_of_employees(employee_ids):
     )
 
 
-def _publish_for_own_reads():
+def _publish_for_own_reads() -> None:
     """This thread's uncommitted changes, published before it reads: it must see what it wrote. They are
     published again on commit (a reader elsewhere may have cached the old data under these tokens)."""
     pending = getattr(_local, "pending", None)

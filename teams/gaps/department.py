@@ -24,7 +24,7 @@ def department_overview(*, department: Team, on: datetime.date) -> dict[str, Any
     )
 
 
-def _department_overview(department, on):
+def _department_overview(department: Team, on: datetime.date) -> dict[str, Any]:
     tree = TeamTree.load()
     team_ids = tree.subtree(department.pk)
     data = analysis_input(on=on, team_ids=team_ids)

@@ -48,7 +48,7 @@ class AnalysisInput:
         return replace(self, levels=self.levels[self.levels["confirmed"].astype(bool)])
 
 
-def _levels_of(pairs, levels):
+def _levels_of(pairs: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
     """``pairs`` (with employee_id, competency_id) with their effective ``level``, missing → 0."""
     merged = pairs.reset_index(drop=True)
     merged["level"] = _pair_levels(
@@ -103,7 +103,7 @@ def requirement_table(data: AnalysisInput) -> pd.DataFrame:
     return table
 
 
-def _pair_levels(employees, competencies, levels):
+def _pair_levels(employees: np.ndarray, competencies: np.ndarray, levels: pd.DataFrame) -> np.ndarray:
     """The effective level of each (employees[i], competencies[i]) pair, 0 where none is given."""
     if not len(employees) or levels.empty:
         return np.zeros(len(employees), dtype="int64")
@@ -119,7 +119,7 @@ def _pair_levels(employees, competencies, levels):
     return matrix[np.searchsorted(people, employees), np.searchsorted(topics, competencies)].astype("int64")
 
 
-def _split(ids, counts):
+def _split(ids: np.ndarray, counts: np.ndarray) -> list[list[int]]:
     """``ids`` cut into consecutive lists of ``counts`` ids each (as Python ints)."""
     values, ends = ids.tolist(), np.cumsum(counts).tolist()
     return [values[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
@@ -305,7 +305,7 @@ def coverage_over_dates(
     dates = sorted(set(dates))
     position = {d: i for i, d in enumerate(dates)}
 
-    def offset(frame, *columns):
+    def offset(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
         stacked = frame.copy()
         base = stacked["on"].map(position).astype("int64") * _DATE_STRIDE
         for column in columns:

@@ -9,6 +9,7 @@ import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
 import pandas as pd
 from django.db import router
@@ -18,7 +19,7 @@ from competencies.models import Employee, RoleRequirement
 from competencies.permissions import visible_employees
 from competencies.selectors import count_unconfirmed, effective_levels
 
-from ..models import TeamRequirement
+from ..models import Team, TeamRequirement
 from ..selectors import memberships_active
 from . import cache, engine
 
@@ -95,7 +96,7 @@ def organisation_analysis(*, on: datetime.date) -> "OrganisationAnalysis":
     )
 
 
-def _organisation_analysis(on):
+def _organisation_analysis(on: datetime.date) -> OrganisationAnalysis:
     data = analysis_input(on=on)
     return OrganisationAnalysis(table=engine.requirement_table(data), memberships=data.memberships)
 
@@ -104,7 +105,14 @@ PEOPLE_FIELDS = ["id", "personnel_no", "name", "user_id", "is_active", "visible"
 MEMBERSHIP_FIELDS = ["memberships__team_id", "memberships__start", "memberships__end"]
 
 
-def dashboard_people(*, team, window_start, window_end, viewer, offer_join_candidates):
+def dashboard_people(
+    *,
+    team: Team | None,
+    window_start: datetime.date,
+    window_end: datetime.date,
+    viewer: Any,
+    offer_join_candidates: bool,
+) -> tuple[pd.DataFrame | None, Employee | None, list[dict[str, Any]] | None]:
     """One query for everyone the team dashboard names: the team's memberships overlapping the window
     (none asked for when ``team`` is None), ``viewer``'s own employee record, and with
     ``offer_join_candidates`` everyone ``viewer`` may see.
@@ -124,13 +132,13 @@ def dashboard_people(*, team, window_start, window_end, viewer, offer_join_candi
         conditions.append(Q(pk__in=visible))
     if not conditions:
         return None, None, None
-    rows = Employee.objects.filter(reduce(operator.or_, conditions)).order_by()
+    query = Employee.objects.filter(reduce(operator.or_, conditions)).order_by()
     if visible is not None:
-        rows = rows.annotate(visible=ExpressionWrapper(Q(pk__in=visible), output_field=BooleanField()))
+        query = query.annotate(visible=ExpressionWrapper(Q(pk__in=visible), output_field=BooleanField()))
     else:
-        rows = rows.annotate(visible=Value(False))
-    rows = list(
-        rows.values_list(*PEOPLE_FIELDS, *(MEMBERSHIP_FIELDS if team is not None else []), named=True)
+        query = query.annotate(visible=Value(False))
+    rows: list[Any] = list(
+        query.values_list(*PEOPLE_FIELDS, *(MEMBERSHIP_FIELDS if team is not None else []), named=True)
     )
     # Plain Python for the viewer's part: it is all that is read while the team's figures are cached.
     own = None
@@ -144,7 +152,7 @@ def dashboard_people(*, team, window_start, window_end, viewer, offer_join_candi
             )
     people = None
     if visible is not None:
-        seen = {}
+        seen: dict[int, Any] = {}
         for row in rows:
             if row.visible and row.is_active:
                 seen.setdefault(row.id, row)

@@ -3,6 +3,7 @@ and the home page's organisation tree (every team with its own figures and, for 
 over their subtree, SPEC.md), each from one pass of the gap engine."""
 
 import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,9 @@ FIGURES = ("lost", "needed", "requirements", "gaps", "single_points")
 NO_FIGURES = (0,) * len(FIGURES)
 
 
-def _tree_figures(sums, members, team_ids):
+def _tree_figures(
+    sums: Mapping[int, tuple[int, ...]], members: Mapping[int, set[int]], team_ids: Iterable[int]
+) -> dict[str, Any]:
     """Coverage, distinct members, requirements, gaps and single points over ``team_ids`` together."""
     per_team = [sums.get(team_id, NO_FIGURES) for team_id in team_ids]
     lost, needed, requirements, gaps, single_points = (sum(column) for column in zip(*per_team, strict=True))
@@ -43,7 +46,7 @@ def organisation_tree(*, on: datetime.date, with_key: bool = False) -> Any:
     )
 
 
-def _tree(on):
+def _tree(on: datetime.date) -> list[dict[str, Any]]:
     teams = list(Team.objects.only("id", "name", "parent_id").order_by("name"))
     tree = TeamTree((team.pk, team.parent_id) for team in teams)
     by_id = {team.pk: team for team in teams}
@@ -79,7 +82,7 @@ def _tree(on):
     ]
 
 
-def _tree_order(teams):
+def _tree_order(teams: Mapping[int, Team]) -> list[int]:
     """Team ids depth first from the roots, siblings by name."""
     ordered = sorted(teams.values(), key=lambda t: (t.name, t.pk))
     return [team_id for team_id, _depth in TeamTree((t.pk, t.parent_id) for t in ordered).depth_first()]
@@ -99,7 +102,7 @@ def organisation_overview(*, on: datetime.date, with_key: bool = False) -> Any:
     )
 
 
-def _organisation_overview(on):
+def _organisation_overview(on: datetime.date) -> dict[str, Any]:
     table = organisation_analysis(on=on).table
     competency_rows = list(
         Competency.objects.order_by().values_list("id", "category_id", "category__name", "category__position")
@@ -109,7 +112,7 @@ def _organisation_overview(on):
     categories = {category: (position, name) for _pk, category, name, position in competency_rows}
     teams = {t.pk: t for t in Team.objects.only("id", "name", "parent_id")}
     rank = {team_id: i for i, team_id in enumerate(_tree_order(teams))}
-    team_ids = sorted(set(by_category["team_id"].tolist()), key=rank.get)
+    team_ids = sorted(set(by_category["team_id"].tolist()), key=rank.__getitem__)
     category_ids = sorted(set(by_category["category_id"].tolist()), key=lambda c: (*categories[c], c))
     grid = {(int(r.team_id), int(r.category_id)): float(r.coverage) for r in by_category.itertuples()}
     coverage = engine.coverage_by_team(table, list(teams))
@@ -123,7 +126,9 @@ def _organisation_overview(on):
             "categories": [categories[c][1] for c in category_ids],
             "values": [[grid.get((t, c)) for c in category_ids] for t in team_ids],
         },
-        "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in sorted(teams, key=rank.get)],
+        "teams": [
+            {"team": teams[t], "coverage": float(coverage[t])} for t in sorted(teams, key=rank.__getitem__)
+        ],
         "worst_gaps": gap_records(gaps, teams, lookup),
         "single_points": by_weight(gap_records(single_points, teams, lookup)),
     }

@@ -60,7 +60,7 @@ def gap_records(
     )
 
 
-def _named(competency):
+def _named(competency: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "competency": competency["name"],
         "category_id": competency["category_id"],

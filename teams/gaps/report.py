@@ -15,11 +15,11 @@ from .inputs import NAMES_LOOKED_UP, analysis_input
 from .records import requirement_records
 
 
-def _round(value):
+def _round(value: Any) -> float:
     return round(float(value), 4)
 
 
-def _fit(value):
+def _fit(value: Any) -> float | None:
     """A member's role fit for JSON: None (``null``) without a role profile."""
     return None if pd.isna(value) else _round(value)
 

@@ -2,7 +2,7 @@
 a bounded number of queries and returned as plain records (never DataFrames)."""
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -23,11 +23,11 @@ TREND_MONTHS = 12
 FORECAST_MONTHS = 6
 
 
-def _month_steps(on, months, direction):
+def _month_steps(on: datetime.date, months: int, direction: int) -> list[datetime.date]:
     return [on + relativedelta(months=direction * i) for i in range(months + 1)]
 
 
-def _requirements_frame(team_ids):
+def _requirements_frame(team_ids: Iterable[int]) -> pd.DataFrame:
     """Requirements with competency and category names and the top level of the competency's scale."""
     rows = (
         TeamRequirement.objects.filter(team_id__in=team_ids)
@@ -46,7 +46,7 @@ def _requirements_frame(team_ids):
     return frame.astype({c: "int64" for c in [*engine.REQUIREMENT_COLUMNS, "category_id", "scale_max"]})
 
 
-def _memberships_at(memberships, dates):
+def _memberships_at(memberships: pd.DataFrame, dates: Sequence[datetime.date]) -> pd.DataFrame:
     """Rows (on, team_id, employee_id) for each date on which a membership is active."""
     if memberships.empty or not dates:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in ["on", "team_id", "employee_id"]})
@@ -57,7 +57,9 @@ def _memberships_at(memberships, dates):
     return active[["on", "team_id", "employee_id"]].drop_duplicates().reset_index(drop=True)
 
 
-def _with_projected(levels_at, projected, dates):
+def _with_projected(
+    levels_at: pd.DataFrame, projected: pd.DataFrame, dates: Sequence[datetime.date]
+) -> pd.DataFrame:
     """Per date, levels raised to the targets of plan items due by that date (engine's projection)."""
     if projected.empty:
         return levels_at
@@ -66,7 +68,7 @@ def _with_projected(levels_at, projected, dates):
     return engine.apply_projected_levels(levels_at, due, by=("on",))
 
 
-def _window(on):
+def _window(on: datetime.date) -> tuple[list[datetime.date], list[datetime.date]]:
     """(history dates, oldest first, ending on ``on``; forecast dates, from ``on``)."""
     return _month_steps(on, TREND_MONTHS, -1)[::-1], _month_steps(on, FORECAST_MONTHS, +1)
 
@@ -82,9 +84,9 @@ def team_dashboard(
     ``on``, by name (for the what-if panel; None without). ``cache_key`` names the figures' version, for
     caching what is rendered from them (None: do not)."""
     history, forecast = _window(on)
-    people = {}
+    people: dict[str, Any] = {}
 
-    def figures():
+    def figures() -> dict[str, Any]:
         # The team's memberships and the viewer's records in the one query.
         memberships, people["own"], people["visible"] = dashboard_people(
             team=team,
@@ -123,7 +125,7 @@ def team_dashboard(
     }
 
 
-def _team_figures(*, team_id, on, memberships):
+def _team_figures(*, team_id: int, on: datetime.date, memberships: pd.DataFrame) -> dict[str, Any]:
     """The viewer-independent part of the dashboard, as plain records; three queries."""
     history, forecast = _window(on)
     window_end = forecast[-1]
@@ -193,16 +195,18 @@ def _team_figures(*, team_id, on, memberships):
     }
 
 
-def _keyed(frame, keys):
+def _keyed(frame: pd.DataFrame, keys: Mapping[datetime.date, int]) -> pd.DataFrame:
     """``frame`` with its ``on`` dates replaced by the engine keys of the points they belong to."""
     return frame.assign(on=frame["on"].map(keys))
 
 
-def _point(on, coverage):
+def _point(on: datetime.date, coverage: Any) -> dict[str, Any]:
     return {"on": on, "coverage": float(coverage), "percent": round(float(coverage) * 100, 1)}
 
 
-def _requirement_records(table, competencies, names):
+def _requirement_records(
+    table: pd.DataFrame, competencies: Mapping[int, dict[str, Any]], names: Mapping[int, str]
+) -> list[dict[str, Any]]:
     return requirement_records(
         table,
         head=lambda _team_id, competency_id: {
@@ -216,7 +220,13 @@ def _requirement_records(table, competencies, names):
     )
 
 
-def _heatmap(table, levels, member_ids, names, competencies):
+def _heatmap(
+    table: pd.DataFrame,
+    levels: pd.DataFrame,
+    member_ids: Iterable[int],
+    names: Mapping[int, str],
+    competencies: Mapping[int, dict[str, Any]],
+) -> dict[str, Any]:
     """Members × required competencies: level, required level and whether the level is confirmed."""
     lookup = {
         (int(r.employee_id), int(r.competency_id)): (int(r.level), bool(r.confirmed))
@@ -234,7 +244,7 @@ def _heatmap(table, levels, member_ids, names, competencies):
     ]
     rows = []
     for employee_id in member_ids:
-        cells = []
+        cells: list[dict[str, Any]] = []
         for column in columns:
             level, confirmed = lookup.get((employee_id, column["id"]), (0, None))
             cells.append(
@@ -325,8 +335,15 @@ def staffing_hints(
     )
 
 
-def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
-    data = None
+def _staffing_hints(
+    *,
+    team: Team,
+    on: datetime.date,
+    candidate_ids: Iterable[int] | None,
+    competency_ids: Iterable[int] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    data: engine.AnalysisInput | None = None
     if candidate_ids is not None:
         data = analysis_input(on=on, team_ids=[team.pk])
         if set(candidate_ids) - set(engine.team_members(data, team.pk)):
@@ -341,7 +358,7 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
         gaps = gaps[gaps["competency_id"].isin(list(competency_ids))]
     if candidate_ids is None:
         candidate_ids = set(data.levels["employee_id"].tolist())
-    hints = {}
+    hints: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
     for row in gaps.itertuples(index=False):
         hints[int(row.competency_id)] = (
             row,
@@ -365,7 +382,7 @@ def _staffing_hints(*, team, on, candidate_ids, competency_ids, limit):
     memberships = data.memberships[data.memberships["employee_id"].isin(list(people))]
     team_ids = set(memberships["team_id"].tolist())
     team_names = dict(Team.objects.filter(pk__in=team_ids).values_list("id", "name"))
-    teams_of = {}
+    teams_of: dict[int, list[str]] = {}
     for membership in memberships.itertuples(index=False):
         teams_of.setdefault(int(membership.employee_id), []).append(team_names[int(membership.team_id)])
     return [
