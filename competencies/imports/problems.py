@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from competencies.texts import LEVEL_OFF_SCALE
 
@@ -42,9 +42,12 @@ MESSAGES = {
     "xlsx_damaged": gettext_lazy("The workbook cannot be read: %(detail)s."),
     "encoding": gettext_lazy("The file is neither UTF-8 nor Windows-1252 text."),
     "csv_damaged": gettext_lazy("The CSV file cannot be read near line %(line)s: %(detail)s."),
-    "mixed_encoding": gettext_lazy(
+    "mixed_encoding": ngettext_lazy(
+        "The file is UTF-8 text, but line %(lines)s is not, probably pasted from a Windows-1252 file: "
+        "save the whole file as UTF-8 again.",
         "The file is UTF-8 text, but %(count)s lines are not (lines %(lines)s), probably pasted from a "
-        "Windows-1252 file: save the whole file as UTF-8 again."
+        "Windows-1252 file: save the whole file as UTF-8 again.",
+        "count",
     ),
     "csv_quote_spans_lines": gettext_lazy(
         "A quotation mark in line %(line)s is not closed in that line, so lines %(line)s to %(last)s "
