@@ -144,9 +144,9 @@ class Problem:
     @property
     def message(self) -> str:
         """The reason in the active language."""
-        text = str(MESSAGES[self.code])
-        if self.params:
-            text = text % self.params
+        template = MESSAGES[self.code]
+        # A plural message (ngettext_lazy) picks its form from the parameters, so it is filled lazily.
+        text = str(template % self.params) if self.params else str(template)
         suggestions = self.params.get("suggestions")
         if suggestions:
             text = " ".join([text, _("Closest: %(names)s.") % {"names": ", ".join(suggestions)}])

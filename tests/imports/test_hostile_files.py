@@ -227,3 +227,12 @@ def test_the_reader_modules_load_without_the_database():
     command = [sys.executable, "-c", code]
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, check=False)  # noqa: S603
     assert result.returncode == 0, result.stderr
+
+
+def test_the_mixed_encoding_message_names_one_line_or_several(db):
+    utf8 = "personnel_no,name,Heat pump diagnostics\r\nP-0001,Erika Müller,2\r\n".encode()
+    one = rejected(utf8 + "P-0002,Jürgen Weiß,3\r\n".encode("cp1252"), "m.csv").problems[0]
+    assert one.message.startswith("The file is UTF-8 text, but line 3 is not,")
+    two = utf8 + "P-0002,Jürgen Weiß,3\r\nP-0003,Anna Groß,1\r\n".encode("cp1252")
+    several = rejected(two, "m.csv").problems[0]
+    assert several.message.startswith("The file is UTF-8 text, but 2 lines are not (lines 3, 4),")
