@@ -58,7 +58,7 @@ def employee_save(*, employee: Employee | None = None, fields: Mapping[str, Any]
     after the leaving date cannot be ended then (its end would lie before its start), so the leave is
     refused with a ValidationError on ``left_on`` naming it: end or remove that membership first."""
     employee = employee or Employee()
-    _assign(employee, fields or {}, EMPLOYEE_FIELDS)
+    fields_assign(employee, fields or {}, EMPLOYEE_FIELDS)
     with transaction.atomic():
         previous = None
         if employee.pk is not None:
@@ -130,7 +130,9 @@ COMPETENCY_FIELDS = ("category", "name", "description", "scale", "requires_certi
 ROLE_PROFILE_FIELDS = ("name", "description")
 
 
-def _assign(instance: Model, fields: Mapping[str, Any], names: Iterable[str]) -> None:
+def fields_assign(instance: Model, fields: Mapping[str, Any], names: Iterable[str]) -> None:
+    """Set the plain fields ``names`` that ``fields`` holds on ``instance`` (a partial change names only
+    some); the API's and the pages' create-or-change services of every app share it."""
     for name in names:
         if name in fields:
             setattr(instance, name, fields[name])
@@ -176,7 +178,7 @@ def scale_save(
         raise ValidationError({"levels": [_("This field is required.")]})
     with transaction.atomic():
         scale = scale or Scale()
-        _assign(scale, fields, SCALE_FIELDS)
+        fields_assign(scale, fields, SCALE_FIELDS)
         scale.save()
         if levels is not None:
             scale.levels.all().delete()
@@ -188,7 +190,7 @@ def category_save(*, category: Category | None = None, fields: Mapping[str, Any]
     """Create or change a competency category."""
     with transaction.atomic():
         category = category or Category()
-        _assign(category, fields, CATEGORY_FIELDS)
+        fields_assign(category, fields, CATEGORY_FIELDS)
         category.save()
     return category
 
@@ -210,7 +212,7 @@ def competency_save(*, competency: Competency | None = None, fields: Mapping[str
             raise ValidationError({"scale": [_("This competency is in use; its scale cannot change.")]})
     with transaction.atomic():
         competency = competency or Competency()
-        _assign(competency, fields, COMPETENCY_FIELDS)
+        fields_assign(competency, fields, COMPETENCY_FIELDS)
         competency.save()
     return competency
 
@@ -244,7 +246,7 @@ def role_profile_save(
         role_requirements_check(requirements=requirements)
     with transaction.atomic():
         profile = profile or RoleProfile()
-        _assign(profile, fields, ROLE_PROFILE_FIELDS)
+        fields_assign(profile, fields, ROLE_PROFILE_FIELDS)
         profile.save()
         if requirements is not None:
             profile.requirements.all().delete()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from competencies.models import Assessment, Competency, Employee, Interest
 from competencies.scales import level_check, scale_levels
 from competencies.selectors import employees_active
-from competencies.services import assessment_record
+from competencies.services import assessment_record, fields_assign
 from teams.gaps.inputs import analysis_input
 from teams.models import Team
 from teams.selectors import memberships_active
@@ -1023,9 +1023,7 @@ def measure_save(
         measure_competencies_check(ranges=ranges)
     with transaction.atomic():
         measure = measure or Measure()
-        for name in MEASURE_FIELDS:
-            if name in fields:
-                setattr(measure, name, fields[name])
+        fields_assign(measure, fields, MEASURE_FIELDS)
         measure.save()
         if ranges is not None:
             kept = [entry["competency"].pk for entry in ranges]

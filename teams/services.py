@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from competencies.scales import level_check
+from competencies.services import fields_assign
 
 from .models import Membership, Team, TeamRequirement
 
@@ -25,9 +26,7 @@ def team_save(*, team: Team | None = None, fields: Mapping[str, Any]) -> Team:
     """Create or change a team (or department); ``fields["leads"]``, when given, replaces its leads."""
     with transaction.atomic():
         team = team or Team()
-        for name in TEAM_FIELDS:
-            if name in fields:
-                setattr(team, name, fields[name])
+        fields_assign(team, fields, TEAM_FIELDS)
         team.save()
         if "leads" in fields:
             team.leads.set(fields["leads"])
@@ -44,9 +43,7 @@ def membership_save(*, membership: Membership | None = None, fields: Mapping[str
     """Create or change a membership."""
     with transaction.atomic():
         membership = membership or Membership()
-        for name in MEMBERSHIP_FIELDS:
-            if name in fields:
-                setattr(membership, name, fields[name])
+        fields_assign(membership, fields, MEMBERSHIP_FIELDS)
         membership.save()
     return membership
 
@@ -72,9 +69,7 @@ def team_requirement_save(
         level_check(competency=competency, level=level, minimum=1, field="required_level")
     with transaction.atomic():
         requirement = requirement or TeamRequirement()
-        for name in TEAM_REQUIREMENT_FIELDS:
-            if name in fields:
-                setattr(requirement, name, fields[name])
+        fields_assign(requirement, fields, TEAM_REQUIREMENT_FIELDS)
         requirement.save()
     return requirement
 
