@@ -273,10 +273,7 @@ def job_fail(*, job_id: int, message: str) -> bool:
         .update(status=Job.Status.FAILED, message=message, finished_at=timezone.now())
     )
     if failed:
-        _parts_cancel(job_id)
-        parent_id = _parent_id(Job.objects.only("parameters").get(pk=job_id))
-        if parent_id is not None:
-            job_settle(job_id=parent_id)
+        _ended(job_id)
     return bool(failed)
 
 
@@ -286,11 +283,16 @@ def job_cancel(*, job_id: int) -> bool:
         status=Job.Status.CANCELLED, finished_at=timezone.now(), message=_("Cancelled.")
     )
     if cancelled:
-        _parts_cancel(job_id)
-        parent_id = _parent_id(Job.objects.only("parameters").get(pk=job_id))
-        if parent_id is not None:
-            job_settle(job_id=parent_id)
+        _ended(job_id)
     return bool(cancelled)
+
+
+def _ended(job_id: int) -> None:
+    """After a job failed or was cancelled: its parts stop, and its parent (if it is a part) settles."""
+    _parts_cancel(job_id)
+    parent_id = _parent_id(Job.objects.only("parameters").get(pk=job_id))
+    if parent_id is not None:
+        job_settle(job_id=parent_id)
 
 
 def _parts_cancel(job_id: int) -> None:

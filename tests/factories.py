@@ -116,7 +116,8 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Employee
 
-    personnel_no = factory.Sequence(lambda n: f"P-{n:04d}")
+    # Well above the numbers tests give people by hand (P-0001 …, P-9999), so the two never collide.
+    personnel_no = factory.Sequence(lambda n: f"P-{20000 + n}")
     name = factory.Faker("name")
     email = factory.LazyAttribute(lambda e: f"{e.personnel_no.lower()}@example.com")
 

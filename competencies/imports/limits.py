@@ -45,8 +45,7 @@ ROW_REFERENCE = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"']([0-9]+)[\"']")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=[\"']([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?[\"']")
 MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=[\"']([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?[\"']")
 FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
-CELL_END = re.compile(rb"</(?:\w+:)?c>|<(?:\w+:)?c[\s>/]")
+CELL_END = re.compile(rb"</(?:\w+:)?c>|<(?:\w+:)?c[\s/>]")
 VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>([^<]*)<")
 # A formula naming another workbook refers to it by its number in brackets: [1]Sheet!A1.
@@ -244,7 +243,7 @@ def _findings(content: bytes) -> Iterator[CellFinding]:
                 "merged_cells", int(first_row), _column_number(first_letters) - 1, int(last_row)
             )
     for formula in FORMULA.finditer(content):
-        start = _last_match(CELL_START, content, formula.start())
+        start = _last_match(ANY_CELL, content, formula.start())
         if start is None:
             continue
         reference = CELL_REFERENCE.search(content, start, content.find(b">", start) + 1)

@@ -180,7 +180,7 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
     try:
         for record in reader:
             if reader.line_num != len(rows) + surplus + 1:
-                _reject_multiline(len(rows) + surplus + 1, reader.line_num, text)
+                _reject_multiline(len(rows) + surplus + 1, reader.line_num)
             if len(rows) < allowed_rows:
                 rows.append(record)
             else:
@@ -195,7 +195,7 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, list[int]]:
     return grid, [len(row) for row in rows]
 
 
-def _reject_multiline(first: int, last: int, text: str) -> NoReturn:
+def _reject_multiline(first: int, last: int) -> NoReturn:
     """Refuse a record that began on line ``first`` and ran on to line ``last``."""
     raise ImportRejected([Problem("csv_quote_spans_lines", row=first, params={"line": first, "last": last})])
 
