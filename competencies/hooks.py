@@ -21,6 +21,7 @@ _privacy_coverage = {}
 _note_purgers = []
 _leave_refusals = []
 _leave_recorders = []
+_team_names = []
 
 
 def _add(registry, fn):
@@ -43,6 +44,12 @@ def register_personal_data(fn):
     """Register ``fn(employee) -> {section: [flat dict, …]}``: more of what is stored about the person,
     for the "download my data" export (memberships, plans, …)."""
     _add(_personal_data, fn)
+
+
+def register_team_names(fn):
+    """Register ``fn(employee_ids, on) -> {employee_id: [team name, …]}``: the teams each person is a
+    member of on ``on`` (the importer compares them with a file's team column)."""
+    _add(_team_names, fn)
 
 
 def register_current_plan(fn):
@@ -130,6 +137,19 @@ def required_levels(*, employee_ids, on):
     for fn in _required_levels:
         rows.extend(fn(employee_ids=employee_ids, on=on))
     return rows
+
+
+def team_names(*, employee_ids, on):
+    """``{employee_id: [team name, …]}`` from the registered providers (empty lists: in no team)."""
+    names = {int(employee_id): [] for employee_id in employee_ids}
+    for fn in _team_names:
+        for employee_id, found in fn(employee_ids=list(names), on=on).items():
+            names.setdefault(employee_id, []).extend(found)
+    return names
+
+
+def has_team_source():
+    return bool(_team_names)
 
 
 def leads_of(employee):

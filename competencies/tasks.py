@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import retention, services
+from .imports import jobs as import_jobs
 
 
 @shared_task
@@ -18,3 +19,8 @@ def self_assessment_drafts_expire():
 @shared_task
 def personal_notes_purge():
     return retention.personal_notes_purge()
+
+
+@shared_task
+def import_uploads_expire():
+    return import_jobs.uploads_expire()

@@ -22,6 +22,8 @@ class TeamsConfig(AppConfig):
         # Cached gap analyses follow every change of their input (teams.gaps.cache).
         signals.connect()
         competency_hooks.register_levels_changed(cache.levels_changed)
+        # The importer compares a file's team column with the person's teams.
+        competency_hooks.register_team_names(selectors.employee_team_names)
         # Recording that someone left ends their open memberships that day (competencies.services).
         competency_hooks.register_leave(
             refusals=services.membership_leave_refusals, record=services.memberships_end_on_leave

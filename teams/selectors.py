@@ -76,6 +76,23 @@ def employee_team_ids(*, employee: Employee, on: datetime.date | None = None) ->
     return set(memberships_active(on=on).filter(employee=employee).values_list("team_id", flat=True))
 
 
+def employee_team_names(*, employee_ids: list[int], on: datetime.date) -> dict[int, list[str]]:
+    """``{employee_id: [name of each team they are a member of on ``on``]}`` (chunked, one query each)."""
+    names: dict[int, list[str]] = {}
+    ids = sorted(set(employee_ids))
+    for start in range(0, len(ids), 5_000):
+        rows = (
+            memberships_active(on=on)
+            .filter(employee_id__in=ids[start : start + 5_000])
+            .order_by("team__name")
+            .values_list("employee_id", "team__name")
+            .distinct()
+        )
+        for employee_id, team_name in rows:
+            names.setdefault(employee_id, []).append(team_name)
+    return names
+
+
 def led_employee_ids(user: Any, on: datetime.date | None = None) -> QuerySet[Membership, Any]:
     """values() queryset of the employees active in the teams ``user`` leads (with subtrees)."""
     return memberships_active(on=on).filter(team_id__in=list(led_team_ids(user))).values("employee_id")

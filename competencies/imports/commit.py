@@ -119,9 +119,13 @@ def import_file(
     create_missing: bool = False,
     user: User | None = None,
     dry_run: bool = False,
+    confirm_differences: bool = False,
     progress: Callable[..., Any] | None = None,
 ) -> tuple[ImportPlan, dict[str, int] | None]:
     """Parse, validate and (unless ``dry_run`` or the file has problems) commit in one call.
+
+    A file whose names or teams disagree with the stored people (``plan.warnings``) is written only with
+    ``confirm_differences``: the user has seen the differences and the levels belong to the stored people.
 
     ``progress(percent, message)`` is called between the steps, never inside the transaction. Returns
     ``(plan, written)``: ``written`` is the commit's counts, or None when nothing was written. Raises
@@ -131,7 +135,7 @@ def import_file(
     parsed = parse_file(file_obj=file_obj, filename=filename, format=format, sheet=sheet)
     report(30, _("Checking %(rows)s rows") % {"rows": parsed.row_count})
     plan = validate(parsed, create_missing=create_missing)
-    if dry_run or not plan.is_valid:
+    if dry_run or not plan.is_valid or (plan.warning_count and not confirm_differences):
         return plan, None
     report(60, _("Recording %(count)s assessments") % {"count": len(plan.writes)})
     return plan, import_commit(plan, user=user)

@@ -5,6 +5,8 @@ the handler reads the file from there, reports progress and stores the report or
 job's result. It is idempotent: a second run of the same file records nothing (see competencies.imports).
 ``CompetenciesConfig.ready`` registers the handler (``register``), so every process knows it."""
 
+import logging
+import time
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -26,6 +28,10 @@ from .reading import CSV_EXTENSIONS, XLSX_EXTENSIONS
 KIND = "import_assessments"
 UPLOAD_DIRECTORY = "imports"
 REPORTED_PROBLEMS = 200
+# Seconds a checked upload may wait for its commit; then the preview expires and the file is removed.
+PREVIEW_MAX_AGE = 6 * 60 * 60
+
+logger = logging.getLogger(__name__)
 
 
 class UploadPathInvalid(ValueError):
@@ -57,11 +63,47 @@ def upload_save(*, file_obj: IO[bytes], filename: str) -> str:
     if extension not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
         raise ImportRejected([Problem("file_type", params={"extension": extension or "?"})])
     data = read_limited(file_obj)
+    uploads_expire()  # where no beat runs (the embedded default), each upload clears out abandoned ones
     directory = upload_directory()
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}{extension}"
     (directory / name).write_bytes(data)
     return f"{UPLOAD_DIRECTORY}/{name}"
+
+
+def uploads_expire(*, max_age: float = PREVIEW_MAX_AGE) -> int:
+    """Remove uploads older than ``max_age`` seconds — previews never committed, files of crashed
+    requests — except those a queued or running import job still reads. Returns how many were removed."""
+    directory = upload_directory()
+    if not directory.is_dir():
+        return 0
+    cutoff = time.time() - max_age
+    in_use = {
+        str(upload_path(parameters["path"]))
+        for parameters in Job.objects.filter(
+            kind=KIND, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+        ).values_list("parameters", flat=True)
+        if isinstance(parameters, dict) and _names_upload(parameters.get("path"))
+    }
+    removed = 0
+    for path in directory.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff and str(path.resolve()) not in in_use:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile by its commit or another sweep
+            continue
+    if removed:
+        logger.info("removed %s expired import uploads", removed)
+    return removed
+
+
+def _names_upload(path: Any) -> bool:
+    try:
+        upload_path(path)
+    except (UploadPathInvalid, TypeError, ValueError):
+        return False
+    return True
 
 
 def import_job_create(
@@ -72,6 +114,7 @@ def import_job_create(
     sheet: str | None = None,
     create_missing: bool = False,
     dry_run: bool = False,
+    confirm_differences: bool = False,
     owner: Any = None,
 ) -> Job:
     """Record an import job for an upload saved under MEDIA_ROOT/imports/; it runs once the surrounding
@@ -87,20 +130,25 @@ def import_job_create(
         "sheet": sheet,
         "create_missing": bool(create_missing),
         "dry_run": bool(dry_run),
+        "confirm_differences": bool(confirm_differences),
     }
     return services.job_create(kind=KIND, parameters=parameters, owner=owner)
 
 
 def import_assessments(job: Job, progress: registry.Progress) -> dict:
-    """Parameters: path, filename, format, sheet, create_missing, dry_run. The result holds ``rejected``
-    and either ``problems`` (the first REPORTED_PROBLEMS as dicts) with ``problem_count``, or ``summary``
-    and ``written`` (None for a dry run)."""
+    """Parameters: path, filename, format, sheet, create_missing, dry_run, confirm_differences. The result
+    holds ``rejected`` and either ``problems`` (the first REPORTED_PROBLEMS as dicts) with
+    ``problem_count``, or ``summary``, ``warnings`` (differences from the stored people, the first
+    REPORTED_PROBLEMS) and ``written`` (None for a dry run, and when differences were not confirmed:
+    ``unconfirmed``). The upload is removed once it has been recorded or rejected."""
     parameters = job.parameters
     path = upload_path(parameters["path"])
     # The uploaded name reads better in the report; the stored file's extension decides how it is read.
     filename = parameters.get("filename") or path.name
     if Path(filename).suffix.lower() != path.suffix.lower():
         filename = path.name
+    if not path.is_file():  # recorded or rejected by an earlier run, or expired
+        return _rejected([Problem("upload_gone")], 1)
     try:
         with path.open("rb") as file_obj:
             plan, written = import_file(
@@ -111,13 +159,27 @@ def import_assessments(job: Job, progress: registry.Progress) -> dict:
                 create_missing=bool(parameters.get("create_missing")),
                 user=job.owner,
                 dry_run=bool(parameters.get("dry_run")),
+                confirm_differences=bool(parameters.get("confirm_differences")),
                 progress=progress,
             )
     except ImportRejected as rejection:
+        path.unlink(missing_ok=True)
         return _rejected(rejection.problems, rejection.problem_count)
     if not plan.is_valid:
+        path.unlink(missing_ok=True)
         return _rejected(plan.problems, plan.problem_count)
     summary = plan.summary()
+    warnings = [warning.as_dict() for warning in plan.warnings[:REPORTED_PROBLEMS]]
+    if written is None and not parameters.get("dry_run"):
+        message = _("Nothing was written: confirm the differences from the stored people first.")
+        return {
+            "rejected": False,
+            "summary": summary,
+            "warnings": warnings,
+            "written": None,
+            "unconfirmed": True,
+            "message": message,
+        }
     if written is None:
         message = _("Checked: %(changes)s levels would change, %(people)s new people; nothing written.") % {
             "changes": summary["changes"],
@@ -128,7 +190,14 @@ def import_assessments(job: Job, progress: registry.Progress) -> dict:
             "assessments": written["assessments"],
             "people": written["new_people"],
         }
-    return {"rejected": False, "summary": summary, "written": written, "message": message}
+        path.unlink(missing_ok=True)
+    return {
+        "rejected": False,
+        "summary": summary,
+        "warnings": warnings,
+        "written": written,
+        "message": message,
+    }
 
 
 def _rejected(problems, count):

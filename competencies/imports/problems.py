@@ -16,6 +16,10 @@ from competencies.texts import LEVEL_OFF_SCALE
 MESSAGES = {
     # The file as a whole.
     "file_too_large": gettext_lazy("The file is %(size)s large; at most %(limit)s are accepted."),
+    "upload_gone": gettext_lazy(
+        "The uploaded file is no longer stored (it was recorded, rejected or not committed in time); "
+        "please upload it again."
+    ),
     "file_empty": gettext_lazy("The file holds no data: a heading row and at least one row below it."),
     "file_type": gettext_lazy("Files of type “%(extension)s” cannot be imported; use .xlsx or .csv."),
     "legacy_excel": gettext_lazy(
@@ -106,6 +110,19 @@ MESSAGES = {
     "unknown_person": gettext_lazy("No employee has this personnel number."),
     "unknown_person_no_name": gettext_lazy(
         "No employee has this personnel number, and no name is given to create them with."
+    ),
+    # Differences from the stored person: warnings that the user confirms, not problems.
+    "name_differs": gettext_lazy(
+        "The stored name for this personnel number is “%(stored)s”: the levels would be recorded for that "
+        "person. Correct the personnel number if the row is about someone else."
+    ),
+    "team_differs": gettext_lazy(
+        "The person is not a member of this team (their teams: %(teams)s). The levels are recorded for "
+        "the person all the same; the team column changes no membership."
+    ),
+    "team_none": gettext_lazy(
+        "The person is in no team at the moment. The levels are recorded for the person all the same; the "
+        "team column changes no membership."
     ),
     "duplicate_person": gettext_lazy("This person also appears in row %(other)s."),
     "duplicate_assessment": gettext_lazy(

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competencies import hooks
 from competencies.models import Assessment, Employee
 
 from . import cells, columns, lookups
@@ -80,6 +81,10 @@ class ImportPlan:
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
     unchanged: int = 0
     competency_labels: dict[int, str] = field(default_factory=dict)
+    # Personnel numbers whose name or team in the file disagrees with the stored person: not problems,
+    # but ``import_file`` writes nothing until the user confirms them (``confirm_differences``).
+    warnings: tuple[Problem, ...] = ()
+    warning_count: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -100,10 +105,14 @@ class ImportPlan:
             "changes": len(self.changes),
             "unchanged": self.unchanged,
             "unchanged_rows": self.parsed.row_count - self.writes["row"].nunique() if self.is_valid else 0,
+            "warnings": self.warning_count,
         }
 
     def problem_records(self) -> list[dict[str, Any]]:
         return [problem.as_dict() for problem in self.problems]
+
+    def warning_records(self) -> list[dict[str, Any]]:
+        return [warning.as_dict() for warning in self.warnings]
 
     def new_people_records(self, limit: int | None = None) -> list[dict[str, Any]]:
         frame = self.new_people.head(limit) if limit is not None else self.new_people
@@ -203,16 +212,26 @@ def validate(
     on = on or timezone.localdate()
     catalogue = lookups.Catalogue.load()
     findings = _Findings(parsed)
+    differences = _Findings(parsed)
+    people, new_people = _people(
+        parsed,
+        findings,
+        differences,
+        one_row_each=parsed.format == columns.WIDE,
+        create_missing=create_missing,
+        on=on,
+    )
     if parsed.format == columns.WIDE:
-        outcome = _validate_wide(parsed, catalogue, findings, on=on, create_missing=create_missing)
+        outcome = _validate_wide(parsed, catalogue, findings, people, new_people, on=on)
     else:
-        outcome = _validate_long(parsed, catalogue, findings, on=on, create_missing=create_missing)
+        outcome = _validate_long(parsed, catalogue, findings, people, new_people, on=on)
     problems, count = findings.problems()
     if count:
         return ImportPlan(
             parsed=parsed, on=on, create_missing=create_missing, problems=problems, problem_count=count
         )
     writes, changes, new_people, unchanged = outcome  # type: ignore[misc]  # None only with problems
+    warnings, warning_count = differences.problems()
     return ImportPlan(
         parsed=parsed,
         on=on,
@@ -222,6 +241,8 @@ def validate(
         changes=changes[CHANGE_COLUMNS].reset_index(drop=True),
         unchanged=int(unchanged),
         competency_labels=catalogue.label_of,
+        warnings=warnings,
+        warning_count=warning_count,
     )
 
 
@@ -229,9 +250,16 @@ def validate(
 
 
 def _people(
-    parsed: ParsedFile, findings: _Findings, *, one_row_each: bool, create_missing: bool
+    parsed: ParsedFile,
+    findings: _Findings,
+    differences: _Findings,
+    *,
+    one_row_each: bool,
+    create_missing: bool,
+    on: datetime.date,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per data row: personnel_no, name, employee_id (NA for new people), ok; and the new people."""
+    """Per data row: personnel_no, name, employee_id (NA for new people), ok; and the new people. A stored
+    person's name or team given otherwise in the file goes to ``differences``."""
     frame = parsed.frame
     number_at = parsed.fields["personnel_no"]
     numbers = cells.text(frame[number_at])
@@ -282,6 +310,13 @@ def _people(
         long_name = creatable & given.str.len().gt(NAME_MAX)
         findings.add_cells("too_long", long_name, name_at, names, {"limit": NAME_MAX})
     stored_name = numbers.map(existing.set_index("personnel_no")["name"])
+    known = ok & employee_id.notna()
+    if name_at is not None:
+        _name_differences(differences, known & names.ne(""), name_at, numbers, names, stored_name)
+    team_at = parsed.fields.get("team")
+    if team_at is not None:
+        teams = cells.text(parsed.frame[team_at])
+        _team_differences(differences, known & teams.ne(""), team_at, employee_id, teams, on=on)
     people = pd.DataFrame(
         {
             "personnel_no": numbers,
@@ -291,6 +326,65 @@ def _people(
         }
     )
     return people, new_people
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    """Text compared without regard to case and spacing: "carl  Colleague" is "Carl Colleague"."""
+    return values.astype(str).str.casefold().str.split().str.join(" ")
+
+
+def _name_differences(
+    differences: _Findings,
+    given: pd.Series,
+    position: int,
+    numbers: pd.Series,
+    names: pd.Series,
+    stored: pd.Series,
+) -> None:
+    """A name other than the stored person's, once per personnel number and name."""
+    differs = given & _folded(names).ne(_folded(stored.astype(object).fillna("")))
+    differs &= ~pd.DataFrame({"number": numbers, "name": _folded(names)}).duplicated()
+    params = stored.map(lambda name: {"stored": name}, na_action="ignore")
+    differences.add_cells("name_differs", differs, position, names, params)
+
+
+def _team_differences(
+    differences: _Findings,
+    given: pd.Series,
+    position: int,
+    employee_id: pd.Series,
+    teams: pd.Series,
+    *,
+    on: datetime.date,
+) -> None:
+    """A team cell naming none of the person's teams on ``on``, once per person and cell. A cell may list
+    several teams separated by commas, as the matrix export writes them."""
+    candidates = pd.DataFrame({"employee_id": employee_id, "team": teams})[given]
+    candidates = candidates[~candidates.duplicated()]
+    if candidates.empty:
+        return
+    ids = candidates["employee_id"].astype("int64")
+    names_of = hooks.team_names(employee_ids=ids.unique().tolist(), on=on)
+    rows, codes, params = [], [], []
+    for row, person, cell in zip(candidates.index, ids, candidates["team"], strict=True):
+        current = names_of.get(int(person), [])
+        folded = {" ".join(name.casefold().split()) for name in current}
+        cell_folded = " ".join(cell.casefold().split())
+        parts = [" ".join(part.casefold().split()) for part in cell.split(",") if part.strip()]
+        if cell_folded in folded or (parts and all(part in folded for part in parts)):
+            continue
+        rows.append(row)
+        codes.append("team_differs" if current else "team_none")
+        params.append({"teams": ", ".join(current)} if current else {})
+    for code in ("team_differs", "team_none"):
+        chosen = [i for i, found in enumerate(codes) if found == code]
+        differences.add(
+            code,
+            rows=[rows[i] for i in chosen],
+            position=position,
+            values=[teams[rows[i]] for i in chosen],
+            params=[params[i] for i in chosen],
+        )
 
 
 # Wide format ----------------------------------------------------------------------------------------------
@@ -385,11 +479,11 @@ def _validate_wide(
     parsed: ParsedFile,
     catalogue: lookups.Catalogue,
     findings: _Findings,
+    people: pd.DataFrame,
+    new_people: pd.DataFrame,
     *,
     on: datetime.date,
-    create_missing: bool,
 ) -> _Outcome | None:
-    people, new_people = _people(parsed, findings, one_row_each=True, create_missing=create_missing)
     competency_of = _competency_columns(parsed, catalogue, findings)
     block = parsed.frame[competency_of.index.tolist()]
     matrix = (
@@ -442,12 +536,12 @@ def _validate_long(
     parsed: ParsedFile,
     catalogue: lookups.Catalogue,
     findings: _Findings,
+    people: pd.DataFrame,
+    new_people: pd.DataFrame,
     *,
     on: datetime.date,
-    create_missing: bool,
 ) -> _Outcome | None:
     frame, fields = parsed.frame, parsed.fields
-    people, new_people = _people(parsed, findings, one_row_each=False, create_missing=create_missing)
     rows = pd.DataFrame({"row": frame.index}, index=frame.index)
 
     competency_at = fields["competency"]

@@ -32,7 +32,7 @@ from .problems import ImportRejected, Problem
 
 DEFAULT_SYNC_BYTES = 1024 * 1024
 TOKEN_SALT = "servicelead.imports.commit"  # noqa: S105 - a signing salt, not a secret
-TOKEN_MAX_AGE = 6 * 60 * 60  # seconds a preview may be committed after it was shown
+TOKEN_MAX_AGE = import_jobs.PREVIEW_MAX_AGE  # seconds a preview may be committed after it was shown
 SHOWN_ROWS = 200  # rows of the problem report, the changes and the new people shown on a page
 
 FIELD_LABELS = {
@@ -114,23 +114,32 @@ def _upload_context(form):
 def _check(request, *, stored, filename, options):
     """Parse and validate a stored small upload; the report or the preview page."""
     path = import_jobs.upload_path(stored)
+    plan = None
     try:
         with path.open("rb") as file_obj:
             plan, _written = import_file(file_obj=file_obj, filename=filename, dry_run=True, **options)
     except ImportRejected as rejection:
-        path.unlink(missing_ok=True)
         return _rejection_report(request, rejection)
+    finally:
+        # Only a clean file is kept, for the commit; rejected and crashed checks leave nothing behind.
+        if plan is None or not plan.is_valid:
+            path.unlink(missing_ok=True)
     if not plan.is_valid:
-        path.unlink(missing_ok=True)
         return _report(request, plan.problem_records(), plan.problem_count, summary=plan.summary())
+    return _preview(request, plan, stored=stored, filename=filename, options=options)
+
+
+def _preview(request, plan, *, stored, filename, options, confirm_error=False):
     summary = plan.summary()
     context = {
         "summary": summary,
         "changes": plan.change_records(limit=SHOWN_ROWS),
         "new_people": plan.new_people_records(limit=SHOWN_ROWS),
+        "warnings": [warning.as_dict() for warning in plan.warnings[:SHOWN_ROWS]],
         "shown_rows": SHOWN_ROWS,
         "token": _token(request.user, stored=stored, filename=filename, options=options),
         "options": options,
+        "confirm_error": confirm_error,
     }
     return render(request, "imports/check.html", context)
 
@@ -170,8 +179,10 @@ def _problem_record(record):
 # Commit
 
 
-def _token(user, *, stored, filename, options):
+def _token(user, *, stored, filename, options, preview_job=None):
     payload = {"path": stored, "filename": filename, "user": user.pk, **options}
+    if preview_job is not None:
+        payload["job"] = preview_job
     return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
@@ -203,23 +214,54 @@ def commit(request: HttpRequest) -> HttpResponse:
     if Path(filename).suffix.lower() != path.suffix.lower():
         filename = path.name
     options = _options(payload)
+    confirmed = bool(request.POST.get("confirm_differences"))
     if path.stat().st_size > sync_limit():
+        if payload.get("job") and not confirmed and _preview_warned(request.user, payload["job"]):
+            messages.error(request, CONFIRM_MESSAGE)
+            return redirect("imports:job", job_id=payload["job"])
         job = import_jobs.import_job_create(
-            path=payload["path"], filename=filename, dry_run=False, owner=request.user, **options
+            path=payload["path"],
+            filename=filename,
+            dry_run=False,
+            owner=request.user,
+            confirm_differences=confirmed,
+            **options,
         )
         return redirect("imports:job", job_id=job.pk)
     try:
         with transaction.atomic(), path.open("rb") as file_obj:
             plan, written = import_file(
-                file_obj=file_obj, filename=filename, user=request.user, dry_run=False, **options
+                file_obj=file_obj,
+                filename=filename,
+                user=request.user,
+                dry_run=False,
+                confirm_differences=confirmed,
+                **options,
             )
     except ImportRejected as rejection:
+        path.unlink(missing_ok=True)
         return _rejection_report(request, rejection)
+    if written is None and plan.is_valid:  # differences from the stored people, not confirmed
+        return _preview(
+            request, plan, stored=payload["path"], filename=filename, options=options, confirm_error=True
+        )
+    path.unlink(missing_ok=True)
     if written is None:  # the data changed since the preview and the file no longer fits
         return _report(request, plan.problem_records(), plan.problem_count, summary=plan.summary())
-    path.unlink(missing_ok=True)
     messages.success(request, _written_message(written))
     return redirect("imports:upload")
+
+
+CONFIRM_MESSAGE = gettext_lazy(
+    "Confirm that the levels belong to the people as stored before committing; nothing was written."
+)
+
+
+def _preview_warned(user, job_id):
+    """Whether the dry run ``job_id`` of ``user`` found differences from the stored people."""
+    job = Job.objects.filter(pk=job_id, owner=user, kind=import_jobs.KIND).only("result").first()
+    result = job.result if job is not None and isinstance(job.result, dict) else {}
+    return bool((result.get("summary") or {}).get("warnings"))
 
 
 def _written_message(written):
@@ -286,6 +328,8 @@ def _job_context(request, job):
         context["written_message"] = _written_message(result["written"])
     elif result.get("summary"):
         context["summary"] = result["summary"]
+        context["warnings"] = [_problem_record(record) for record in result.get("warnings") or []]
+        context["confirm_error"] = bool(result.get("unconfirmed"))
         try:
             path = import_jobs.upload_path(parameters.get("path") or "")
         except import_jobs.UploadPathInvalid:
@@ -296,5 +340,6 @@ def _job_context(request, job):
                 stored=parameters["path"],
                 filename=parameters.get("filename"),
                 options=_options(parameters),
+                preview_job=job.pk,
             )
     return context

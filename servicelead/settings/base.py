@@ -271,6 +271,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "competencies.tasks.self_assessment_drafts_expire",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Uploads whose preview was never committed are removed once it has expired.
+    "import-uploads-expire": {"task": "competencies.tasks.import_uploads_expire", "schedule": 30 * 60.0},
     "personal-notes-purge": {
         "task": "competencies.tasks.personal_notes_purge",
         "schedule": crontab(hour=3, minute=45),

@@ -21,7 +21,8 @@ def run(*args):
 
 def test_import_prints_the_preview_and_records(tmp_path, catalogue, staff, importer):
     path = write_csv(
-        tmp_path / "m.csv", [HEADER, ["P-0001", "Erika Müller", "3", ""], ["P-0002", "C", "1", "2"]]
+        tmp_path / "m.csv",
+        [HEADER, ["P-0001", "Erika Müller", "3", ""], ["P-0002", "Carl Colleague", "1", "2"]],
     )
     out, _ = run(path, "--user", "importer")
     assert "m.csv (m.csv, wide format): 2 rows, 0 of them without changes" in out

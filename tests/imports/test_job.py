@@ -36,7 +36,7 @@ def test_the_job_imports_the_upload_as_its_owner(uploads, catalogue, staff, impo
     monkeypatch.setattr(
         job_services, "job_progress", lambda **kw: reported.append(kw["percent"]) or original(**kw)
     )
-    path = write_csv(uploads / "m.csv", [HEADER, ["P-0001", "E", "3"], ["P-0100", "New", "2"]])
+    path = write_csv(uploads / "m.csv", [HEADER, ["P-0001", "Erika Müller", "3"], ["P-0100", "New", "2"]])
     job = run_job("imports/m.csv", importer, create_missing=True)
     assert job.status == Job.Status.SUCCEEDED
     assert job.result["rejected"] is False
@@ -44,10 +44,12 @@ def test_the_job_imports_the_upload_as_its_owner(uploads, catalogue, staff, impo
     assert job.result["summary"]["changes"] == 2
     assert reported == [5, 30, 60]
     assert set(Assessment.objects.values_list("assessed_by", flat=True)) == {importer.pk}
-    # Run again (a redelivered task): the same file records nothing more.
+    # The recorded upload is removed; another job naming it writes nothing and says why.
+    assert not path.exists()
     before = row_counts()
-    again = run_job(path, importer, create_missing=True)
-    assert again.result["written"]["assessments"] == 0
+    again = run_job("imports/m.csv", importer, create_missing=True)
+    assert again.result["rejected"] is True
+    assert again.result["problems"][0]["code"] == "upload_gone"
     assert row_counts() == before
 
 
@@ -62,6 +64,7 @@ def test_a_rejected_upload_is_reported_in_the_result(uploads, catalogue, staff, 
     assert job.result["problems"][0]["code"] == "level_outside_scale"
     assert job.result["problems"][0]["sheet"] == "Skills 2026.csv"
     assert row_counts() == before
+    assert not (uploads / "m.csv").exists()  # a rejected upload is not kept
 
 
 def test_an_unreadable_upload_is_reported_too(uploads, db, importer):
@@ -97,7 +100,8 @@ def test_upload_save_stores_the_upload_for_the_job(uploads, catalogue, staff, im
     from competencies.imports import ImportRejected
 
     path = import_jobs.upload_save(
-        file_obj=io.BytesIO(b"personnel_no,name,Complaint handling\nP-0001,E,2\n"), filename="Matrix.CSV"
+        file_obj=io.BytesIO("personnel_no,name,Complaint handling\nP-0001,Erika Müller,2\n".encode()),
+        filename="Matrix.CSV",
     )
     assert path.startswith("imports/") and path.endswith(".csv")
     job = run_job(path, importer)

@@ -31,6 +31,14 @@ class Command(BaseCommand):
             action="store_true",
             help=_("create employees for unknown personnel numbers that come with a name"),
         )
+        parser.add_argument(
+            "--accept-differences",
+            action="store_true",
+            help=_(
+                "record the levels even where a name or team in the file differs from the stored person "
+                "(the differences are listed first)"
+            ),
+        )
         parser.add_argument("--user", help=_("username recorded as the assessor (default: none)"))
 
     def handle(self, *args, **options):
@@ -46,6 +54,7 @@ class Command(BaseCommand):
                     create_missing=options["create_missing"],
                     user=user,
                     dry_run=options["dry_run"],
+                    confirm_differences=options["accept_differences"],
                 )
         except OSError as error:
             raise CommandError(
@@ -58,6 +67,16 @@ class Command(BaseCommand):
             self._report(plan.problems, plan.problem_count)
             raise CommandError(_("The file was rejected; nothing was written."))
         self._preview(plan, verbose=options["verbosity"] >= 2)
+        if plan.warning_count:
+            self._differences(plan)
+        if written is None and not options["dry_run"]:
+            raise CommandError(
+                _(
+                    "Nothing was written: names or teams in the file differ from the stored people. Check "
+                    "the personnel numbers, then run again with --accept-differences to record the levels "
+                    "for the people as stored."
+                )
+            )
         if written is None:
             self.stdout.write(_("Dry run: nothing was written."))
         else:
@@ -82,6 +101,20 @@ class Command(BaseCommand):
             self.stderr.write(f"  {problem}")
         if count > len(problems):
             self.stderr.write(_("  … and %(more)s more.") % {"more": count - len(problems)})
+
+    def _differences(self, plan):
+        self.stderr.write(
+            ngettext(
+                "%(count)s difference from the stored people:",
+                "%(count)s differences from the stored people:",
+                plan.warning_count,
+            )
+            % {"count": plan.warning_count}
+        )
+        for warning in plan.warnings:
+            self.stderr.write(f"  {warning}")
+        if plan.warning_count > len(plan.warnings):
+            self.stderr.write(_("  … and %(more)s more.") % {"more": plan.warning_count - len(plan.warnings)})
 
     def _preview(self, plan, *, verbose):
         summary = plan.summary()
