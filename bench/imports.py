@@ -49,7 +49,7 @@ def changed_matrix(matrix, *, share):
     levels = np.where(changing, (current + 1) % (maximum + 1), current)
     frame = matrix.levels.copy()
     frame.loc[:, :] = levels
-    return dataclasses.replace(matrix, levels=frame.astype("Int64"))
+    return dataclasses.replace(matrix, levels=frame.astype("float64"))
 
 
 def main():

@@ -1,14 +1,20 @@
 """The competency matrix of a team (with its subtree) or of the organisation, as xlsx or csv.
 
-The files use exactly the importer's wide format — personnel_no, name, team, then one column per
-competency headed "Category / Competency", a cell holding the effective level or nothing when unassessed
-— so that exporting and importing the file again changes nothing. Every text cell goes through
-``safe_cell``; the importer undoes that neutralisation when it reads the file back."""
+Two layouts, each exactly one of the importer's formats, so that exporting and importing the file again
+changes nothing:
+- wide: personnel_no, name, team, then one column per competency headed "Category / Competency", a cell
+  holding the effective level or nothing when unassessed;
+- long: one row per assessed level: personnel_no, name, team, competency ("Category / Competency"),
+  level. It has five columns whatever the catalogue's size.
+A file the importer would refuse (a wide matrix with more competencies than it reads columns, more rows
+than it reads) is not written: ``MatrixTooLarge`` says which layout or scope to export instead. Every text
+cell goes through ``safe_cell``; the importer undoes that neutralisation when it reads the file back."""
 
 import csv
 import io
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
-from competencies.imports.columns import CANONICAL
+from competencies.imports.columns import CANONICAL, LONG, WIDE
+from competencies.imports.limits import limit
 from competencies.imports.lookups import current_levels
 from competencies.models import Competency, Employee, ScaleLevel
 from competencies.selectors import employees_active
@@ -28,7 +35,11 @@ from .selectors import memberships_active
 from .tree import TeamTree
 
 FORMATS = ("xlsx", "csv")
+LAYOUTS = (WIDE, LONG)
 MATRIX_SHEET = "Matrix"
+LONG_SHEET = "Levels"
+# The wide layout's columns before the competencies: personnel_no, name, team.
+PERSON_COLUMNS = 3
 BELOW_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 MEETS_FILL = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 HEADING_FONT = Font(bold=True)
@@ -47,7 +58,9 @@ LEVEL_STYLES = {
 @dataclass(frozen=True, eq=False)
 class Matrix:
     """People × competencies on a date. ``levels``/``confirmed``/``required`` are aligned frames indexed
-    by employee id with competency ids as columns (levels NA = unassessed, required NA = no requirement)."""
+    by employee id with competency ids as columns (levels NaN = unassessed, required NaN = no
+    requirement). They are plain float and bool frames, one block each: a catalogue of 14,000
+    competencies would make 14,000 columns of nullable integers, which pandas handles one by one."""
 
     title: str
     on: object
@@ -66,6 +79,35 @@ class Matrix:
             CANONICAL["team"],
             *self.competencies["heading"],
         ]
+
+
+class MatrixTooLarge(ValueError):
+    """The export would be a file the importer refuses; the message says what to export instead."""
+
+
+def matrix_check_importable(matrix, *, layout):
+    """Raise MatrixTooLarge when the importer's limits would refuse ``matrix`` written in ``layout``."""
+    max_columns = limit("SERVICELEAD_IMPORT_MAX_COLUMNS")
+    max_rows = limit("SERVICELEAD_IMPORT_MAX_ROWS")
+    if layout == WIDE and PERSON_COLUMNS + len(matrix.competencies) > max_columns:
+        raise MatrixTooLarge(
+            _(
+                "The matrix has %(count)s competencies, one column each, but the import reads at most "
+                "%(limit)s columns, so the file could not be imported again. Export the long layout (one "
+                "row per level, five columns), which imports whatever the catalogue's size."
+            )
+            % {"count": len(matrix.competencies), "limit": max_columns}
+        )
+    rows = len(matrix.people) if layout == WIDE else int(matrix.levels.notna().to_numpy().sum())
+    if rows > max_rows:
+        raise MatrixTooLarge(
+            _(
+                "The export would have %(count)s rows, but the import reads at most %(limit)s, so the file "
+                "could not be imported again. Export one team at a time, or raise "
+                "SERVICELEAD_IMPORT_MAX_ROWS."
+            )
+            % {"count": rows, "limit": max_rows}
+        )
 
 
 def matrix_build(*, team=None, on=None):
@@ -126,9 +168,9 @@ def matrix_build(*, team=None, on=None):
         on=on,
         people=people,
         competencies=catalogue,
-        levels=level_frame.reindex(**shape).astype("Int64"),
-        confirmed=confirmed.reindex(**shape).astype("boolean").fillna(True).astype(bool),
-        required=needed.reindex(**shape).astype("Int64"),
+        levels=level_frame.reindex(**shape).astype("float64"),
+        confirmed=confirmed.reindex(**shape).astype("float64").fillna(1.0).astype(bool),
+        required=needed.reindex(**shape).astype("float64"),
         requirements=requirements.assign(
             competency=requirements["competency_id"].map(catalogue_names)
         ).dropna(subset=["competency"])[["team", "competency", "required_level", "min_people"]],
@@ -148,24 +190,25 @@ def matrix_csv(matrix, stream, *, delimiter=","):
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([safe_cell(heading) for heading in matrix.headings])
-    levels = matrix.levels.astype(object).where(matrix.levels.notna(), "")
-    texts = matrix.people[["personnel_no", "name", "team"]].map(safe_cell)
-    writer.writerows(pd.concat([texts, levels], axis=1).itertuples(index=False, name=None))
+    levels = _integers(matrix.levels, missing="")
+    texts = matrix.people[["personnel_no", "name", "team"]].map(safe_cell).to_numpy(dtype=object)
+    writer.writerows(np.concatenate([texts, levels], axis=1).tolist())
     text.detach()
+
+
+def _integers(frame, *, missing):
+    """The float frame as an object array of ints, ``missing`` where it holds NaN."""
+    values = frame.to_numpy(dtype="float64")
+    present = ~np.isnan(values)
+    cells = np.full(values.shape, missing, dtype=object)
+    cells[present] = values[present].astype("int64").tolist()
+    return cells
 
 
 def matrix_xlsx(matrix, stream):
     """Write the matrix as xlsx: levels coloured against the team requirement (red below, green meeting
     it), unconfirmed levels in italics with an asterisk, frozen headings, and a legend sheet."""
-    workbook = Workbook(write_only=True)
-    # Named styles: assigning one per cell is several times cheaper than setting font and fill objects.
-    for name, fill, font, number_format in LEVEL_STYLES.values():
-        style = NamedStyle(name=name, number_format=number_format)
-        if fill is not None:
-            style.fill = fill
-        if font is not None:
-            style.font = font
-        workbook.add_named_style(style)
+    workbook = _workbook()
     sheet = workbook.create_sheet(MATRIX_SHEET)
     sheet.freeze_panes = "D2"
     for position, width in enumerate([14, 28, 22], start=1):
@@ -174,9 +217,9 @@ def matrix_xlsx(matrix, stream):
         sheet.column_dimensions[get_column_letter(position)].width = 16
     sheet.append([_heading(sheet, safe_cell(heading)) for heading in matrix.headings])
 
-    levels = matrix.levels.to_numpy(dtype=object, na_value=None)
+    levels = _integers(matrix.levels, missing=None)
     confirmed = matrix.confirmed.to_numpy()
-    required = matrix.required.to_numpy(dtype=object, na_value=None)
+    required = _integers(matrix.required, missing=None)
     texts = matrix.people[["personnel_no", "name", "team"]].map(safe_cell).to_numpy(dtype=object)
     for row_texts, row_levels, row_confirmed, row_required in zip(
         texts, levels, confirmed, required, strict=True
@@ -194,6 +237,20 @@ def matrix_xlsx(matrix, stream):
         )
     _legend(workbook, matrix)
     workbook.save(stream)
+
+
+def _workbook():
+    """A write-only workbook with the named styles of the level cells (the legend shows them too)."""
+    workbook = Workbook(write_only=True)
+    # Named styles: assigning one per cell is several times cheaper than setting font and fill objects.
+    for name, fill, font, number_format in LEVEL_STYLES.values():
+        style = NamedStyle(name=name, number_format=number_format)
+        if fill is not None:
+            style.fill = fill
+        if font is not None:
+            style.font = font
+        workbook.add_named_style(style)
+    return workbook
 
 
 def _heading(sheet, value):
@@ -267,13 +324,69 @@ def _legend(workbook, matrix):
             sheet.append([safe_cell(team_name), safe_cell(competency), int(level), int(people)])
 
 
-def matrix_export(*, file_format, stream, team=None, on=None, delimiter=","):
-    """Build the matrix of ``team`` (None: the organisation) and write it to the binary ``stream``."""
+def matrix_long(matrix):
+    """The long layout's rows: personnel_no, name, team, competency ("Category / Competency"), level;
+    one per assessed level, people in the matrix's order, competencies in catalogue order."""
+    values = matrix.levels.to_numpy(dtype="float64")
+    person_at, competency_at = np.nonzero(~np.isnan(values))  # row by row: people, then competencies
+    people = matrix.people.iloc[person_at][["personnel_no", "name", "team"]].reset_index(drop=True)
+    return people.assign(
+        competency=matrix.competencies["heading"].to_numpy()[competency_at],
+        level=values[person_at, competency_at].astype("int64"),
+    )
+
+
+LONG_HEADINGS = ("personnel_no", "name", "team", "competency", "level")
+
+
+def matrix_long_csv(matrix, stream, *, delimiter=","):
+    """Write the long layout as UTF-8 csv with a byte-order mark."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([CANONICAL[field] for field in LONG_HEADINGS])
+    rows = matrix_long(matrix)
+    texts = rows[["personnel_no", "name", "team", "competency"]].map(safe_cell)
+    writer.writerows(texts.assign(level=rows["level"]).itertuples(index=False, name=None))
+    text.detach()
+
+
+def matrix_long_xlsx(matrix, stream):
+    """Write the long layout as xlsx, with frozen headings and the legend sheet."""
+    workbook = _workbook()
+    sheet = workbook.create_sheet(LONG_SHEET)
+    sheet.freeze_panes = "A2"
+    for position, width in enumerate([14, 28, 22, 48, 8], start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    sheet.append([_heading(sheet, CANONICAL[field]) for field in LONG_HEADINGS])
+    rows = matrix_long(matrix)
+    texts = rows[["personnel_no", "name", "team", "competency"]].map(safe_cell)
+    for row in texts.assign(level=rows["level"]).itertuples(index=False, name=None):
+        sheet.append(row)
+    _legend(workbook, matrix)
+    workbook.save(stream)
+
+
+WRITERS = {
+    (WIDE, "csv"): matrix_csv,
+    (WIDE, "xlsx"): matrix_xlsx,
+    (LONG, "csv"): matrix_long_csv,
+    (LONG, "xlsx"): matrix_long_xlsx,
+}
+
+
+def matrix_export(*, file_format, stream, team=None, on=None, delimiter=",", layout=WIDE):
+    """Build the matrix of ``team`` (None: the organisation) and write it to the binary ``stream`` in
+    ``layout`` ("wide" or "long"). Raises MatrixTooLarge, before writing anything, when the importer would
+    refuse the file."""
     if file_format not in FORMATS:
         raise ValueError(f"file_format must be one of {FORMATS}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
     matrix = matrix_build(team=team, on=on)
+    matrix_check_importable(matrix, layout=layout)
+    writer = WRITERS[layout, file_format]
     if file_format == "csv":
-        matrix_csv(matrix, stream, delimiter=delimiter)
+        writer(matrix, stream, delimiter=delimiter)
     else:
-        matrix_xlsx(matrix, stream)
+        writer(matrix, stream)
     return matrix
