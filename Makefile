@@ -65,6 +65,7 @@ SIZES ?= S L XL
 bench: install
 	$(BIN)/python -m bench --sizes "$(SIZES)"
 	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/imports.sqlite3 $(BIN)/python -m bench.imports
+	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/catalogue.sqlite3 $(BIN)/python -m bench.catalogue
 	$(BIN)/python -m bench.plans
 
 # The production stack natively (gunicorn, Celery worker and beat on the local PostgreSQL and Redis), used

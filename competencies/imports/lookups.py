@@ -17,7 +17,7 @@ from .columns import name_key
 # Ids per IN (...) list: well below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 CHUNK = 5_000
 # Unknown values per file that get suggestions (each is compared with every candidate).
-MAX_SUGGESTED = 20
+MAX_SUGGESTED = 50
 
 
 def closest(query: str, choices: Sequence[str], *, cutoff: float, limit: int = 3) -> list[str]:
