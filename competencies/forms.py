@@ -260,11 +260,16 @@ class SelfAssessmentForm(forms.Form):
         for row in self.rows:
             pk = row["competency"].pk
             grow = bool(data.get(f"c{pk}-grow"))
+            target = data.get(f"c{pk}-target") if grow else None
+            # The page does not offer a stored aim the rating reaches (until a lead confirms it, it is
+            # still the person's goal): leaving the target unchosen keeps it.
+            kept = grow and target is None and row["target"] is None and row.get("stored_target") is not None
             found[pk] = {
                 "level": data.get(f"c{pk}-level"),
                 "note": data.get(f"c{pk}-note", ""),
                 "grow": grow,
-                "target": data.get(f"c{pk}-target") if grow else None,
+                "target": row["stored_target"] if kept else target,
+                "target_kept": kept,
             }
         return found
 

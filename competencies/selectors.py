@@ -326,6 +326,8 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
                 "note": saved.get("note", "") if saved else "",
                 "grow": saved.get("grow", False) if saved else competency.interest_id is not None,
                 "target": target,
+                # The stored aim, also when ``target`` hides it as reached: submitting keeps it then.
+                "stored_target": competency.interest_target,
                 "in_draft": saved is not None,
             }
         )

@@ -331,7 +331,8 @@ def self_assessment_submit(
     """Record the person's self-assessment: a ``self`` assessment for each level (or note) that differs
     from their latest one, their development interests, an audit entry per change; clears the draft.
 
-    ``entries``: competency id → {"level": int or None, "note", "grow", "target"}; ``version``: the id of
+    ``entries``: competency id → {"level": int or None, "note", "grow", "target", "target_kept"
+    (optional: the stored target, unchanged)}; ``version``: the id of
     the latest self-assessment when the form was rendered. A form submitted again after it was recorded
     (double click, back button) records nothing twice: without changes it reports ``already_submitted``,
     with changes it raises SelfAssessmentStale. Returns counts of what was recorded."""
@@ -352,7 +353,11 @@ def self_assessment_submit(
         target = entry.get("target") if entry.get("grow") else None
         if target is not None:
             _level_check(competencies[competency_id], target, allowed[competency_id])
-            if target < 1 or (entry.get("level") is not None and target <= entry["level"]):
+            # A kept aim (``target_kept``: the stored one, left as it was) may be reached by the rating.
+            reached = (
+                not entry.get("target_kept") and entry.get("level") is not None and target <= entry["level"]
+            )
+            if target < 1 or reached:
                 raise AssessmentInvalid(
                     _("The target for %(competency)s must lie above the level you chose.")
                     % {"competency": names[competency_id]}

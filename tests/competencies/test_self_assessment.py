@@ -318,3 +318,27 @@ def test_reached_interest_target_is_not_offered_again(org):
     assert rows[competency.pk]["level"] == 3
     assert rows[competency.pk]["grow"] is True
     assert rows[competency.pk]["target"] is None
+
+
+def test_submitting_the_unchanged_page_keeps_a_growth_goal_the_pending_rating_reaches(client_for, org, rated):
+    """Confirmed 2, aiming for 3, a self-rating of 3 waiting for review: the page does not offer the aim
+    again, and submitting it unchanged must not clear the goal (it read "now 2" afterwards)."""
+    solar = rated["solar"]
+    AssessmentFactory(employee=org.employee, competency=solar, level=2, source=Assessment.Source.MANAGER)
+    InterestFactory(employee=org.employee, competency=solar, target_level=3)
+    AssessmentFactory(employee=org.employee, competency=solar, level=3, source=SELF)
+    client = client_for("employee")
+    shown = page(client)
+    data = {}
+    for row in shown.context["form"].row_states():
+        prefix = row["prefix"]
+        if row["level"] is not None:
+            data[f"{prefix}-level"] = str(row["level"])
+        if row["grow"]:
+            data[f"{prefix}-grow"] = "on"
+        data[f"{prefix}-target"] = "" if row["target"] is None else str(row["target"])
+    assert data[f"c{solar.pk}-target"] == ""  # the aim is not offered again
+    response = post(client, data, version=shown.context["version"])
+    assert response.status_code == 302, [str(m) for m in response.context["messages"]]
+    assert Interest.objects.get(employee=org.employee, competency=solar).target_level == 3
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.INTEREST).exists()
