@@ -609,6 +609,32 @@ def team_periods(*, team: Team, on: datetime.date | None = None) -> list[str]:
     )
 
 
+def team_last_period(*, team: Team, on: datetime.date | None = None) -> str | None:
+    """The period of the plan of ``team``'s members changed last (generated, edited, agreed), or None."""
+    return (
+        QualificationPlan.objects.filter(employee_id__in=scope_members(team_ids=[team.pk], on=on))
+        .exclude(status=QualificationPlan.Status.CANCELLED)
+        .order_by("-updated_at", "-id")
+        .values_list("period", flat=True)
+        .first()
+    )
+
+
+def last_generated_period(*, user: User) -> str | None:
+    """The period of the user's latest plan generation that succeeded, or None."""
+    parameters = (
+        Job.objects.filter(owner=user, kind=job_kinds.GENERATE_PLANS, status=Job.Status.SUCCEEDED)
+        .order_by("-created_at", "-id")
+        .values_list("parameters", flat=True)
+        .first()
+    )
+    period = parameters.get("period") if isinstance(parameters, dict) else None
+    try:
+        return str(generation.Period.parse(period)) if period else None
+    except generation.GenerationError:
+        return None
+
+
 def plan_index(
     *, user: AnyUser, period: generation.Period | str, on: datetime.date | None = None
 ) -> list[dict[str, Any]]:

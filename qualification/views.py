@@ -101,7 +101,7 @@ def index(request):
     teams = selectors.plannable_teams(request.user)
     if not teams and not is_hr_or_admin(request.user):
         return redirect("qualification:my_plan")
-    period = _period(request, forms.next_period())
+    period = _period(request, selectors.last_generated_period(user=request.user) or forms.next_period())
     rows = selectors.plan_index(user=request.user, period=period)
     page = Paginator(rows, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -109,7 +109,7 @@ def index(request):
         "qualification/index.html",
         {
             "period": period,
-            "periods": _nearby_periods(),
+            "periods": sorted(set(_nearby_periods()) | {period}),
             "page": page,
             "jobs": selectors.recent_jobs(user=request.user),
             "statuses": [
@@ -161,7 +161,7 @@ def team_plans(request, team_id):
     """The lead's overview of a team's plans for a period: load, interests, mentoring, coverage."""
     team = team_for_planning(request.user, team_id)
     periods = selectors.team_periods(team=team)
-    period = _period(request, periods[0] if periods else forms.next_period())
+    period = _period(request, selectors.team_last_period(team=team) or forms.next_period())
     overview = selectors.team_plan_overview(team=team, period=period)
     return render(
         request,

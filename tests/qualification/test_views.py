@@ -668,3 +668,31 @@ def test_plan_page_takes_the_same_queries_as_items_grow(client_for, world, role,
     world.plan.comments.create(text="Hello", author=world.org.users["lead_a"])
     with django_assert_num_queries(small):
         client.get(path)
+
+
+def test_the_plans_pages_open_on_the_period_last_generated(client_for, org):
+    """Plans generated for the quarter after next, after older ones for a later quarter: both pages open
+    on the generated quarter, not on the latest quarter or the next one (which showed "no plan")."""
+    later, generated = str(PERIOD.shifted(3)), str(PERIOD.shifted(1))
+    old = QualificationPlanFactory(
+        employee=org.colleague, period=later, origin=QualificationPlan.Origin.GENERATED
+    )
+    QualificationPlan.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    for employee in (org.employee, org.colleague):
+        QualificationPlanFactory(
+            employee=employee, period=generated, origin=QualificationPlan.Origin.GENERATED
+        )
+    JobFactory(
+        owner=org.users["lead_a"],
+        kind=job_kinds.GENERATE_PLANS,
+        status=Job.Status.SUCCEEDED,
+        parameters={"scope": "team", "team_id": org.team_a.pk, "period": generated},
+    )
+    client = client_for("lead_a")
+    assert client.get(reverse("qualification:index")).context["period"] == generated
+    team_page = client.get(reverse("qualification:team_plans", args=[org.team_a.pk]))
+    assert str(team_page.context["period"]) == generated
+    # An explicit ?period= still wins.
+    assert client.get(reverse("qualification:index"), {"period": later}).context["period"] == later
