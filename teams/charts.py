@@ -12,6 +12,8 @@ from html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from competencies.percent import percent
+
 STATUS_COLOURS = {"gap": "#c0392b", "single_point": "#e08a1e", "ok": "#2e8b57"}
 NEEDED_COLOUR = "#c9d1da"
 TREND_COLOUR = "#1f5f99"
@@ -265,8 +267,10 @@ def coverage_bar_figure(requirements):
 
 
 def _band(value):
+    """The band of ``value`` by the rule of every page: judged on the percentage as shown."""
+    shown = percent(value) / 100
     for threshold, colour in COVERAGE_BANDS:
-        if value >= threshold:
+        if shown >= threshold:
             return threshold, colour
     return COVERAGE_BANDS[-1]
 
@@ -284,14 +288,14 @@ def team_coverage_figure(teams):
                 "orientation": "h",
                 "y": [n if keep else None for n, keep in zip(names, inside, strict=True)],
                 "x": [
-                    _percent(t["coverage"]) if keep else None for t, keep in zip(teams, inside, strict=True)
+                    percent(t["coverage"]) if keep else None for t, keep in zip(teams, inside, strict=True)
                 ],
                 "name": band_labels[threshold],
                 "marker": {"color": colour},
-                "texttemplate": "%{x:.1f} %",
+                "texttemplate": "%{x} %",
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": "%{y}: %{x:.1f} %<extra></extra>",
+                "hovertemplate": "%{y}: %{x} %<extra></extra>",
             }
         )
     layout = _layout(
