@@ -33,7 +33,7 @@ def _locale():
     """Number separators and date formats for the active language (plotly.js ships English only)."""
     if (get_language() or "en").startswith("de"):
         return {"separators": ", ", "day": "%d.%m.%Y", "month": "%m/%Y"}
-    return {"separators": ".,", "day": "%Y-%m-%d", "month": "%b %Y"}
+    return {"separators": ".,", "day": "%-d %b %Y", "month": "%b %Y"}
 
 
 def _layout(**extra):

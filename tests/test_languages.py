@@ -23,7 +23,8 @@ def page_text(client, url, language):
 
 @pytest.mark.parametrize(
     ("language", "long_date", "short_date"),
-    [("en", "Nov. 27, 2025", "11/27/2027"), ("de", "27. November 2025", "27.11.2027")],
+    # One format per language, long or short (servicelead/formats).
+    [("en", "27 Nov 2025", "27 Nov 2027"), ("de", "27.11.2025", "27.11.2027")],
 )
 def test_dates_are_written_the_way_the_language_writes_them(client_for, org, language, long_date, short_date):
     AssessmentFactory(

@@ -131,6 +131,8 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language on every page (servicelead/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["servicelead.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from competencies.imports import ImportRejected, import_commit, import_file, validate
+from competencies.imports import ImportRejected, import_commit, import_file, lookups, validate
 from competencies.models import Assessment
 from tests import factories
 
@@ -378,10 +378,10 @@ def test_a_date_before_1900_or_with_a_two_digit_year_is_refused(
 
 
 def test_misspelt_headings_get_the_closest_names_up_to_the_cap_per_file(tmp_path, catalogue, staff):
-    misspelt = [f"Heat pump diagnostic {n}" for n in range(25)]
-    path = write_csv(tmp_path / "m.csv", [["personnel_no", "name", *misspelt], ["P-0001", "E", *["1"] * 25]])
+    misspelt = [f"Heat pump diagnostic {n}" for n in range(55)]
+    path = write_csv(tmp_path / "m.csv", [["personnel_no", "name", *misspelt], ["P-0001", "E", *["1"] * 55]])
     problems = [p for p in plan_for(path).problems if p.code == "unknown_competency"]
-    assert len(problems) == 25
+    assert len(problems) == 55
     suggested = [p.params["suggestions"] for p in problems]
     assert suggested[0][0] == "Heat pump diagnostics"
-    assert all(suggested[:20]) and not any(suggested[20:])
+    assert all(suggested[: lookups.MAX_SUGGESTED]) and not any(suggested[lookups.MAX_SUGGESTED :])
