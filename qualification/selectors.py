@@ -638,34 +638,32 @@ def last_generated_period(*, user: User) -> str | None:
 def plan_index(
     *, user: AnyUser, period: generation.Period | str, on: datetime.date | None = None
 ) -> list[dict[str, Any]]:
-    """The teams ``user`` may plan for with their members' plans for ``period`` counted by status. Three
-    queries whatever the number of teams."""
+    """The teams ``user`` may plan for with their members' plans for ``period`` counted by status; a team
+    with teams below it counts everyone in its subtree once. Four queries whatever the number of teams."""
     on = on or timezone.localdate()
     teams = plannable_teams(user)
-    team_ids = [team["id"] for team in teams]
-    counts: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
-    members: defaultdict[int, int] = defaultdict(int)
-    for team_id, count in (
-        memberships_active(on=on)
-        .filter(team_id__in=team_ids)
-        .order_by()
-        .values("team_id")
-        .annotate(count=Count("employee_id", distinct=True))
-        .values_list("team_id", "count")
+    tree = TeamTree.load()
+    subtrees = {team["id"]: tree.subtree(team["id"]) for team in teams}
+    wanted = {team_id for ids in subtrees.values() for team_id in ids}
+    people_of: defaultdict[int, set[int]] = defaultdict(set)
+    for team_id, employee_id in (
+        memberships_active(on=on).filter(team_id__in=wanted).order_by().values_list("team_id", "employee_id")
     ):
-        members[team_id] = count
-    for team_id, status, count in (
-        QualificationPlan.objects.filter(
-            period=str(period),
-            employee__memberships__in=memberships_active(on=on).filter(team_id__in=team_ids),
-        )
+        people_of[team_id].add(employee_id)
+    in_scope = memberships_active(on=on).filter(team_id__in=wanted).values("employee_id")
+    status_of = dict(
+        QualificationPlan.objects.filter(period=str(period), employee_id__in=in_scope)
         .exclude(status=QualificationPlan.Status.CANCELLED)
-        .order_by()
-        .values("employee__memberships__team_id", "status")
-        .annotate(count=Count("id", distinct=True))
-        .values_list("employee__memberships__team_id", "status", "count")
-    ):
-        counts[team_id][status] = count
+        .values_list("employee_id", "status")
+    )
+    members: dict[int, int] = {}
+    counts: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for team_id, ids in subtrees.items():
+        people = set().union(*(people_of.get(each, set()) for each in ids))
+        members[team_id] = len(people)
+        for employee_id in people:
+            if employee_id in status_of:
+                counts[team_id][status_of[employee_id]] += 1
     for team in teams:
         team["members"] = members.get(team["id"], 0)
         team["counts"] = {

@@ -696,3 +696,16 @@ def test_the_plans_pages_open_on_the_period_last_generated(client_for, org):
     assert str(team_page.context["period"]) == generated
     # An explicit ?period= still wins.
     assert client.get(reverse("qualification:index"), {"period": later}).context["period"] == later
+
+
+def test_plan_index_counts_a_department_over_the_teams_below_it(client_for, org):
+    """A department's row counts everyone in it and the teams below it, as HR's home does (it showed the
+    department's one direct member)."""
+    MembershipFactory(team=org.department)  # one direct member, e.g. the head's assistant
+    QualificationPlanFactory(employee=org.employee, period=str(PERIOD), status=PROPOSED)
+    QualificationPlanFactory(employee=org.member_b, period=str(PERIOD), status=DRAFT)
+    rows = {row["id"]: row for row in selectors.plan_index(user=org.users["hr"], period=PERIOD)}
+    department, team_a = rows[org.department.pk], rows[org.team_a.pk]
+    assert department["members"] == 4  # one direct member, two in team A, one in team B
+    assert (department["counts"][PROPOSED], department["counts"][DRAFT], department["plans"]) == (1, 1, 2)
+    assert (team_a["members"], team_a["plans"]) == (2, 1)
