@@ -19,6 +19,7 @@ an annual self-assessment and review, progress reviews, recent self-assessments 
 confirmation, and certificates with their validity."""
 
 import calendar
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -443,6 +444,11 @@ def _history(rng, *, level, spec, flags, start, end, today):
         day = min(start + timedelta(days=14), end)
         return [(level, "self", day, None, NOTES["onboarding"])]
     campaign_self, review, progress = on(335), on(300), on(130, 20)
+    # The review of the year before, so the trend starts from the history a real team has rather than
+    # from nothing. Its own random stream keeps every other value of the demo as it was.
+    before = random.Random(f"{spec.key}/{level}/{start.isoformat()}")
+    earlier = today - timedelta(days=700 + before.randint(-20, 20))
+    earlier = earlier if start <= earlier <= end else None
     needs_certificate = spec.validity_months is not None
     certified = needs_certificate and (level >= CERTIFIED_LEVEL or "expired" in flags)
     # Self-assessments never claim a certified level: after a certificate expires they must not
@@ -451,6 +457,9 @@ def _history(rng, *, level, spec, flags, start, end, today):
     if not certified:
         improved = level >= 1 and progress is not None and review is not None and rng.random() < 0.3
         reviewed = level - 1 if improved else level
+        if earlier:
+            grown = 1 if reviewed >= 1 and before.random() < 0.3 else 0
+            rows.append((reviewed - grown, "manager", earlier, None, NOTES["review"]))
         if campaign_self:
             self_level = min(top, max(0, reviewed + rng.choice((0, 0, 0, 1, 1, -1))))
             rows.append((self_level, "self", campaign_self, None, NOTES["self"]))
@@ -471,6 +480,7 @@ def _history(rng, *, level, spec, flags, start, end, today):
             rows.append((level + 1, "certificate", issued, valid_until, _certificate_note(rng, spec)))
             rows.append((level, "manager", lapsed, None, NOTES["lapsed"]))
             return sorted(rows, key=lambda row: row[2])
+        renewed = False
         if "expiring" in flags:
             valid_until = today + timedelta(days=rng.randint(12, 55))
             issued = add_months(valid_until, -months)
@@ -479,6 +489,7 @@ def _history(rng, *, level, spec, flags, start, end, today):
             valid_until = add_months(issued, months)
             if months <= 24 and rng.random() < 0.4:  # a renewal: the previous certificate has expired
                 previous = add_months(issued, -months - 1)
+                renewed = True
                 rows.append(
                     (
                         level,
@@ -488,6 +499,12 @@ def _history(rng, *, level, spec, flags, start, end, today):
                         _certificate_note(rng, spec),
                     )
                 )
+        if not renewed and earlier and issued > today - timedelta(days=400):
+            # Renewed in time: the certificate before ran until a few days after this one was issued.
+            previous = add_months(issued + timedelta(days=5), -months)
+            rows.append(
+                (level, "certificate", previous, issued + timedelta(days=5), _certificate_note(before, spec))
+            )
         if campaign_self:
             rows.append((uncertified_top, "self", campaign_self, None, NOTES["self"]))
         if review and review < issued:

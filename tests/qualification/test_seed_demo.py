@@ -16,6 +16,7 @@ from competencies.roles import ADMIN_GROUP, HR_GROUP
 from qualification.demo import DEMO_PASSWORD
 from qualification.models import Measure
 from teams.gaps.report import gap_reports
+from teams.gaps.team import team_dashboard
 from teams.models import Membership, Team, TeamRequirement
 
 SMALL_ORG = ["--employees", "40", "--teams", "4", "--competencies", "12", "--assessed", "5", "--history", "2"]
@@ -135,6 +136,18 @@ def test_demo_story_has_gaps_single_points_near_holders_and_expiring_certificate
     assert manager_rows.filter(assessed_by=lead).exists()
     assert Assessment.objects.filter(assessed_on__lt=today - timedelta(days=300)).exists()
     assert not Assessment.objects.filter(assessed_on__gt=today).exists()
+
+
+@pytest.mark.django_db
+def test_demo_trend_has_the_history_a_real_team_has():
+    """The twelve-month trend of each demo team starts from earlier reviews (it started at 0–35 %) and
+    moves by steps a team plausibly takes in a month."""
+    seed()
+    today = timezone.localdate()
+    for team in Team.objects.filter(children__isnull=True):
+        trend = [point["coverage"] for point in team_dashboard(team=team, on=today)["trend"]]
+        assert trend[0] >= 0.5, (team.name, trend)
+        assert max(abs(b - a) for a, b in zip(trend, trend[1:], strict=False)) <= 0.2, (team.name, trend)
 
 
 @pytest.mark.django_db
