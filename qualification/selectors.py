@@ -609,6 +609,66 @@ def team_periods(*, team: Team, on: datetime.date | None = None) -> list[str]:
     )
 
 
+def team_interests(
+    *, team: Team, period: generation.Period | str, on: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """Where the members of ``team`` (and the teams below) want to grow, by person then competency: the
+    stated target, the effective level on ``on`` and whether their plan for ``period`` holds an item in
+    that competency (its status and target) — so a lead sees whether the plans honour the interests.
+    Three queries whatever the team size."""
+    on = on or timezone.localdate()
+    members = scope_members(team_ids=[team.pk], on=on)
+    interests = list(
+        Interest.objects.filter(employee_id__in=members)
+        .order_by("employee__name", "employee_id", "competency__category__position", "competency__name")
+        .values(
+            "employee_id",
+            "employee__name",
+            "competency_id",
+            "competency__name",
+            "competency__category__name",
+            "target_level",
+            "created_at",
+        )
+    )
+    ids = sorted({row["employee_id"] for row in interests})
+    levels = effective_levels(
+        on=on, employee_ids=ids, competency_ids=[row["competency_id"] for row in interests]
+    )
+    level_of = {
+        (int(row.employee_id), int(row.competency_id)): int(row.level)
+        for row in levels.itertuples(index=False)
+    }
+    planned = {
+        (employee_id, competency_id): (status, target)
+        for employee_id, competency_id, status, target in PlanItem.objects.filter(
+            plan__employee_id__in=ids, plan__period=str(period)
+        )
+        .exclude(plan__status=QualificationPlan.Status.CANCELLED)
+        .exclude(status=PlanItem.Status.DROPPED)
+        .values_list("plan__employee_id", "competency_id", "status", "target_level")
+    }
+    rows = []
+    for row in interests:
+        key = (row["employee_id"], row["competency_id"])
+        item = planned.get(key)
+        rows.append(
+            {
+                "employee_id": row["employee_id"],
+                "name": row["employee__name"],
+                "competency": row["competency__name"],
+                "category": row["competency__category__name"],
+                "level": level_of.get(key, 0),
+                "target": row["target_level"],
+                "stated_on": row["created_at"],
+                "item_status": item[0] if item else None,
+                "item_label": PlanItem.Status(item[0]).label if item else "",
+                "item_target": item[1] if item else None,
+            }
+        )
+    return rows
+
+
 def team_last_period(*, team: Team, on: datetime.date | None = None) -> str | None:
     """The period of the plan of ``team``'s members changed last (generated, edited, agreed), or None."""
     return (

@@ -11,6 +11,7 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("teams/<int:team_id>/", views.team_plans, name="team_plans"),
     path("teams/<int:team_id>/progress/", views.team_progress, name="team_progress"),
+    path("teams/<int:team_id>/interests/", views.team_interests, name="team_interests"),
     path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/propose/", views.plan_propose, name="plan_propose"),

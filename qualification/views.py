@@ -177,6 +177,30 @@ def team_plans(request, team_id):
 
 @login_required
 @require_GET
+def team_interests(request, team_id):
+    """Where the team wants to grow, and whether the plans of a period honour it (leads, HR, admins)."""
+    team = team_for_planning(request.user, team_id)
+    period = _period(request, selectors.team_last_period(team=team) or forms.next_period())
+    rows = selectors.team_interests(team=team, period=period)
+    # The page shows each person's current level beside their interest.
+    audit_record_view(actor=request.user, what=AuditEntry.Read.PLAN, team=team, details={"page": "interests"})
+    return render(
+        request,
+        "qualification/team_interests.html",
+        {
+            "team": team,
+            "period": period,
+            "periods": sorted(
+                set(selectors.team_periods(team=team)) | {period} | set(_nearby_periods()), reverse=True
+            ),
+            "rows": rows,
+            "honoured": sum(1 for row in rows if row["item_status"]),
+        },
+    )
+
+
+@login_required
+@require_GET
 def team_progress(request, team_id):
     """What every member of the team may see: coverage today and with the agreed plans, items done."""
     team = team_for_viewing(request.user, team_id)

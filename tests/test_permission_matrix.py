@@ -296,6 +296,18 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.department.pk + 1000},
         ),
     ],
+    "qualification:team_interests": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
     "qualification:team_progress": [
         Case(
             "team A",

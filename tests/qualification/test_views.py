@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from competencies.models import Assessment
+from competencies.models import Assessment, AuditEntry
 from jobs.models import Job
 from qualification import job_kinds, selectors
 from qualification.forms import next_period
@@ -709,3 +709,41 @@ def test_plan_index_counts_a_department_over_the_teams_below_it(client_for, org)
     assert department["members"] == 4  # one direct member, two in team A, one in team B
     assert (department["counts"][PROPOSED], department["counts"][DRAFT], department["plans"]) == (1, 1, 2)
     assert (team_a["members"], team_a["plans"]) == (2, 1)
+
+
+def test_team_interests_show_who_wants_to_grow_where_and_whether_the_plan_honours_it(
+    client_for, world, django_assert_max_num_queries
+):
+    org = world.org
+    solar, boilers = CompetencyFactory(name="Solar thermal"), CompetencyFactory(name="Gas boilers")
+    AssessmentFactory(employee=org.employee, competency=solar, level=1)
+    InterestFactory(employee=org.employee, competency=solar, target_level=3)
+    InterestFactory(employee=org.colleague, competency=boilers, target_level=None)
+    plan = QualificationPlanFactory(employee=org.employee, period=str(PERIOD.shifted(1)), status=AGREED)
+    PlanItemFactory(plan=plan, competency=solar, current_level=1, target_level=2)
+    client = client_for("lead_a")
+    path = url("team_interests", org.team_a.pk)
+    response = client.get(path, {"period": str(PERIOD.shifted(1))})
+    rows = {(row["name"], row["competency"]): row for row in response.context["rows"]}
+    solar_row = rows[(org.employee.name, "Solar thermal")]
+    assert (solar_row["level"], solar_row["target"], solar_row["item_status"], solar_row["item_target"]) == (
+        1,
+        3,
+        "open",
+        2,
+    )
+    assert rows[(org.colleague.name, "Gas boilers")]["item_status"] is None
+    page_text = response.content.decode()
+    # The world's fixture states one more interest, which no plan takes up either.
+    assert len(rows) == 3
+    assert "not in the plan" in page_text and "take up 1 of 3 stated interests" in page_text
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED, actor=org.users["lead_a"]).exists()
+    # The same number of queries for a larger team with more interests.
+    with CaptureQueriesContext(connection) as small:
+        client.get(path)
+    for number in range(6):
+        member = EmployeeFactory()
+        MembershipFactory(employee=member, team=org.team_a)
+        InterestFactory(employee=member, competency=CompetencyFactory(name=f"Skill {number}"))
+    with django_assert_max_num_queries(len(small)):
+        client.get(path)
