@@ -321,6 +321,15 @@ def _job_context(request, job):
     }
     if job.status != Job.Status.SUCCEEDED:
         return context
+    # The job ran to its end; what the user needs is how the import came out.
+    if result.get("rejected"):
+        context["outcome"] = ("danger", _("Rejected"))
+    elif result.get("unconfirmed"):
+        context["outcome"] = ("warning", _("Not recorded"))
+    elif result.get("written") is not None:
+        context["outcome"] = ("success", _("Recorded"))
+    else:
+        context["outcome"] = ("success", _("Checked"))
     if result.get("rejected"):
         context.update(_report_context(result.get("problems") or [], result.get("problem_count")))
     elif result.get("written") is not None:

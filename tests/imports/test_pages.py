@@ -207,6 +207,10 @@ def test_a_large_bad_file_shows_the_report_from_the_job(
     }
     assert "Level 9 is not on the scale of" in response.content.decode()
     assert "Commit import" not in response.content.decode()
+    # The job ran to its end, but what the page says first is how the import came out.
+    assert response.context["outcome"][1] == "Rejected"
+    assert 'id="import-outcome">Rejected<' in response.content.decode()
+    assert "File checked" in response.content.decode()
     assert Assessment.objects.count() == 0
 
 
