@@ -43,10 +43,6 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 def method_not_offered(request, view):
     """True for a method the endpoint does not have: everyone gets the same 405 for it."""
     return not hasattr(view, request.method.lower())
@@ -76,9 +72,6 @@ class HrWrites(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS or method_not_offered(request, view):
             return True
         return is_hr_or_admin(request.user)
-
-
-DELETE_SCHEMA = extend_schema(responses={204: None, 409: ConflictSerializer})
 
 
 def service_error_detail(error: DjangoValidationError) -> dict[str, Any]:
@@ -171,7 +164,6 @@ class ReadAuditMixin:
         return response
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
 
@@ -188,7 +180,6 @@ class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
         services.catalogue_entry_delete(entry=instance)
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competency categories (catalogue)."""
 
@@ -205,7 +196,6 @@ class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet)
         services.catalogue_entry_delete(entry=instance)
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competencies (catalogue)."""
 
@@ -222,7 +212,6 @@ class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSe
         services.catalogue_entry_delete(entry=instance)
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Role profiles (Stellenprofile) with their requirements (catalogue)."""
 
@@ -268,7 +257,13 @@ class EmployeeViewSet(
 @extend_schema_view(
     create=extend_schema(
         request=AssessmentCreateSerializer,
-        responses={201: AssessmentSerializer, 403: OpenApiResponse(description="Source not allowed")},
+        responses={
+            201: AssessmentSerializer,
+            403: OpenApiResponse(
+                description="Not signed in, or not allowed to record this source for this employee: "
+                "self only for oneself; manager and certificate by their team lead, HR or an admin."
+            ),
+        },
     )
 )
 class AssessmentViewSet(

@@ -176,7 +176,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every status an operation can answer, documented with its body (servicelead/api_schema.py).
+    "DEFAULT_SCHEMA_CLASS": "servicelead.api_schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -198,6 +199,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Competency matrix, gap analysis and qualification plans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get components of their own (``ScaleRequest``): only the fields a client may send,
+    # and no others (servicelead.api_schema.ApiAutoSchema).
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
