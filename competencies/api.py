@@ -172,6 +172,7 @@ class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
+    search_fields = ["name"]
 
     def write(self, instance: Scale | None, data: Mapping[str, Any]) -> Scale:
         return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
@@ -188,6 +189,7 @@ class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet)
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name", "position", "family"]
     filterset_fields = ["family"]
+    search_fields = ["name"]
 
     def write(self, instance: Category | None, data: Mapping[str, Any]) -> Category:
         return services.category_save(category=instance, fields=data)
@@ -204,6 +206,7 @@ class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSe
     permission_classes = [CatalogueAccess]
     filterset_class = filters.CompetencyFilter
     ordering_fields = ["id", "name", "category"]
+    search_fields = ["name", "description"]
 
     def write(self, instance: Competency | None, data: Mapping[str, Any]) -> Competency:
         return services.competency_save(competency=instance, fields=data)
@@ -220,6 +223,7 @@ class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewS
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
+    search_fields = ["name"]
 
     def write(self, instance: RoleProfile | None, data: Mapping[str, Any]) -> RoleProfile:
         return services.role_profile_save(
@@ -246,6 +250,7 @@ class EmployeeViewSet(
     permission_classes = [HrWrites]
     filterset_class = filters.EmployeeFilter
     ordering_fields = ["id", "name", "personnel_no"]
+    search_fields = ["name", "personnel_no"]
 
     def get_queryset(self):
         return visible_employees(self.request.user).prefetch_related("interest_set").order_by("name", "id")

@@ -34,6 +34,7 @@ class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     permission_classes = [CatalogueAccess]
     filterset_class = filters.MeasureFilter
     ordering_fields = ["id", "title", "kind", "cost", "duration_hours"]
+    search_fields = ["title"]
 
     def write(self, instance: Measure | None, data: Mapping[str, Any]) -> Measure:
         return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))

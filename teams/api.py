@@ -158,6 +158,7 @@ class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     permission_classes = [HrWrites]
     filterset_class = filters.TeamFilter
     ordering_fields = ["id", "name", "parent"]
+    search_fields = ["name"]
 
     def write(self, instance: Team | None, data: Mapping[str, Any]) -> Team:
         return services.team_save(team=instance, fields=data)

@@ -176,13 +176,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Every status an operation can answer, documented with its body (servicelead/api_schema.py).
+    # The API's contract (documented errors, query parameters that must mean something, page_size and
+    # search) is kept once in servicelead/api.py and servicelead/api_schema.py.
     "DEFAULT_SCHEMA_CLASS": "servicelead.api_schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "servicelead.api.FilterBackend",
+        "servicelead.api.SearchFilter",
+        "servicelead.api.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "servicelead.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Per client (user, or address when anonymous); counted in the default cache.
     "DEFAULT_THROTTLE_CLASSES": [
