@@ -30,7 +30,8 @@ from rest_framework.exceptions import ValidationError
 
 MAX_PAGE_SIZE = 500
 MAX_SEARCH_LENGTH = 200
-BOOLEAN_VALUES = ("true", "false")
+# As JavaScript and Python write a boolean into a URL; django-filter's boolean widgets read these.
+BOOLEAN_VALUES = ("true", "false", "True", "False")
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 

@@ -102,13 +102,13 @@ GapAnalysisSerializer = inline_serializer(
 
 
 def parse_date(value):
-    """A query-string date (YYYY-MM-DD); today when absent."""
-    if not value:
+    """A query-string date (YYYY-MM-DD); today when absent (an empty one is no date)."""
+    if value is None:
         return timezone.localdate()
     try:
         return parse_iso_date(value)
     except ValueError:
-        raise ValidationError({"date": _("Enter a date as YYYY-MM-DD, for example 2026-11-27.")}) from None
+        raise ValidationError({"date": [_("Enter a date as YYYY-MM-DD, for example 2026-11-27.")]}) from None
 
 
 class TeamTreeConflict(APIException):

@@ -108,6 +108,19 @@ def test_boolean_filter_says_what_it_takes(api_for, org):
     assert response.json() == {"is_root": ["Enter true or false."]}
 
 
+@pytest.mark.parametrize("value", ["true", "True"])
+def test_boolean_filter_takes_true_as_javascript_and_python_write_it(api_for, org, value):
+    roots = api_for("hr").get(TEAMS, {"is_root": value}).json()["results"]
+    assert [row["id"] for row in roots] == [org.department.pk]
+
+
+def test_gap_analysis_with_an_empty_date_is_a_400(api_for, org):
+    url = reverse("api:team_gap_analysis", kwargs={"team_id": org.team_a.pk})
+    response = api_for("hr").get(f"{url}?date=")
+    assert response.status_code == 400
+    assert response.json() == {"date": ["Enter a date as YYYY-MM-DD, for example 2026-11-27."]}
+
+
 def test_filters_still_filter(api_for, org, catalogue):
     client = api_for("hr")
     roots = client.get(TEAMS, {"is_root": "false"}).json()["results"]
