@@ -43,10 +43,6 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 def method_not_offered(request, view):
     """True for a method the endpoint does not have: everyone gets the same 405 for it."""
     return not hasattr(view, request.method.lower())
@@ -76,9 +72,6 @@ class HrWrites(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS or method_not_offered(request, view):
             return True
         return is_hr_or_admin(request.user)
-
-
-DELETE_SCHEMA = extend_schema(responses={204: None, 409: ConflictSerializer})
 
 
 def service_error_detail(error: DjangoValidationError) -> dict[str, Any]:
@@ -171,7 +164,6 @@ class ReadAuditMixin:
         return response
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Rating scales with their levels (catalogue)."""
 
@@ -180,6 +172,7 @@ class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
+    search_fields = ["name"]
 
     def write(self, instance: Scale | None, data: Mapping[str, Any]) -> Scale:
         return services.scale_save(scale=instance, fields=data, levels=data.get("levels"))
@@ -188,7 +181,6 @@ class ScaleViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
         services.catalogue_entry_delete(entry=instance)
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competency categories (catalogue)."""
 
@@ -197,6 +189,7 @@ class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet)
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name", "position", "family"]
     filterset_fields = ["family"]
+    search_fields = ["name"]
 
     def write(self, instance: Category | None, data: Mapping[str, Any]) -> Category:
         return services.category_save(category=instance, fields=data)
@@ -205,7 +198,6 @@ class CategoryViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet)
         services.catalogue_entry_delete(entry=instance)
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Competencies (catalogue)."""
 
@@ -214,6 +206,7 @@ class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSe
     permission_classes = [CatalogueAccess]
     filterset_class = filters.CompetencyFilter
     ordering_fields = ["id", "name", "category"]
+    search_fields = ["name", "description"]
 
     def write(self, instance: Competency | None, data: Mapping[str, Any]) -> Competency:
         return services.competency_save(competency=instance, fields=data)
@@ -222,7 +215,6 @@ class CompetencyViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSe
         services.catalogue_entry_delete(entry=instance)
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Role profiles (Stellenprofile) with their requirements (catalogue)."""
 
@@ -231,6 +223,7 @@ class RoleProfileViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewS
     permission_classes = [CatalogueAccess]
     ordering_fields = ["id", "name"]
     filterset_fields = ["name"]
+    search_fields = ["name"]
 
     def write(self, instance: RoleProfile | None, data: Mapping[str, Any]) -> RoleProfile:
         return services.role_profile_save(
@@ -257,6 +250,7 @@ class EmployeeViewSet(
     permission_classes = [HrWrites]
     filterset_class = filters.EmployeeFilter
     ordering_fields = ["id", "name", "personnel_no"]
+    search_fields = ["name", "personnel_no"]
 
     def get_queryset(self):
         return visible_employees(self.request.user).prefetch_related("interest_set").order_by("name", "id")
@@ -268,7 +262,13 @@ class EmployeeViewSet(
 @extend_schema_view(
     create=extend_schema(
         request=AssessmentCreateSerializer,
-        responses={201: AssessmentSerializer, 403: OpenApiResponse(description="Source not allowed")},
+        responses={
+            201: AssessmentSerializer,
+            403: OpenApiResponse(
+                description="Not signed in, or not allowed to record this source for this employee: "
+                "self only for oneself; manager and certificate by their team lead, HR or an admin."
+            ),
+        },
     )
 )
 class AssessmentViewSet(

@@ -8,11 +8,9 @@ and jobs are read-only here: they change through plan generation and the plan pa
 from collections.abc import Mapping
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_view
 from rest_framework import viewsets
 
 from competencies.api import (
-    DELETE_SCHEMA,
     ApiViewSetMixin,
     CatalogueAccess,
     ReadAuditMixin,
@@ -27,7 +25,6 @@ from .models import Measure, PlanItem, QualificationPlan
 from .serializers import JobSerializer, MeasureSerializer, PlanItemSerializer, QualificationPlanSerializer
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """The measure catalogue with the competency ranges each measure develops (written by the service
     the measure pages use)."""
@@ -37,6 +34,7 @@ class MeasureViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     permission_classes = [CatalogueAccess]
     filterset_class = filters.MeasureFilter
     ordering_fields = ["id", "title", "kind", "cost", "duration_hours"]
+    search_fields = ["title"]
 
     def write(self, instance: Measure | None, data: Mapping[str, Any]) -> Measure:
         return services.measure_save(measure=instance, fields=data, ranges=data.get("ranges"))

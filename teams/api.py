@@ -18,7 +18,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import permissions, serializers, viewsets
@@ -26,12 +25,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from competencies.api import (
-    DELETE_SCHEMA,
-    ApiViewSetMixin,
-    HrWrites,
-    ServiceWriteMixin,
-)
+from competencies.api import ApiViewSetMixin, HrWrites, ServiceWriteMixin
 from competencies.audit import audit_record_view
 from competencies.dates import parse_iso_date
 from competencies.models import AuditEntry
@@ -108,13 +102,13 @@ GapAnalysisSerializer = inline_serializer(
 
 
 def parse_date(value):
-    """A query-string date (YYYY-MM-DD); today when absent."""
-    if not value:
+    """A query-string date (YYYY-MM-DD); today when absent (an empty one is no date)."""
+    if value is None:
         return timezone.localdate()
     try:
         return parse_iso_date(value)
     except ValueError:
-        raise ValidationError({"date": _("Enter a date as YYYY-MM-DD, for example 2026-11-27.")}) from None
+        raise ValidationError({"date": [_("Enter a date as YYYY-MM-DD, for example 2026-11-27.")]}) from None
 
 
 class TeamTreeConflict(APIException):
@@ -157,7 +151,6 @@ def teams_visible(user):
     return Team.objects.filter(Q(pk__in=list(led_team_ids(user))) | Q(pk__in=member_of))
 
 
-@extend_schema_view(destroy=DELETE_SCHEMA)
 class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     """Teams and departments the user may see (name, parent, leads: no individual levels)."""
 
@@ -165,6 +158,7 @@ class TeamViewSet(ApiViewSetMixin, ServiceWriteMixin, viewsets.ModelViewSet):
     permission_classes = [HrWrites]
     filterset_class = filters.TeamFilter
     ordering_fields = ["id", "name", "parent"]
+    search_fields = ["name"]
 
     def write(self, instance: Team | None, data: Mapping[str, Any]) -> Team:
         return services.team_save(team=instance, fields=data)

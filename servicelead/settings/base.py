@@ -178,12 +178,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The API's contract (documented errors, query parameters that must mean something, page_size and
+    # search) is kept once in servicelead/api.py and servicelead/api_schema.py.
+    "DEFAULT_SCHEMA_CLASS": "servicelead.api_schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "servicelead.api.FilterBackend",
+        "servicelead.api.SearchFilter",
+        "servicelead.api.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "servicelead.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Per client (user, or address when anonymous); counted in the default cache.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -200,6 +203,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Competency matrix, gap analysis and qualification plans.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get components of their own (``ScaleRequest``): only the fields a client may send,
+    # and no others (servicelead.api_schema.ApiAutoSchema).
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
