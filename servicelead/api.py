@@ -19,7 +19,9 @@ the settings, so the apps' viewsets need not know it):
 Query parameters the endpoint does not know are ignored, as HTTP caches and proxies expect."""
 
 import re
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,6 +29,8 @@ from django_filters.utils import translate_validation
 from django_filters.widgets import SuffixedMultiWidget
 from rest_framework import filters, pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 MAX_PAGE_SIZE = 500
 MAX_SEARCH_LENGTH = 200
@@ -47,7 +51,7 @@ class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, refusing a filter that is given without a meaningful value (an empty
     ``?competency=``, a boolean other than true/false) instead of not filtering."""
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> QuerySet[Any]:
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -59,7 +63,7 @@ class FilterBackend(DjangoFilterBackend):
         return filterset.qs
 
 
-def meaningless_filter_values(filterset) -> dict[str, list[str]]:
+def meaningless_filter_values(filterset: Any) -> dict[str, list[str]]:
     """The given filter parameters of a valid filterset that would filter nothing, with a message each."""
     data = filterset.data
     problems = {}
@@ -84,7 +88,7 @@ class OrderingFilter(filters.OrderingFilter):
     """``ordering``: fields of the viewset's ``ordering_fields``, comma-separated, ``-`` for descending;
     any other field is a 400 (DRF would drop it silently)."""
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: APIView) -> Any:
         given = request.query_params.get(self.ordering_param)
         if given is None:
             return self.get_default_ordering(view)
@@ -95,10 +99,14 @@ class OrderingFilter(filters.OrderingFilter):
             raise refuse(self.ordering_param, message % {"fields": ", ".join(allowed)})
         return fields
 
-    def allowed_fields(self, queryset, view, request) -> list[str]:
-        return [name for name, _label in self.get_valid_fields(queryset, view, {"request": request})]
+    def allowed_fields(
+        self, queryset: QuerySet[Any] | None, view: APIView, request: Request | None
+    ) -> list[str]:
+        # The schema asks without a queryset or request; DRF's own schema code does the same.
+        valid = self.get_valid_fields(queryset, view, {"request": request})  # type: ignore[arg-type]
+        return [name for name, _label in valid]
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         allowed = self.allowed_fields(None, view, None)
         if not allowed:
             return []
@@ -122,7 +130,7 @@ class SearchFilter(filters.SearchFilter):
     """``search``: entries whose ``search_fields`` contain every word of the text (any case). Only on
     viewsets that name ``search_fields``; an empty or overlong text there is a 400."""
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> QuerySet[Any]:
         if self.get_search_fields(view, request) and self.search_param in request.query_params:
             text = request.query_params[self.search_param]
             if not self.get_search_terms(request):
@@ -132,14 +140,14 @@ class SearchFilter(filters.SearchFilter):
                 raise refuse(self.search_param, message % {"count": MAX_SEARCH_LENGTH})
         return super().filter_queryset(request, queryset, view)
 
-    def get_search_terms(self, request):
+    def get_search_terms(self, request: Request) -> list[str]:
         try:
             return super().get_search_terms(request)
         except ValidationError as error:
             # DRF's own refusal (a null character) is a bare list; name the parameter as for the others.
             raise ValidationError({self.search_param: error.detail}) from None
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         fields = getattr(view, "search_fields", None)
         if not fields:
             return []
@@ -175,14 +183,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int | None:
         given = request.query_params.get(self.page_size_query_param)
         if given is None:
             return self.page_size
         message = _("Enter a whole number from 1 to %(maximum)d.") % {"maximum": self.max_page_size}
         return whole_number(self.page_size_query_param, given, message, self.max_page_size)
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
         given = request.query_params.get(self.page_query_param)
         if given is None:
             return 1
@@ -191,7 +199,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         message = _("Enter a page number: 1, 2, … (or “last”).")
         return whole_number(self.page_query_param, given, message)
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [
             {
                 "name": self.page_query_param,

@@ -4,6 +4,8 @@ can answer is documented with its body, and request bodies allow no other fields
 Apart from servicelead/api.py because DRF reads the filter backends and pagination named in the settings
 while ``rest_framework.generics`` is being imported, and drf-spectacular's ``AutoSchema`` imports it."""
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -55,7 +57,7 @@ class ApiAutoSchema(AutoSchema):
     """drf-spectacular's schema, with every operation's error answers and request bodies that allow no
     other fields than they list (``COMPONENT_SPLIT_REQUEST`` keeps read-only fields out of them)."""
 
-    def get_operation(self, path, path_regex, path_prefix, method, registry):
+    def get_operation(self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any) -> Any:
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
@@ -92,7 +94,7 @@ class ApiAutoSchema(AutoSchema):
             errors["429"] = THROTTLED
         return errors
 
-    def _map_basic_serializer(self, serializer, direction):
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request":
             schema["additionalProperties"] = False
