@@ -413,7 +413,7 @@ def job_worker_lost(*, job_id: int, worker: str = "") -> bool:
     )
 
 
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.:])(?:[A-Za-z]:)?[/\\](?:[^\s'\"/\\]+[/\\])*")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:])(?:[A-Za-z]:)?[/\\](?:[^\s'\"/\\]+[/\\])+")
 _POOL_PROCESS = re.compile(r"\s*\bJob: \d+\.?")
 
 

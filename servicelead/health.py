@@ -23,7 +23,9 @@ from django.views.decorators.cache import never_cache
 logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 1.0
-WORKER_HEARTBEAT_KEY = "servicelead:worker-heartbeat:"
+# Node name → time of the last heartbeat, in one sorted set: readyz counts the fresh ones without scanning
+# the keys (the cache shares the Redis database).
+WORKER_HEARTBEATS_KEY = "servicelead:worker-heartbeats"
 
 
 def check_database():
@@ -71,22 +73,29 @@ def worker_heartbeat_seconds():
 
 
 def worker_heartbeat_record(hostname):
-    """Record that the worker ``hostname`` (its Celery node name) can take work, for three intervals."""
+    """Record that the worker ``hostname`` (its Celery node name) can take work; it counts as alive for
+    three heartbeat intervals."""
+    now = time.time()
     client = _redis()
     try:
-        client.set(WORKER_HEARTBEAT_KEY + hostname, time.time(), px=int(3000 * worker_heartbeat_seconds()))
+        pipeline = client.pipeline()
+        pipeline.zadd(WORKER_HEARTBEATS_KEY, {hostname: now})
+        pipeline.zremrangebyscore(WORKER_HEARTBEATS_KEY, "-inf", now - 3600)  # workers long gone
+        pipeline.execute()
     finally:
         client.close()
 
 
 def workers_alive(hostname=None):
     """Node names of the workers with a fresh heartbeat (only ``hostname``, if given)."""
+    fresh_since = time.time() - 3 * worker_heartbeat_seconds()
     client = _redis()
     try:
         if hostname:
-            return [hostname] if client.exists(WORKER_HEARTBEAT_KEY + hostname) else []
-        keys = client.scan_iter(match=WORKER_HEARTBEAT_KEY + "*", count=1000)
-        return sorted(key.decode().removeprefix(WORKER_HEARTBEAT_KEY) for key in keys)
+            seen = client.zscore(WORKER_HEARTBEATS_KEY, hostname)
+            return [hostname] if seen is not None and seen > fresh_since else []
+        names = client.zrangebyscore(WORKER_HEARTBEATS_KEY, fresh_since, "+inf")
+        return sorted(name.decode() for name in names)
     finally:
         client.close()
 

@@ -271,3 +271,12 @@ def test_finishing_the_rest_plans_the_remaining_teams_only_and_completes_the_org
     settings.REDIS_URL = ""
     plans_generate_in_parts(team_ids=failed_split_job.parameters["team_ids"], period=str(PERIOD))
     assert plan_items() == finished
+
+
+def test_a_job_with_nothing_left_to_finish_offers_nothing(db, requester, client_of):
+    job = JobFactory(kind=handlers.REPORTS, owner=requester, status=Job.Status.FAILED, message="broken")
+    page = client_of.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:job_finish", args=[job.pk]) not in page
+    response = client_of.post(reverse("jobs:job_finish", args=[job.pk]))
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert Job.objects.count() == 1
