@@ -42,7 +42,8 @@ def worker_heartbeat(worker):
 
     try:
         for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT 1")
         if not worker_can_take_work(worker):
