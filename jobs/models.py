@@ -32,6 +32,15 @@ class Job(models.Model):
         verbose_name=_("owner"),
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The lease of the delivery running the job: only the holder of ``lease_token`` writes its progress
+    # and outcome, and renews ``lease_expires_at`` while it works; once that has passed, the sweep hands
+    # the job to another worker. ``worker`` names the holder (Celery node name and process id).
+    lease_token = models.CharField(_("lease token"), max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    # Kind, parameters and requester hashed: an identical request while this job is queued or running
+    # gets this job (``services.job_create``). Empty for the parts of a split job.
+    request_key = models.CharField(_("request key"), max_length=64, blank=True)
     # The requester's language: progress and outcome messages are written in it (empty: the site's).
     language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -46,7 +55,13 @@ class Job(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="job_progress_range"
             ),
+            models.UniqueConstraint(
+                fields=["request_key"],
+                condition=Q(status__in=["queued", "running"]) & ~Q(request_key=""),
+                name="job_one_unfinished_per_request",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="job_status_lease_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind_label} #{self.pk} ({self.status})"

@@ -26,12 +26,28 @@ Combiner = Callable[["Job", list[dict]], dict]
 
 
 @dataclass(frozen=True)
+class Resumption:
+    """How to finish what a failed split job left undone: the parameters of a new job of its kind over the
+    parts that did not succeed, and what the succeeded parts covered and what remains, as labels a user
+    recognises (team names, say)."""
+
+    parameters: dict
+    done: list[str]
+    remaining: list[str]
+
+
+# ``resume(job, parts)``: the failed split job and its part jobs, in part order; None: nothing to resume.
+Resume = Callable[["Job", list["Job"]], Resumption | None]
+
+
+@dataclass(frozen=True)
 class JobKind:
     """A registered kind of job.
 
     ``combine(job, outcomes)`` builds a split job's outcome from its parts' outcomes, in part order.
     ``outcome_template`` is included in the job page once the job has succeeded (context: ``job``,
-    ``outcome``); ``section`` is the (URL name, label) of the page the job page leads back to."""
+    ``outcome``); ``section`` is the (URL name, label) of the page the job page leads back to;
+    ``resume`` lets the page of a failed split job offer to finish the rest (see ``Resumption``)."""
 
     kind: str
     label: str
@@ -39,6 +55,7 @@ class JobKind:
     combine: Combiner | None = None
     outcome_template: str = ""
     section: tuple[str, str] | None = None
+    resume: Resume | None = None
 
 
 _kinds: dict[str, JobKind] = {}
@@ -53,6 +70,7 @@ def job_kind_register(
     combine: Combiner | None = None,
     outcome_template: str = "",
     section: tuple[str, str] | None = None,
+    resume: Resume | None = None,
 ) -> JobKind:
     """Register (or replace) the handler and presentation of jobs of ``kind``."""
     registered = JobKind(
@@ -62,6 +80,7 @@ def job_kind_register(
         combine=combine,
         outcome_template=outcome_template,
         section=section,
+        resume=resume,
     )
     _kinds[kind] = registered
     return registered

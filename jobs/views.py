@@ -1,4 +1,5 @@
-"""The job pages: a job's progress (polled while it runs), its outcome once it has finished, and cancel.
+"""The job pages: a job's progress (polled while it runs), its outcome once it has finished, cancel, and
+"finish the rest" of a split job whose parts did not all succeed.
 
 What a finished job shows comes from its kind's registration (``registry.JobKind.outcome_template``)."""
 
@@ -33,6 +34,7 @@ def _job_context(job: Job) -> dict:
     kind = registry.job_kind(job.kind)
     succeeded = job.status == Job.Status.SUCCEEDED
     return {
+        "resumption": services.job_resumption(job),
         "job": job,
         "finished": job.is_finished,
         "outcome": job.result if succeeded and isinstance(job.result, dict) else None,
@@ -50,3 +52,16 @@ def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     else:
         messages.info(request, _("The job had already finished."))
     return redirect("jobs:job_detail", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def job_finish(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Request a job over what the failed split job left undone, and follow it."""
+    job = job_for_viewing(request.user, job_id)
+    rest = services.job_finish_rest(job_id=job.pk, owner=request.user, language=request.LANGUAGE_CODE)
+    if rest is None:
+        messages.info(request, _("Nothing is left to finish."))
+        return redirect("jobs:job_detail", job_id=job.pk)
+    messages.success(request, _("A job finishes the rest; the parts that succeeded are kept."))
+    return redirect("jobs:job_detail", job_id=rest.pk)

@@ -43,6 +43,7 @@ from competencies.selectors import employees_active
 from jobs import registry
 from jobs import services as job_services
 from jobs.models import Job
+from teams.models import Team
 from teams.selectors import memberships_active
 from teams.tree import TeamTree
 
@@ -103,10 +104,57 @@ def generate_plans(job: Job, progress: registry.Progress) -> Any:
             created_by=parent.owner,
             job=parent,
         )
+    if "only_parts" in parameters:
+        return _generate_rest(job, arguments)
     parts = _checked_parts(**{key: value for key, value in arguments.items() if key != "progress"})
     if len(parts) > 1 and job_services.runs_on_workers():
         return job_services.job_split(job, [{**parameters, "parts": parts}] * len(parts))
     return plans_generate_in_parts(**arguments, parts=parts, created_by=job.owner, job=job)
+
+
+def _generate_rest(job: Job, arguments: dict) -> Any:
+    """The parts ``only_parts`` of the run over ``parts`` that an earlier job left undone ("finish the
+    rest"): exactly what that run would have written for them."""
+    parameters = job.parameters
+    parts, only = parameters["parts"], parameters["only_parts"]
+    progress = arguments.pop("progress")
+    services.generation_arguments(**{key: arguments[key] for key in arguments if key != "progress"})
+    if job_services.runs_on_workers():
+        base = {key: value for key, value in parameters.items() if key != "only_parts"}
+        return job_services.job_split(job, [{**base, "part": index} for index in only])
+    outcomes = []
+    for done, index in enumerate(only):
+
+        def part_progress(percent, message="", done=done):
+            progress((100 * done + percent) // len(only), message)
+
+        outcomes.append(
+            plans_generate_part(
+                **arguments, parts=parts, part=index, created_by=job.owner, job=job, progress=part_progress
+            )
+        )
+    return _combine(job, outcomes)
+
+
+def _resume(job: Job, parts: list[Job]) -> registry.Resumption | None:
+    """Finish the rest of a failed generation in parts: the parts that did not succeed, over the same
+    scope and split, so that the organisation ends up planned as one complete run would have planned it."""
+    layout = next((part.parameters["parts"] for part in parts if part.parameters.get("parts")), None)
+    if layout is None:
+        return None
+    done = [part.parameters["part"] for part in parts if part.status == Job.Status.SUCCEEDED]
+    remaining = sorted(part.parameters["part"] for part in parts if part.status != Job.Status.SUCCEEDED)
+    names = dict(Team.objects.filter(pk__in=[t for group in layout for t in group]).values_list("pk", "name"))
+
+    def teams(indices):
+        return sorted(names.get(team_id, str(team_id)) for index in indices for team_id in layout[index])
+
+    parameters = {key: value for key, value in job.parameters.items() if key != "only_parts"}
+    return registry.Resumption(
+        parameters={**parameters, "parts": layout, "only_parts": remaining},
+        done=teams(done),
+        remaining=teams(remaining),
+    )
 
 
 def register() -> None:
@@ -118,6 +166,7 @@ def register() -> None:
         combine=_combine,
         outcome_template="qualification/_generation_outcome.html",
         section=("qualification:index", gettext_lazy("Qualification")),
+        resume=_resume,
     )
 
 

@@ -98,13 +98,13 @@ def test_web_health_check_asks_healthz_on_the_bound_port():
     assert any(mapping.endswith(f":{port}") for mapping in web["ports"])
 
 
-def test_worker_health_check_is_a_valid_celery_command():
+def test_worker_health_check_asks_the_worker_s_own_heartbeat():
     (kind, command) = SERVICES["worker"]["healthcheck"]["test"]
     assert kind == "CMD-SHELL"
-    # Compose turns $$ into $; the shell then fills in the container's host name.
+    # Compose turns $$ into $; the shell then fills in the container's host name (Celery's node name).
     argv = shlex.split(command.replace("$$HOSTNAME", "container-host"))
-    assert argv[:4] == ["celery", "-A", "servicelead", "inspect"]
-    _celery_command_exists(argv)
+    assert argv == ["python", "manage.py", "worker_health", "--hostname", "celery@container-host"]
+    _manage_command_exists(argv)
 
 
 def test_stateful_services_keep_their_data_in_volumes():

@@ -10,7 +10,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 from django.urls import reverse
 
-from servicelead import health
+from servicelead import celery, health
 
 
 def closed_port():
@@ -111,3 +111,65 @@ def test_probes_answer_on_any_host_and_over_plain_http_in_production(client, nam
     assert page.status_code == 400
     assert redirected.status_code == 301
     assert redirected["Location"].startswith("https://servicelead.example.com/")
+
+
+# --------------------------------------------------------------------------------------------------
+# Workers: a heartbeat while they can take work
+
+
+@pytest.fixture
+def jobs_on_workers(settings, monkeypatch):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.SERVICELEAD_JOBS_ON_WORKERS = True
+    monkeypatch.setattr(health, "check_broker", lambda: None)
+
+
+@pytest.mark.django_db
+def test_readyz_is_unavailable_while_no_worker_heartbeat_is_fresh(client, jobs_on_workers, monkeypatch):
+    monkeypatch.setattr(health, "workers_alive", lambda hostname=None: [])
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["workers"] == {
+        "ok": False,
+        "error": "RuntimeError",
+        "ms": response.json()["checks"]["workers"]["ms"],
+    }
+    monkeypatch.setattr(health, "workers_alive", lambda hostname=None: ["celery@worker-1"])
+    assert client.get(reverse("readyz")).status_code == 200
+
+
+class FakeWorker:
+    """What the heartbeat reads of a Celery worker: its node name and its consumer's channel QoS."""
+
+    def __init__(self, *, room):
+        self.hostname = "celery@fake"
+        qos = type("QoS", (), {"can_consume": lambda self: room})()
+        channel = type("Channel", (), {"qos": qos})()
+        self.consumer = type("Consumer", (), {"task_consumer": type("C", (), {"channel": channel})()})()
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_prefetch_window_is_full_of_dead_messages_records_no_heartbeat(monkeypatch):
+    recorded = []
+    monkeypatch.setattr(health, "worker_heartbeat_record", recorded.append)
+    assert celery.worker_heartbeat(FakeWorker(room=False)) is False
+    assert celery.worker_heartbeat(FakeWorker(room=True)) is True
+    assert recorded == ["celery@fake"]
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI sets it)")
+def test_a_worker_heartbeat_is_read_back_and_expires(settings):
+    settings.SERVICELEAD_WORKER_HEARTBEAT_SECONDS = 0.1
+    health.worker_heartbeat_record("celery@heartbeat-test")
+    assert health.workers_alive("celery@heartbeat-test") == ["celery@heartbeat-test"]
+    assert "celery@heartbeat-test" in health.workers_alive()
+    time.sleep(0.4)  # the key's own expiry (three intervals) is what is tested
+    assert health.workers_alive("celery@heartbeat-test") == []
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI sets it)")
+def test_the_worker_health_command_fails_without_a_heartbeat(settings):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="no recent heartbeat"):
+        call_command("worker_health", "--hostname", "celery@never-started")

@@ -342,6 +342,14 @@ EXPECTATIONS = {
             method="post",
         ),
     ],
+    "jobs:job_finish": [
+        Case(
+            "lead A's job",
+            page(employee=404, lead_a=302, lead_b=404, hr=302, admin=302),
+            lambda org: {"job_id": job_for(org.users["lead_a"])},
+            method="post",
+        ),
+    ],
     "qualification:job_download": [
         Case(
             "lead A's export",

@@ -85,6 +85,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# A connection the server terminated (a restart, pg_terminate_backend, a failover) is noticed before its
+# next use and replaced, in web requests and wherever close_old_connections() runs (workers, beat).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite builds assessment_effective_idx without its INCLUDE columns (PostgreSQL's index-only scan needs
 # them; SQLite reads them from the table), which Django warns about on SQLite.
@@ -229,7 +232,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Results live in the Job row and django-celery-results, never in Redis: with a Redis result backend a
 # dead Redis made delay() hang for 19 s; without one it fails within the connect timeout.
-CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_BACKEND = "jobs.celery_results:ReconnectingDatabaseBackend"  # django-db, reconnecting
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 5
+CELERY_RESULT_BACKEND_MAX_SLEEP_BETWEEN_RETRIES_MS = 2000
 # A message is acknowledged when its task has finished, so a lost worker's task is delivered again; a
 # task that kills its worker every time stops after max_retries (jobs.tasks.run_job) and its
 # job is marked failed. One message at a time per worker process: the others stay free for other workers.
@@ -262,8 +268,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A running job holds a lease that its worker renews every LEASE_RENEW seconds; once it has not been
+# renewed for LEASE seconds the sweep (beat, every SWEEP seconds) hands the job to another worker, so a
+# killed worker costs at most LEASE + SWEEP seconds, whatever the visibility timeout. Each worker's main
+# process records a heartbeat every HEARTBEAT seconds while it can take work (``manage.py worker_health``
+# and /readyz read it). The job tests shorten all of them through the environment.
+SERVICELEAD_JOBS_LEASE_SECONDS = env.float("SERVICELEAD_JOBS_LEASE_SECONDS", default=30.0)
+SERVICELEAD_JOBS_LEASE_RENEW_SECONDS = env.float("SERVICELEAD_JOBS_LEASE_RENEW_SECONDS", default=10.0)
+SERVICELEAD_JOBS_SWEEP_SECONDS = env.float("SERVICELEAD_JOBS_SWEEP_SECONDS", default=30.0)
+SERVICELEAD_JOBS_RETRY_DELAY_SECONDS = env.float("SERVICELEAD_JOBS_RETRY_DELAY_SECONDS", default=1.0)
+SERVICELEAD_WORKER_HEARTBEAT_SECONDS = env.float("SERVICELEAD_WORKER_HEARTBEAT_SECONDS", default=10.0)
+if not 0 < SERVICELEAD_JOBS_LEASE_RENEW_SECONDS * 2 <= SERVICELEAD_JOBS_LEASE_SECONDS:
+    raise environ.ImproperlyConfigured(
+        "Need 0 < 2 * SERVICELEAD_JOBS_LEASE_RENEW_SECONDS <= SERVICELEAD_JOBS_LEASE_SECONDS (seconds)."
+    )
 CELERY_BEAT_SCHEDULE = {
-    "requeue-waiting-jobs": {"task": "jobs.tasks.jobs_requeue", "schedule": 60.0},
+    "requeue-waiting-jobs": {"task": "jobs.tasks.jobs_requeue", "schedule": SERVICELEAD_JOBS_SWEEP_SECONDS},
     # The whole organisation's analyses take seconds after a change: workers compute them ahead of HR.
     "organisation-analyses-warm": {"task": "teams.tasks.organisation_analyses_warm", "schedule": 120.0},
     # Daily, early in the morning (CELERY_TIMEZONE): e-mails go out before the working day starts.

@@ -4,10 +4,14 @@ and real Celery workers, started and stopped by process id, for the tests marked
 The worker tests need PostgreSQL (a worker process cannot open the in-memory SQLite test database) and
 Redis; without them they are skipped, or fail when SERVICELEAD_REQUIRE_SERVICES=1 (CI). They flush the
 Redis database of REDIS_URL, so give them one of their own, and run them in one process (not under
-pytest-xdist's -n)."""
+pytest-xdist's -n).
+
+The workers and beat run with short leases, sweeps and heartbeats (``FAST``), so that every recovery the
+tests wait for takes seconds; the recovery times are printed (run with ``-s`` to see them)."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,7 +22,6 @@ from urllib.parse import quote
 
 import pytest
 from celery import current_app
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -103,6 +106,21 @@ def published(monkeypatch, settings):
 # Real workers
 
 
+# Leases, sweep and heartbeat in seconds, for the workers, beat and the test process alike.
+FAST = {
+    "SERVICELEAD_JOBS_LEASE_SECONDS": "3",
+    "SERVICELEAD_JOBS_LEASE_RENEW_SECONDS": "1",
+    "SERVICELEAD_JOBS_SWEEP_SECONDS": "2",
+    "SERVICELEAD_JOBS_RETRY_DELAY_SECONDS": "0.5",
+    "SERVICELEAD_WORKER_HEARTBEAT_SECONDS": "1",
+}
+
+
+def report(what, seconds):
+    """Print a recovery time (pytest -s shows it)."""
+    print(f"\n[recovery] {what}: {seconds:.1f} s")
+
+
 @dataclass
 class Services:
     database_url: str
@@ -126,8 +144,10 @@ def _require(problems):
 
 
 @pytest.fixture
-def services(transactional_db):
+def services(transactional_db, settings):
     """PostgreSQL and Redis as the workers will see them; the Redis database is flushed."""
+    for name, value in FAST.items():
+        setattr(settings, name, float(value))
     problems = []
     if connection.vendor != "postgresql":
         problems.append("PostgreSQL as DATABASE_URL (a worker cannot open an in-memory SQLite test database)")
@@ -180,40 +200,67 @@ class Worker:
             os.killpg(self.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
+    def pause(self):
+        """SIGSTOP the main process: it hangs, its pool processes go on."""
+        os.kill(self.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.kill(self.pid, signal.SIGCONT)
+
 
 class Workers:
     def __init__(self, services, directory):
         self.services, self.directory, self.started = services, directory, []
 
-    def start(self, name, *, env=None):
-        """Start a worker and return it once it is ready (it has then sent ``jobs_requeue``)."""
-        log = self.directory / f"{name}.log"
-        environment = {
+    def _environment(self, env):
+        return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "servicelead.settings.test",
             "DATABASE_URL": self.services.database_url,
             "REDIS_URL": self.services.redis_url,
+            **FAST,
             **(env or {}),
         }
+
+    def _spawn(self, name, argv, env):
+        log = self.directory / f"{name}.log"
         with log.open("w") as output:
             process = subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable, "-m", "celery", "-A", "servicelead", "worker", "-l", "info",
-                    "-P", "prefork", "-c", "1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                    "-n", f"{name}@%h", "--include", "tests.jobs.handlers",
-                ],
-                cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+                [sys.executable, "-m", "celery", "-A", "servicelead", *argv],
+                cwd=ROOT, env=self._environment(env), stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )  # fmt: skip
         worker = Worker(process, log)
         self.started.append(worker)
+        return worker
+
+    def start(self, name, *, env=None):
+        """Start a worker and return it once it is ready (it has then sent ``jobs_requeue``)."""
+        worker = self._spawn(
+            name,
+            [
+                "worker", "-l", "info", "-P", "prefork", "-c", "1", "--without-gossip", "--without-mingle",
+                "--without-heartbeat", "-n", f"{name}@%h", "--include", "tests.jobs.handlers",
+            ],
+            env,
+        )  # fmt: skip
 
         def ready():
-            if process.poll() is not None:
-                raise AssertionError(f"worker {name} exited with {process.returncode}:\n{worker.output()}")
+            if worker.process.poll() is not None:
+                raise AssertionError(
+                    f"worker {name} exited with {worker.process.returncode}:\n{worker.output()}"
+                )
             return " ready." in worker.output()
 
         wait_for(ready, timeout=90, what=f"worker {name} to be ready")
+        worker.hostname = f"{name}@{socket.gethostname()}"
         return worker
+
+    def start_beat(self):
+        """Start beat, which sends the sweep every SERVICELEAD_JOBS_SWEEP_SECONDS."""
+        beat = self._spawn("beat", ["beat", "-l", "info", "--max-interval", "1"], None)
+        wait_for(lambda: "beat: Starting" in beat.output(), timeout=60, what="beat to start")
+        return beat
 
     def output(self):
         return "\n".join(f"--- {worker.log.name}\n{worker.output()[-6000:]}" for worker in self.started)
@@ -221,6 +268,18 @@ class Workers:
     def stop_all(self):
         for worker in self.started:
             worker.kill()
+
+
+def terminate_database_connections(*, keep=()):
+    """pg_terminate_backend every other connection to the test database (the workers', beat's and their
+    pool processes') but those of the backend ids ``keep``; returns how many were terminated."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT pid = ANY(%s)",
+            [list(keep)],
+        )
+        return cursor.fetchone()[0]
 
 
 @pytest.fixture

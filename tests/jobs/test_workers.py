@@ -1,7 +1,10 @@
-"""Jobs on real Celery workers against Redis and PostgreSQL: they complete, survive a killed pool process
-and a killed worker, give a poison job up, wait out an unreachable broker, and give the same plans twice.
+"""Jobs on real Celery workers against Redis and PostgreSQL: they complete, survive a killed pool process,
+a killed worker, Redis restarted empty and terminated database connections, give a poison job up, wait out
+an unreachable broker, run once however often their message is delivered, and give the same plans twice; a
+hung worker is reported unhealthy.
 
-Each test starts its workers as processes of their own and kills them by process id when it ends."""
+Each test starts its workers (and beat) as processes of their own and kills them by process id when it
+ends. Recovery times are printed: run with ``-s``."""
 
 import io
 import json
@@ -12,10 +15,16 @@ import sys
 import time
 import zipfile
 
+import psycopg
 import pytest
+import redis
+from celery import current_app
+from django.core.management import CommandError, call_command
+from django.db import connection
 
 from competencies.imports.jobs import import_job_create, upload_save
 from competencies.models import Assessment, Competency, Employee
+from jobs import broker
 from jobs import services as jobs
 from jobs.models import Job
 from qualification.generation_jobs import plans_generate_in_parts, plans_generate_job_create
@@ -23,17 +32,21 @@ from qualification.models import PlanItem, QualificationPlan
 from teams.models import Team
 
 from . import handlers
-from .conftest import PERIOD, ROOT, finished, plan_items, seed_organisation, wait_for
+from .conftest import (
+    PERIOD,
+    ROOT,
+    finished,
+    plan_items,
+    report,
+    seed_organisation,
+    terminate_database_connections,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.jobs, pytest.mark.xdist_group("jobs")]
 
-# A worker killed as a whole leaves its message unacknowledged until the visibility timeout; the test
-# shortens it (and the time limits below it) so that the message comes back within seconds.
-SHORT_VISIBILITY = {
-    "CELERY_VISIBILITY_TIMEOUT": "10",
-    "CELERY_TASK_TIME_LIMIT": "8",
-    "CELERY_TASK_SOFT_TIME_LIMIT": "7",
-}
+# Whatever the broker's visibility timeout (35 + 5 minutes by default), a lost job runs again within this.
+HANDED_ON_WITHIN = 120
 
 
 def all_teams():
@@ -74,26 +87,41 @@ def test_a_generation_job_completes_on_a_worker(workers):
     assert_written_once(job)
 
 
+def running_again(part, *, after_attempt):
+    def check():
+        part.refresh_from_db()
+        return part.status != Job.Status.QUEUED and part.attempts > after_attempt
+
+    return check
+
+
 def test_a_job_survives_its_pool_process_killed_halfway(workers):
     seed_organisation(employees=1600, teams=64, competencies=60)
     worker = workers.start("worker")
     job = request_generation()
     part = wait_for(lambda: running_part(job), timeout=120, what="a part of the job to be running")
     worker.kill_pool()
+    killed = time.monotonic()
+    wait_for(running_again(part, after_attempt=1), timeout=HANDED_ON_WITHIN, what="the part to run again")
+    report("pool process killed: its part runs again after", time.monotonic() - killed)
     job = finished(job, timeout=240)
     assert job.status == Job.Status.SUCCEEDED, workers.output()
     part.refresh_from_db()
-    assert (part.status, part.attempts) == (Job.Status.SUCCEEDED, 2)  # delivered again, ran again
+    assert (part.status, part.attempts) == (Job.Status.SUCCEEDED, 2)  # handed on, ran again
     assert_written_once(job)
 
 
-def test_a_job_survives_its_whole_worker_killed(workers):
+def test_a_job_survives_its_whole_worker_killed_whatever_the_visibility_timeout(workers):
     seed_organisation(employees=1600, teams=64, competencies=60)
-    first = workers.start("first", env=SHORT_VISIBILITY)
+    workers.start_beat()
+    first = workers.start("first")
     job = request_generation()
     part = wait_for(lambda: running_part(job), timeout=120, what="a part of the job to be running")
     first.kill()
-    workers.start("second", env=SHORT_VISIBILITY)
+    killed = time.monotonic()
+    workers.start("second")
+    wait_for(running_again(part, after_attempt=1), timeout=HANDED_ON_WITHIN, what="the part to run again")
+    report("whole worker killed: its part runs on another worker after", time.monotonic() - killed)
     job = finished(job, timeout=240)
     assert job.status == Job.Status.SUCCEEDED, workers.output()
     part.refresh_from_db()
@@ -106,7 +134,8 @@ def test_a_job_that_kills_its_worker_every_time_is_given_up(workers):
     job = finished(jobs.job_create(kind=handlers.CRASH, parameters={}), timeout=120)
     assert job.status == Job.Status.FAILED, workers.output()
     assert job.attempts == jobs.MAX_ATTEMPTS
-    assert f"stopped its worker {jobs.MAX_ATTEMPTS} times" in job.message
+    assert f"given up after {jobs.MAX_ATTEMPTS} attempts" in job.message
+    assert "Job:" not in job.message and "/" not in job.message
 
 
 def closed_port():
@@ -160,6 +189,153 @@ def test_running_the_same_generation_twice_on_workers_gives_identical_plans(work
     assert_written_once(again)
 
 
+def test_queued_parts_survive_redis_restarted_empty_during_a_run(services, workers):
+    seed_organisation(employees=1600, teams=64, competencies=60)
+    workers.start_beat()
+    workers.start("worker")
+    job = request_generation()
+    wait_for(lambda: running_part(job), timeout=120, what="a part of the job to be running")
+    queued = Job.objects.filter(parameters__parent=job.pk, status=Job.Status.QUEUED)
+    assert queued.exists()  # one worker process: the other parts wait in Redis
+    redis.Redis.from_url(services.redis_url).flushdb()  # Redis restarted without persistence
+    emptied = time.monotonic()
+    wait_for(lambda: not queued.exists(), timeout=HANDED_ON_WITHIN, what="the lost parts to be sent again")
+    report("Redis restarted empty: every lost part was running or done after", time.monotonic() - emptied)
+    job = finished(job, timeout=240)
+    assert job.status == Job.Status.SUCCEEDED, workers.output()
+    assert_written_once(job)
+
+
+def test_a_job_requested_before_redis_restarted_empty_runs_once_workers_are_there(services, workers):
+    job = jobs.job_create(kind=handlers.REPORTS, parameters={"steps": 2})
+    redis.Redis.from_url(services.redis_url).flushdb()
+    workers.start_beat()
+    started = time.monotonic()
+    workers.start("worker")
+    job = finished(job, timeout=HANDED_ON_WITHIN)
+    report("Redis restarted empty: a queued job ran after", time.monotonic() - started)
+    assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 1), workers.output()
+
+
+class LockedTable:
+    """Holds a table locked against writes from a connection of its own, so that a generation blocks in its
+    write step; ``writer_waiting`` tells when a backend waits for it."""
+
+    def __init__(self, services, table):
+        self.conn = psycopg.connect(services.database_url.replace("postgres://", "postgresql://"))
+        self.conn.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # noqa: S608 - a table name of ours
+
+    def writer_waiting(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+            return cursor.fetchone()[0] > 0
+
+    def release(self):
+        self.conn.rollback()
+        self.conn.close()
+
+
+def test_a_generation_survives_its_database_connections_terminated_while_planning_and_writing(
+    services, workers
+):
+    seed_organisation(employees=1600, teams=64, competencies=60)
+    workers.start_beat()
+    workers.start("worker")
+    job = request_generation()
+    part = wait_for(lambda: running_part(job), timeout=120, what="a part of the job to be planning")
+    assert terminate_database_connections() > 0
+    terminated = time.monotonic()
+    before = part.progress
+    wait_for(lambda: progressed(part, before) or job_done(job), timeout=60, what="the planning to go on")
+    report(
+        "connections terminated while planning: progress recorded again after", time.monotonic() - terminated
+    )
+
+    locked = LockedTable(services, QualificationPlan._meta.db_table)
+    try:
+        wait_for(locked.writer_waiting, timeout=180, what="a part to be writing its plans")
+        assert terminate_database_connections(keep=[locked.conn.info.backend_pid]) > 0
+        terminated = time.monotonic()
+    finally:
+        locked.release()
+    job = finished(job, timeout=240)
+    report("connections terminated while writing: the job finished after", time.monotonic() - terminated)
+    assert job.status == Job.Status.SUCCEEDED, (job.message, workers.output())
+    # The faults were retried inside the parts: no part failed, none was handed on.
+    assert set(Job.objects.filter(parameters__parent=job.pk).values_list("attempts", flat=True)) == {1}
+    assert_written_once(job)
+
+
+def progressed(part, before):
+    part.refresh_from_db()
+    return part.progress != before
+
+
+def job_done(job):
+    job.refresh_from_db()
+    return job.status in jobs.FINISHED
+
+
+def test_after_its_connections_were_terminated_a_worker_survives_pool_crashes_and_takes_work(workers):
+    worker = workers.start("worker")
+    workers.start_beat()
+    for crash in range(1, 3):
+        job = jobs.job_create(kind=handlers.SLOW, parameters={"seconds": 2, "crash": crash})
+        wait_for(lambda job=job: Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).exists(),
+                 timeout=60, what="the job to run")  # fmt: skip
+        terminate_database_connections()  # the main process's connection too
+        worker.kill_pool()
+        crashed = time.monotonic()
+        job = finished(job, timeout=HANDED_ON_WITHIN)
+        report(
+            f"connections terminated, then pool crash {crash}: the job finished after",
+            time.monotonic() - crashed,
+        )
+        assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2), workers.output()
+    assert "Pool callback raised exception" not in worker.output(), worker.output()
+    after = finished(jobs.job_create(kind=handlers.REPORTS, parameters={"steps": 2}), timeout=60)
+    assert after.status == Job.Status.SUCCEEDED, workers.output()
+    wait_for(lambda: _healthy(worker.hostname), timeout=10, what="the worker's heartbeat")
+
+
+def _healthy(hostname):
+    try:
+        call_command("worker_health", "--hostname", hostname, stdout=io.StringIO())
+    except CommandError:
+        return False
+    return True
+
+
+def test_a_hung_worker_is_reported_unhealthy_and_healthy_again_once_it_goes_on(client, workers):
+    worker = workers.start("worker")
+    wait_for(lambda: _healthy(worker.hostname), timeout=10, what="the worker's heartbeat")
+    assert client.get("/readyz").status_code == 200
+    worker.pause()
+    paused = time.monotonic()
+    try:
+        wait_for(lambda: not _healthy(worker.hostname), timeout=30, what="the health check to notice")
+        report("worker hung: reported unhealthy after", time.monotonic() - paused)
+        response = client.get("/readyz")
+        assert response.status_code == 503 and response.json()["checks"]["workers"]["ok"] is False
+    finally:
+        worker.resume()
+    wait_for(lambda: _healthy(worker.hostname), timeout=30, what="the heartbeat to come back")
+
+
+def test_one_message_delivered_three_times_at_once_runs_the_job_once(workers):
+    workers.start("one")
+    workers.start("two")
+    job = Job.objects.create(kind=handlers.SLOW, parameters={"seconds": 2}, attempts=jobs.MAX_ATTEMPTS - 1)
+    for _copy in range(3):
+        current_app.send_task(jobs.RUN_JOB_TASK, args=[job.pk], task_id="one-message")
+    job = finished(job, timeout=60)
+    assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, jobs.MAX_ATTEMPTS), workers.output()
+    assert job.message == f"worked on attempt {jobs.MAX_ATTEMPTS}"
+
+
 def test_an_import_is_read_in_a_limited_process_under_a_worker(workers, settings):
     """The importer's reader process (a fork server per process) works from a Celery pool process too, and a
     hostile file ends only that reader: the next import on the same worker succeeds."""
@@ -202,3 +378,10 @@ def _far_cell_workbook():
         archive.writestr("xl/_rels/workbook.xml.rels", rels)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     return buffer.getvalue()
+
+
+def test_the_sweep_reads_which_messages_the_broker_holds(services):
+    current_app.send_task(jobs.RUN_JOB_TASK, args=[0], task_id="held-by-redis")
+    assert "held-by-redis" in broker.task_ids_held()
+    redis.Redis.from_url(services.redis_url).flushdb()
+    assert broker.task_ids_held() == set()
