@@ -3,8 +3,11 @@
 Services write entries through ``audit_entry`` (in their own transaction); ``employee_history`` reads
 them back for the history page that HR and admins see."""
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .models import Assessment, AuditEntry, Employee
 
 
@@ -116,6 +119,50 @@ def employee_reads(*, employee, limit=500):
         "-created_at", "-id"
     )[:limit]
     return [{"entry": entry, "what_label": entry.get_what_display()} for entry in rows]
+
+
+READS_SHOWN = 500
+
+
+def reads_about(*, employee, what=None, since=None, until=None, limit=READS_SHOWN):
+    """Who read ``employee``'s individual data, newest first (at most ``limit``): reads of their own
+    record, and reads of a team page while they were a member of that team. ``what`` (an
+    ``AuditEntry.Read`` value), ``since``/``until`` (dates, inclusive) narrow it. Records of actor, what,
+    team and when; two queries."""
+    periods = hooks.membership_periods(employee_id=employee.pk)
+    team_ids = sorted({team_id for team_id, _start, _end in periods})
+    about = Q(employee=employee)
+    if team_ids:
+        about |= Q(employee__isnull=True, after__team__id__in=team_ids)
+    entries = AuditEntry.objects.filter(about, action=AuditEntry.Action.VIEWED).select_related("actor")
+    if what:
+        entries = entries.filter(what=what)
+    if since:
+        entries = entries.filter(created_at__date__gte=since)
+    if until:
+        entries = entries.filter(created_at__date__lte=until)
+    rows = []
+    for entry in entries.order_by("-created_at", "-id")[: limit * 2]:
+        team = (entry.after or {}).get("team") if entry.employee_id is None else None
+        if team is not None:
+            day = timezone.localtime(entry.created_at).date()
+            if not any(
+                team_id == team.get("id") and start <= day and (end is None or day <= end)
+                for team_id, start, end in periods
+            ):
+                continue
+        actor = entry.actor
+        rows.append(
+            {
+                "when": entry.created_at,
+                "actor": (actor.get_full_name() or actor.get_username()) if actor is not None else "—",
+                "what": str(entry.get_what_display()),
+                "team": team.get("name", "") if team else "",
+            }
+        )
+        if len(rows) == limit:
+            break
+    return rows
 
 
 def assessment_log(*, employee, limit=1000):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import IsoDateField
 from .html import html_join, html_rows
-from .models import Competency
+from .models import AuditEntry, Competency
 from .services import REVIEW_ACTIONS
 
 # A browser's date input takes and sends ISO dates, whatever the interface language.
@@ -450,3 +450,22 @@ class AnonymiseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ReadsFilterForm(forms.Form):
+    """Narrows "who read my data": the page read and a date range (ISO dates)."""
+
+    what = forms.ChoiceField(label=_("Page"), required=False)
+    since = IsoDateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = IsoDateField(label=_("Until"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what"].choices = [("", _("All pages")), *AuditEntry.Read.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end lies before the start."))
+        return cleaned

@@ -22,6 +22,7 @@ _note_purgers = []
 _leave_refusals = []
 _leave_recorders = []
 _team_names = []
+_membership_periods = []
 
 
 def _add(registry, fn):
@@ -50,6 +51,19 @@ def register_team_names(fn):
     """Register ``fn(employee_ids, on) -> {employee_id: [team name, …]}``: the teams each person is a
     member of on ``on`` (the importer compares them with a file's team column)."""
     _add(_team_names, fn)
+
+
+def register_membership_periods(fn):
+    """Register ``fn(employee_id) -> [(team_id, start, end or None), …]``: every membership the person
+    has had (the read audit shows them the team pages read while they were in the team)."""
+    _add(_membership_periods, fn)
+
+
+def membership_periods(*, employee_id):
+    periods = []
+    for fn in _membership_periods:
+        periods.extend(fn(employee_id=employee_id))
+    return periods
 
 
 def register_current_plan(fn):

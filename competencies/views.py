@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import audit, charts, hooks, privacy, selectors, services, tables
-from .forms import AnonymiseForm, CertificateForm, SelfAssessmentForm
+from .forms import AnonymiseForm, CertificateForm, ReadsFilterForm, SelfAssessmentForm
 from .models import AuditEntry, Employee, EvidenceFile
 from .permissions import employee_for_levels
 from .roles import is_admin, is_hr_or_admin
@@ -181,6 +181,26 @@ def my_data_export(request, fmt):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def my_reads(request):
+    """Who read the signed-in employee's individual data, when and on which page (the read audit)."""
+    employee = _own_employee(request.user)
+    form = ReadsFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = audit.reads_about(
+        employee=employee,
+        what=filters.get("what") or None,
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    return render(
+        request,
+        "competencies/my_reads.html",
+        {"employee": employee, "form": form, "rows": rows, "limit": audit.READS_SHOWN},
+    )
 
 
 @login_required

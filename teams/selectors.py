@@ -93,6 +93,11 @@ def employee_team_names(*, employee_ids: list[int], on: datetime.date) -> dict[i
     return names
 
 
+def employee_membership_periods(*, employee_id: int) -> list[tuple[int, datetime.date, datetime.date | None]]:
+    """Every membership of the person, current and past: (team id, start, end or None)."""
+    return list(Membership.objects.filter(employee_id=employee_id).values_list("team_id", "start", "end"))
+
+
 def led_employee_ids(user: Any, on: datetime.date | None = None) -> QuerySet[Membership, Any]:
     """values() queryset of the employees active in the teams ``user`` leads (with subtrees)."""
     return memberships_active(on=on).filter(team_id__in=list(led_team_ids(user))).values("employee_id")

@@ -172,6 +172,9 @@ EXPECTATIONS = {
             lambda org: {"fmt": "json"},
         ),
     ],
+    "competencies:my_reads": [
+        Case("own reads", page(employee=200, lead_a=404, lead_b=404, hr=404, admin=404)),
+    ],
     "competencies:certificate_create": [
         Case(
             "own record",
