@@ -146,7 +146,7 @@ def test_a_large_file_is_checked_and_recorded_by_jobs(
     hr.wait_for_url(re.compile(r".*/import/jobs/\d+/$"))
     hr.wait_for_selector("#import-summary")
     assert_language(hr, language)
-    assert phrase(language, "Checking the file") in text(hr, "h1")
+    assert phrase(language, "File checked") in text(hr, "h1")
     assert re.search(rf"{phrase(language, 'Levels that change')}\s+1\b", text(hr, "#import-summary"))
     assert_accessible(hr)
     hr.click("#import-commit")
