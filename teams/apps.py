@@ -24,6 +24,10 @@ class TeamsConfig(AppConfig):
         competency_hooks.register_levels_changed(cache.levels_changed)
         # The importer compares a file's team column with the person's teams.
         competency_hooks.register_team_names(selectors.employee_team_names)
+        # Leads and heads, campaigns, reviews and gaps on the to-do lists (competencies.todos).
+        from . import todos
+
+        todos.register()
         # Recording that someone left ends their open memberships that day (competencies.services).
         competency_hooks.register_leave(
             refusals=services.membership_leave_refusals, record=services.memberships_end_on_leave
