@@ -113,8 +113,8 @@ def _lead_summaries(context, on):
         summary["parent_name"] = names.get(team.parent_id) if team.parent_id else None
         overview = departments.get(team.pk)
         if overview is not None:
+            # Coverage: the report's roll-up already, the number gap_report prints (rounded alike).
             summary.update(overview["figures"])
-            summary["coverage"] = overview["coverage"]
             summary["is_department"] = True
             summary["subtree_teams"] = len(overview["children"])
         summaries.append(summary)

@@ -30,7 +30,8 @@ MEASURE = """() => {
       top: Math.round(box.top), bottom: Math.round(box.bottom),
       left: box.left, right: box.right,
       wraps: box.height - padding > line * 1.5,
-      overflows: box.left < limit.left - 1 || box.right > limit.right + 1 || el.scrollWidth > el.clientWidth + 1,
+      overflows: box.left < limit.left - 1 || box.right > limit.right + 1
+        || el.scrollWidth > el.clientWidth + 1,
     };
   });
 }"""
