@@ -96,6 +96,14 @@ def test_home_lists_the_to_dos_with_their_count_in_the_navigation(client_for, bu
 def test_home_takes_at_most_ten_queries_whatever_the_number_of_items(
     client_for, busy, role, django_assert_max_num_queries
 ):
+    for index in range(8):
+        factories.JobFactory(
+            kind="import_assessments",
+            status=Job.Status.SUCCEEDED,
+            parameters={"filename": f"levels-{index}.xlsx"},
+            result={"rejected": True, "problem_count": index + 1},
+            finished_at=timezone.now(),
+        )
     client = client_for(role)
     client.get(reverse("home"))  # the gap analyses are cached from here on, as in use
     with django_assert_max_num_queries(10):
@@ -148,3 +156,19 @@ def test_propose_all_is_refused_to_a_lead_of_another_team(client_for, busy):
     assert client_for("lead_b").post(action["url"], action["fields"]).status_code == 403
     assert client_for("employee").post(action["url"], action["fields"]).status_code == 403
     assert QualificationPlan.objects.filter(employee__in=busy.members, status="draft").count() == MANY
+
+
+def test_the_coverage_threshold_is_a_setting(busy, settings):
+    settings.SERVICELEAD_TODO_COVERAGE_THRESHOLD = 0.0
+    assert "head" not in _items(busy.lead_dept)
+
+
+def test_a_lead_is_not_asked_to_review_their_own_self_assessments(busy):
+    from teams.models import Membership
+
+    lead = busy.members[0]
+    lead.user = busy.users["lead_a"]
+    lead.save()
+    items = _items(busy.users["lead_a"])["lead"]
+    assert next(item for item in items if item.kind == "review").count == MANY - 1
+    assert Membership.objects.filter(employee=lead).exists()

@@ -128,3 +128,16 @@ def test_beat_collects_often_sends_the_daily_digest_and_retries():
     assert {"competencies.tasks.notifications_collect", "competencies.tasks.notifications_send"} <= tasks
     app.loader.import_default_modules()
     assert "competencies.tasks.notifications_collect" in app.tasks
+
+
+def test_the_command_collects_and_sends(busy):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    notification_preference_set(user=busy.users["employee"], language="en", modes={"campaign": "immediate"})
+    out = StringIO()
+    call_command("notifications_send", stdout=out)
+    assert "e-mails sent" in out.getvalue()
+    assert len(mail.outbox) >= 1
+    assert Notification.objects.filter(recipient=busy.users["employee"]).count() == 5
