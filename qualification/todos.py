@@ -39,7 +39,7 @@ def plan_rows(context: TodoContext) -> list[dict[str, Any]]:
                 plan__employee_id__in=sorted(context.team_members),
                 plan__status=QualificationPlan.Status.DRAFT,
             ) & ~Q(status=PlanItem.Status.DROPPED)
-        return list(
+        rows = (
             PlanItem.objects.filter(condition)
             .order_by("due_date", "id")
             .values(
@@ -52,6 +52,7 @@ def plan_rows(context: TodoContext) -> list[dict[str, Any]]:
                 "due_date",
             )
         )
+        return [dict(row) for row in rows]
 
     return context.memo("qualification.plans", load)
 

@@ -121,11 +121,12 @@ def pending_self_assessments(context: TodoContext) -> list[dict[str, Any]]:
         member_ids = sorted(set(context.team_members) - {own})
         if not member_ids:
             return []
-        return list(
+        rows = (
             Assessment.objects.filter(pk__in=_latest_self_ids(member_ids, undecided=True))
             .order_by("id")
             .values("id", "employee_id", "employee__name", "competency_id", "competency__name", "level")
         )
+        return [dict(row) for row in rows]
 
     return context.memo("teams.pending", load)
 
