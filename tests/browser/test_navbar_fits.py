@@ -1,5 +1,5 @@
 """The navigation fits on one line at 1366×768 for every demo role, in German and English (#14 item 9):
-no item wraps onto a second line and nothing overflows the bar."""
+no item wraps onto a second line and nothing overflows the bar; each home shows its to-dos (item 1)."""
 
 import pytest
 from django.core.management import call_command
@@ -53,6 +53,11 @@ def test_navbar_fits_on_one_line_at_1366(chromium, live_server, demo, role, lang
     page.press("input[name=password]", "Enter")
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_attribute("html", "lang") == language
+    # Each home starts with its to-dos; the demo's leads have self-assessments to review and gaps to close.
+    assert page.locator("#todos").count() == 1
+    if role in ("lead", "head"):
+        assert page.locator("#todos .sl-todo[data-kind='review'] a").count() >= 1
+        assert page.locator("#sl-nav-counts [data-testid='todo-count']").count() == 1
     # The collapsed menu (a toggler) would hide the problem: at 1366 px the full bar shows.
     assert not page.locator(".navbar-toggler").is_visible()
     items = page.evaluate(MEASURE)
