@@ -8,6 +8,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
+    path("<int:notification_id>/open/", views.open_notification, name="open"),
     path("read/", views.mark_read, name="mark_read"),
     path("settings/", views.preference_settings, name="settings"),
     path("off/<str:token>/", views.turn_off, name="off"),

@@ -5,13 +5,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import notifications
-from .models import NotificationPreference
+from .models import Notification, NotificationPreference
 from .todos import todo_context, todos_for
 
 
@@ -48,6 +48,14 @@ def notification_list(request):
             ],
         },
     )
+
+
+@login_required
+def open_notification(request, notification_id):
+    """Follow a notification's link, marking it read (only the recipient's own; 404 otherwise)."""
+    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    notifications.notifications_mark_read(user=request.user, ids=[notification.pk])
+    return redirect(notification.url)
 
 
 @login_required

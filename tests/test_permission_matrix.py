@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from competencies.imports import jobs as import_jobs
+from competencies.models import Notification
 from competencies.notifications import unsubscribe_token
 from tests.api.permission_cases import API_EXPECTATIONS
 from tests.competencies.test_certificates import evidence_for
@@ -30,6 +31,12 @@ class Case:
     status: dict
     kwargs: object = field(default=lambda org: {})
     method: str = "get"
+
+
+def notification_for(user):
+    return Notification.objects.create(
+        recipient=user, kind="campaign", key="campaign:1", params={}, url="/", delivery="off"
+    ).pk
 
 
 def off_token(user, kind):
@@ -63,6 +70,13 @@ EXPECTATIONS = {
         Case("mark all read", page(**dict.fromkeys(EVERYONE, 302)), method="post"),
     ],
     "notifications:settings": [Case("own settings", page(**EVERYONE))],
+    "notifications:open": [
+        Case(
+            "the employee's notification",
+            page(employee=302, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"notification_id": notification_for(org.users["employee"])},
+        ),
+    ],
     "notifications:nav_counts": [Case("navigation counts", page(**EVERYONE))],
     "notifications:off": [
         Case(

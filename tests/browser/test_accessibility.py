@@ -49,6 +49,7 @@ NOT_PAGES = {
     "qualification:job_download",
     "imports:job_status",
     "notifications:nav_counts",  # the navigation's counts, loaded into every page
+    "notifications:open",  # marks read and redirects to the notification's link
 }
 
 

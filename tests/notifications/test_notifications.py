@@ -141,3 +141,19 @@ def test_the_command_collects_and_sends(busy):
     assert "e-mails sent" in out.getvalue()
     assert len(mail.outbox) >= 1
     assert Notification.objects.filter(recipient=busy.users["employee"]).count() == 5
+
+
+def test_opening_a_notification_marks_it_read_and_leads_to_its_page(client_for, busy):
+    user = busy.users["employee"]
+    notifications_collect(users=[user])
+    notification = Notification.objects.filter(recipient=user).first()
+    client = client_for("employee")
+    assert (
+        reverse("notifications:open", args=[notification.pk])
+        in client.get(reverse("notifications:list")).content.decode()
+    )
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+    assert response.status_code == 302 and response["Location"] == notification.url
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert client_for("lead_a").get(reverse("notifications:open", args=[notification.pk])).status_code == 404

@@ -22,7 +22,15 @@ from django.urls import reverse
 
 from competencies.audit import audit_record
 from competencies.imports import jobs as import_jobs
-from competencies.models import Assessment, AuditEntry, Category, Employee, ScaleLevel, SelfAssessmentDraft
+from competencies.models import (
+    Assessment,
+    AuditEntry,
+    Category,
+    Employee,
+    Notification,
+    ScaleLevel,
+    SelfAssessmentDraft,
+)
 from competencies.notifications import notifications_collect, unsubscribe_token
 from jobs.models import Job
 from qualification.models import PlanComment, PlanItem, QualificationPlan
@@ -206,6 +214,7 @@ class World:
             "item_id": items,
             "measure_id": [self.measure.pk],
             "token": [unsubscribe_token(user=org.users["employee"], kind="campaign")],
+            "notification_id": list(Notification.objects.values_list("pk", flat=True)[:3]),
         }
         if parameter == "pk" and name.startswith("api:"):
             return self._api_objects().get(name.removeprefix("api:").removesuffix("_detail"))
