@@ -247,7 +247,8 @@ def _message(
         entries = [
             {
                 "text": text_of(row),
-                "url": absolute(row.url),
+                # Through the notification: following the mail's link marks it read under the bell too.
+                "url": absolute(reverse("notifications:open", args=[row.pk])),
                 "off_url": absolute(
                     reverse("notifications:off", args=[unsubscribe_token(user=user, kind=row.kind)])
                 ),

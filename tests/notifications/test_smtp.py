@@ -50,8 +50,10 @@ def test_a_german_user_gets_a_german_mail_with_working_links(busy, smtp_server):
     client = Client()
     client.force_login(user)
     for link in pages:
-        assert client.get(link.removeprefix("http://testserver")).status_code == 200, link
+        assert client.get(link.removeprefix("http://testserver"), follow=True).status_code == 200, link
     assert Notification.objects.filter(recipient=user, emailed_at__isnull=False).count() == 5
+    # Following the mail's links marked the notifications read.
+    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
 
 
 def test_the_turn_off_link_works_twice_without_signing_in(busy, smtp_server):
