@@ -34,10 +34,11 @@ def plan_rows(context: TodoContext) -> list[dict[str, Any]]:
             condition |= own & Q(
                 plan__status__in=WORKING, status__in=PlanItem.OPEN_STATUSES, due_date__lte=horizon
             )
-        if context.team_members:
+        # A lead's own plan is proposed by their own lead, not by themselves.
+        members = set(context.team_members) - {context.employee.pk if context.employee is not None else None}
+        if members:
             condition |= Q(
-                plan__employee_id__in=sorted(context.team_members),
-                plan__status=QualificationPlan.Status.DRAFT,
+                plan__employee_id__in=sorted(members), plan__status=QualificationPlan.Status.DRAFT
             ) & ~Q(status=PlanItem.Status.DROPPED)
         rows = (
             PlanItem.objects.filter(condition)
@@ -105,8 +106,9 @@ def draft_items(context: TodoContext) -> list[Todo]:
         teams = context.team_members[row["plan__employee_id"]]["teams"]
         drafts.setdefault((teams[0], row["plan__period"]), set()).add(row["plan_id"])
     items = []
+    # The nearest period first, across the teams: that is what is to be proposed soonest.
     for (team_id, period), plan_ids in sorted(
-        drafts.items(), key=lambda entry: (names[entry[0][0]], entry[0][1])
+        drafts.items(), key=lambda entry: (entry[0][1], names[entry[0][0]])
     ):
         ids = sorted(plan_ids)
         items.append(

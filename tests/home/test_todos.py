@@ -172,3 +172,10 @@ def test_a_lead_is_not_asked_to_review_their_own_self_assessments(busy):
     items = _items(busy.users["lead_a"])["lead"]
     assert next(item for item in items if item.kind == "review").count == MANY - 1
     assert Membership.objects.filter(employee=lead).exists()
+
+
+def test_a_lead_does_not_propose_their_own_plan(busy):
+    busy.members[0].user = busy.users["lead_a"]
+    busy.members[0].save()
+    drafts = next(item for item in _items(busy.users["lead_a"])["lead"] if item.kind == "drafts")
+    assert drafts.count == MANY - 1
