@@ -127,10 +127,8 @@ def _role_todos(context: TodoContext, role: str) -> list[Todo]:
         if provider_role == role:
             items.extend(provider(context))
     kinds = hooks.todo_kinds()
-    return sorted(
-        items,
-        key=lambda item: (kinds[item.kind].priority, item.due or datetime.date.max, item.kind, item.key),
-    )
+    # Stable: items of the same priority and due date keep the order their provider chose.
+    return sorted(items, key=lambda item: (kinds[item.kind].priority, item.due or datetime.date.max))
 
 
 def employee_todos(context: TodoContext) -> list[Todo]:
