@@ -15,3 +15,8 @@ class CompetenciesConfig(AppConfig):
         # HR and admins see and cancel everyone's jobs; large imports run as jobs.
         registry.job_supervisor_register(is_hr_or_admin)
         import_jobs.register()
+        # What needs each user now: this app's to-do kinds (certificates, rejected imports).
+        from . import notifications, todos
+
+        todos.register()
+        notifications.register()

@@ -234,3 +234,33 @@ def purge_notes(cutoff):
     for fn in _note_purgers:
         counts.update(fn(cutoff))
     return counts
+
+
+# --- To-dos and notifications (#14) ----------------------------------------------------------------------
+_todo_kinds: dict = {}
+_todo_providers: list = []
+
+
+def register_todo_kind(kind):
+    """Register a ``competencies.todos.TodoKind``: its name, the role whose home lists it, its label on the
+    notification settings and how one item of it reads. Each kind is also a kind of notification."""
+    _todo_kinds[kind.name] = kind
+
+
+def register_todo_provider(role, fn):
+    """Register ``fn(context) -> list of competencies.todos.Todo`` for the users who have ``role``
+    ("employee", "lead", "head" or "hr"; see ``competencies.todos.TodoContext``). Providers share what they
+    read through ``context.memo`` so that a home page stays within its query budget."""
+    entry = (role, fn)
+    if entry not in _todo_providers:
+        _todo_providers.append(entry)
+
+
+def todo_kinds():
+    """Registered to-do kinds by name, in registration order."""
+    return dict(_todo_kinds)
+
+
+def todo_providers():
+    """Registered ``(role, provider)`` pairs, in registration order."""
+    return list(_todo_providers)

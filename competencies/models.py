@@ -495,3 +495,70 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+
+class NotificationPreference(models.Model):
+    """How a login wants each kind of notification (competencies.todos kinds) by e-mail, and in which
+    language its mails are written."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DAILY = "daily", _("Daily digest")
+        OFF = "off", _("Off")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("login"),
+    )
+    language = models.CharField(_("language of e-mails"), max_length=10, choices=settings.LANGUAGES)
+    # Kind name → Mode; a kind not named here is sent with DEFAULT_MODE.
+    modes = models.JSONField(_("e-mail per kind"), default=dict, blank=True)
+
+    DEFAULT_MODE = Mode.DAILY
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    def mode(self, kind: str) -> str:
+        return self.modes.get(kind, self.DEFAULT_MODE)
+
+
+class Notification(models.Model):
+    """One event for one person (append-only history): what it was (``kind``, ``params``), where it is
+    done (``url``), whether it was read in the app and when it was e-mailed. ``key`` names the event, so
+    the same event never reaches the same person twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("event"), max_length=200)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=500)
+    # The e-mail mode chosen when the event happened: "off" is never mailed, "daily" waits for the digest.
+    delivery = models.CharField(_("e-mail"), max_length=10, choices=NotificationPreference.Mode.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_event"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.key}"

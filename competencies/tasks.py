@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import retention, services
+from . import notifications, retention, services
 from .imports import jobs as import_jobs
 
 
@@ -24,3 +24,16 @@ def personal_notes_purge():
 @shared_task
 def import_uploads_expire():
     return import_jobs.uploads_expire()
+
+
+@shared_task
+def notifications_collect():
+    """New to-do items become notifications; the immediate ones are mailed once they are committed."""
+    created = notifications.notifications_collect()
+    return {"created": created, "mails": notifications.notifications_send()}
+
+
+@shared_task
+def notifications_send():
+    """Mail what is due (immediate ones, the daily digest) and what a mail server that was down kept."""
+    return notifications.notifications_send()

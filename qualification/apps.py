@@ -22,3 +22,7 @@ class QualificationConfig(AppConfig):
         # The employee's profile shows the current plan and badges; data export and anonymisation
         # cover plans and comments.
         register_profile_hooks()
+        # Plans to accept, items due and drafts to propose on the to-do lists (competencies.todos).
+        from . import todos
+
+        todos.register()

@@ -586,6 +586,61 @@ def plan_propose(*, plan: QualificationPlan, by: Any = None, message: str = "") 
     return plan
 
 
+def plans_propose_drafts(
+    *, team: Team, period: str, plan_ids: Iterable[int], by: Any = None, on: datetime.date | None = None
+) -> list[QualificationPlan]:
+    """Propose the draft plans ``plan_ids`` of ``team``'s members (with its subtree) for ``period`` in one
+    transaction: all or none. Refuses (PlanStateError, nothing changed) when a plan is no longer a draft,
+    belongs to someone outside the team or another period, or is gone; plans without items are skipped."""
+    wanted = sorted({int(plan_id) for plan_id in plan_ids})
+    if not wanted:
+        raise PlanStateError(_("There are no draft plans to propose."))
+    on = on or timezone.localdate()
+    members = (
+        memberships_active(on=on).filter(team_id__in=TeamTree.load().subtree(team.pk)).values("employee_id")
+    )
+    with transaction.atomic():
+        plans = list(
+            QualificationPlan.objects.select_for_update()
+            .filter(pk__in=wanted, employee_id__in=members, period=period)
+            .select_related("employee")
+            .order_by("employee__name", "pk")
+        )
+        if len(plans) < len(wanted):
+            raise PlanStateError(
+                _(
+                    "Some of these plans no longer exist or are not plans of %(team)s for %(period)s; "
+                    "nothing was proposed."
+                )
+                % {"team": team.name, "period": period}
+            )
+        moved = [plan for plan in plans if plan.status != QualificationPlan.Status.DRAFT]
+        if moved:
+            raise PlanStateError(
+                _("Nothing was proposed: %(plans)s no longer a draft. The list shows what is left.")
+                % {
+                    "plans": ", ".join(
+                        f"{plan.employee.name} ({plan.get_status_display().lower()})" for plan in moved
+                    )
+                }
+            )
+        with_items = set(
+            PlanItem.objects.filter(plan__in=plans)
+            .exclude(status=PlanItem.Status.DROPPED)
+            .values_list("plan_id", flat=True)
+        )
+        proposed = [plan for plan in plans if plan.pk in with_items]
+        for plan in proposed:
+            # Saved one by one, as plan_propose does: the plan signals keep the cached forecasts right.
+            plan.status = QualificationPlan.Status.PROPOSED
+            plan.save(update_fields=["status", "updated_at"])
+        if by is not None:
+            PlanComment.objects.bulk_create(
+                PlanComment(plan=plan, author=by, kind=PlanComment.Kind.PROPOSED) for plan in proposed
+            )
+    return proposed
+
+
 def plan_agree(*, plan: QualificationPlan, comment: str = "", by: Any = None) -> QualificationPlan:
     """The employee accepts a proposed plan, optionally with a comment; it becomes the working plan. With
     ``by``, the agreement (and comment) enters the plan's conversation."""

@@ -19,6 +19,8 @@ urlpatterns = [
     path("qualification/", include("qualification.urls")),
     path("import/", include("competencies.imports.urls")),
     path("jobs/", include("jobs.urls")),
+    path("notifications/", include("competencies.notification_urls")),
+    path("todos/propose-drafts/", project_views.propose_drafts, name="propose_drafts"),
     path("api/v1/", include("servicelead.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's set-up script from a URL: no inline script (Content-Security-Policy).

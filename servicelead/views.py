@@ -1,23 +1,33 @@
 """Project-level pages that compose several apps (competencies must never import teams)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import i18n as i18n_views
+from django.views.decorators.http import require_POST
 
-from competencies.models import Employee
+from competencies.models import Employee, Notification
+from competencies.notifications import unread_count as unread_count_of
 from competencies.roles import is_hr_or_admin
 from competencies.selectors import account_language, effective_levels
 from competencies.services import account_language_set
+from competencies.todos import todo_context, todos_for
 from competencies.viewer import viewer_of
+from qualification.permissions import team_for_planning
+from qualification.services import PlanStateError, plans_propose_drafts
 from teams.gaps import cache
 from teams.gaps.organisation import organisation_tree
 from teams.gaps.report import team_summaries
-from teams.review.selectors import campaigns_open_for_employee
-from teams.selectors import memberships_active
+from teams.models import Team
+from teams.todos import department_overviews, own_campaigns
 
 
 class LoginView(auth_views.LoginView):
@@ -68,46 +78,91 @@ def set_language(request):
     return response
 
 
-def _profile(employee, on):
-    """The signed-in employee's summary: teams today and how many competencies are assessed."""
-    memberships = (
-        memberships_active(on=on).filter(employee=employee).select_related("team").order_by("team__name")
+def _profile(context, employee, on):
+    """The signed-in employee's summary: teams today (from the tree the to-dos read), how many
+    competencies are assessed, interests and open campaigns."""
+    names = context.facts.get("team_names", {})
+    teams = sorted(
+        (Team(pk=team_id, name=names[team_id]) for team_id in context.facts.get("held_team_ids", [])),
+        key=lambda team: team.name,
     )
     levels = effective_levels(on=on, employee_ids=[employee.pk])
     return {
         "employee": employee,
-        "teams": [membership.team for membership in memberships],
+        "teams": teams,
         "assessed": len(levels),
         "unconfirmed": int((~levels["confirmed"]).sum()),
-        "interests": employee.interest_set.count(),
-        "campaigns": campaigns_open_for_employee(employee=employee, on=on),
+        "interests": employee.interest_count,
+        "campaigns": own_campaigns(context),
     }
+
+
+def _lead_summaries(context, on):
+    """A card per team the user leads; a team with teams below it shows its department's roll-up (the
+    figures of teams.gaps.department, as the department page and gap_report show them) and links there."""
+    names = context.facts.get("team_names", {})
+    tree = context.facts.get("tree")
+    teams = [
+        Team(pk=team_id, name=names[team_id], parent_id=tree.parent(team_id))
+        for team_id in context.facts.get("led_team_ids", [])
+    ]
+    departments = department_overviews(context)
+    summaries = []
+    for summary in team_summaries(teams=teams, on=on):
+        team = summary["team"]
+        summary["parent_name"] = names.get(team.parent_id) if team.parent_id else None
+        overview = departments.get(team.pk)
+        if overview is not None:
+            # Coverage: the report's roll-up already, the number gap_report prints (rounded alike).
+            summary.update(overview["figures"])
+            summary["is_department"] = True
+            summary["subtree_teams"] = len(overview["children"])
+        summaries.append(summary)
+    return sorted(summaries, key=lambda s: s["team"].name)
 
 
 @login_required
 def home(request):
     user = request.user
     today = timezone.localdate()
-
-    led_teams = list(user.led_teams.select_related("parent").order_by("name"))
+    unread = (
+        Notification.objects.filter(recipient_id=OuterRef("user_id"), read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    employee = (
+        Employee.objects.select_related("role_profile")
+        .annotate(interest_count=Count("interest_set"), unread=Subquery(unread))
+        .filter(user=user)
+        .first()
+    )
+    viewer_of(user).know_employee(employee)
+    context = todo_context(user=user, on=today, employee=employee)
+    todos = todos_for(context)
     # The navigation asks whether the user leads a team; it is answered already.
-    viewer_of(user).know_is_lead(bool(led_teams))
-    lead_summaries = sorted(team_summaries(teams=led_teams, on=today), key=lambda s: s["team"].name)
-
-    employee = Employee.objects.select_related("role_profile").filter(user=user).first()
-    profile = _profile(employee, today) if employee is not None else None
+    viewer_of(user).know_is_lead(bool(context.facts.get("led_team_ids")))
+    lead_summaries = _lead_summaries(context, today)
+    profile = _profile(context, employee, today) if employee is not None else None
 
     organisation, organisation_key = (
         organisation_tree(on=today, with_key=True) if is_hr_or_admin(user) else (None, None)
     )
+    unread_count = (employee.unread or 0) if employee is not None else unread_count_of(user)
 
     return render(
         request,
         "home.html",
         {
             "today": today,
+            "todos": [(TODO_SECTIONS[role], _shown(items)) for role, items in todos.items()],
+            "nav_counts": {
+                "todo_count": sum(len(items) for items in todos.values()),
+                "unread_count": unread_count,
+            },
             "lead_summaries": lead_summaries,
-            "is_lead": bool(led_teams),
+            "is_lead": bool(lead_summaries),
             "profile": profile,
             "organisation": organisation,
             # The organisation table is the same for everyone while the data is: a cached fragment.
@@ -115,3 +170,61 @@ def home(request):
             "organisation_seconds": cache.timeout() if organisation_key else 0,
         },
     )
+
+
+TODOS_SHOWN_PER_KIND = 5
+
+
+def _shown(items):
+    """The items of one section, at most TODOS_SHOWN_PER_KIND of each kind; the rest as one "and N more"
+    line per kind (the navigation's count still counts them all)."""
+    shown, hidden = [], {}
+    per_kind = {}
+    for item in items:
+        per_kind[item.kind] = per_kind.get(item.kind, 0) + 1
+        if per_kind[item.kind] <= TODOS_SHOWN_PER_KIND:
+            shown.append({"item": item})
+        else:
+            hidden[item.kind] = hidden.get(item.kind, 0) + 1
+            if hidden[item.kind] == 1:
+                shown.append({"more_of": item.kind})
+    for entry in shown:
+        if "more_of" in entry:
+            entry["more"] = hidden[entry["more_of"]]
+    return shown
+
+
+TODO_SECTIONS = {
+    "employee": _("For me"),
+    "lead": _("For my teams"),
+    "head": _("For my department"),
+    "hr": _("For HR"),
+}
+
+
+@login_required
+@require_POST
+def propose_drafts(request):
+    """ "Propose all" of a to-do: every draft plan listed for a team and period, in one transaction. A stale
+    list (a plan proposed or regenerated meanwhile) is refused with a message, never a 500."""
+    try:
+        team = team_for_planning(request.user, request.POST.get("team", ""))
+    except (ValueError, TypeError):
+        raise Http404 from None
+    period = request.POST.get("period", "")
+    plan_ids = [int(raw) for raw in request.POST.get("plans", "").split(",") if raw.strip().isdigit()]
+    try:
+        proposed = plans_propose_drafts(team=team, period=period, plan_ids=plan_ids, by=request.user)
+    except PlanStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s plan of %(team)s for %(period)s was proposed; the people can now accept it.",
+                "%(count)s plans of %(team)s for %(period)s were proposed; the people can now accept them.",
+                len(proposed),
+            )
+            % {"count": len(proposed), "team": team.name, "period": period},
+        )
+    return redirect(f"{reverse('home')}#todos")

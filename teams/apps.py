@@ -26,6 +26,10 @@ class TeamsConfig(AppConfig):
         competency_hooks.register_team_names(selectors.employee_team_names)
         # An employee's "who read my data" includes the team pages read while they were in the team.
         competency_hooks.register_membership_periods(selectors.employee_membership_periods)
+        # Leads and heads, campaigns, reviews and gaps on the to-do lists (competencies.todos).
+        from . import todos
+
+        todos.register()
         # Recording that someone left ends their open memberships that day (competencies.services).
         competency_hooks.register_leave(
             refusals=services.membership_leave_refusals, record=services.memberships_end_on_leave

@@ -9,6 +9,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from competencies.imports import jobs as import_jobs
+from competencies.models import Notification
+from competencies.notifications import unsubscribe_token
 from tests.api.permission_cases import API_EXPECTATIONS
 from tests.competencies.test_certificates import evidence_for
 from tests.conftest import ROLES
@@ -31,6 +33,16 @@ class Case:
     method: str = "get"
 
 
+def notification_for(user):
+    return Notification.objects.create(
+        recipient=user, kind="campaign", key="campaign:1", params={}, url="/", delivery="off"
+    ).pk
+
+
+def off_token(user, kind):
+    return unsubscribe_token(user=user, kind=kind)
+
+
 def page(**status):
     return {"anonymous": 302, **status}
 
@@ -48,6 +60,35 @@ EXPECTATIONS = {
     ],
     "logout": [
         Case("logout", dict.fromkeys(ROLES, 302), method="post"),
+    ],
+    "propose_drafts": [
+        # Without a team and plans; tests/home/test_todos.py posts real lists as each role.
+        Case("no team given", page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404), method="post"),
+    ],
+    "notifications:list": [Case("own notifications", page(**EVERYONE))],
+    "notifications:mark_read": [
+        Case("mark all read", page(**dict.fromkeys(EVERYONE, 302)), method="post"),
+    ],
+    "notifications:settings": [Case("own settings", page(**EVERYONE))],
+    "notifications:open": [
+        Case(
+            "the employee's notification",
+            page(employee=302, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"notification_id": notification_for(org.users["employee"])},
+        ),
+    ],
+    "notifications:nav_counts": [Case("navigation counts", page(**EVERYONE))],
+    "notifications:off": [
+        Case(
+            "signed link of the employee (no sign-in needed)",
+            {"anonymous": 200, **EVERYONE},
+            lambda org: {"token": off_token(org.users["employee"], "campaign")},
+        ),
+        Case(
+            "forged link",
+            {"anonymous": 400, **dict.fromkeys(EVERYONE, 400)},
+            lambda org: {"token": "forged:token"},
+        ),
     ],
     "competencies:employee_detail": [
         Case(

@@ -305,6 +305,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "competencies.tasks.personal_notes_purge",
         "schedule": crontab(hour=3, minute=45),
     },
+    # New to-do items become notifications (and immediate e-mails) every five minutes.
+    "notifications-collect": {"task": "competencies.tasks.notifications_collect", "schedule": 5 * 60.0},
+    # The daily digest per person; every ten minutes, whatever a mail server that was down kept unsent.
+    "notifications-digest": {
+        "task": "competencies.tasks.notifications_send",
+        "schedule": crontab(hour=env.int("NOTIFICATION_DIGEST_HOUR", default=7), minute=0),
+    },
+    "notifications-send-retry": {"task": "competencies.tasks.notifications_send", "schedule": 10 * 60.0},
 }
 # Without REDIS_URL jobs run in-process: "thread" (pages follow the progress) or "sync" (tests, CLI).
 SERVICELEAD_INPROCESS_JOBS = env.str("SERVICELEAD_INPROCESS_JOBS", default="thread")
@@ -337,6 +345,16 @@ SERVICELEAD_EVIDENCE_TYPES = {
 SERVICELEAD_CERTIFICATE_WARNING_DAYS = (60, 30)
 # Days before a campaign's deadline on which members who have not submitted are reminded.
 SERVICELEAD_CAMPAIGN_REMINDER_DAYS = (7, 1)
+# To-dos and notifications: the links in e-mails start with this address; the daily digest goes out at
+# this hour (local time); a department head's to-dos list the teams below this coverage.
+SERVICELEAD_BASE_URL = env.str("SERVICELEAD_BASE_URL", default="http://localhost:8000")
+SERVICELEAD_NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+SERVICELEAD_TODO_COVERAGE_THRESHOLD = env.float("TODO_COVERAGE_THRESHOLD", default=0.7)
+# E-mail: the embedded default prints mails to the console (settings/local.py); production sends by SMTP
+# with these (settings/production.py reads the server from the environment).
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicelead@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Unsubmitted self-assessment drafts (with their notes) are deleted after this many days untouched.
 SERVICELEAD_DRAFT_RETENTION_DAYS = env.int("SERVICELEAD_DRAFT_RETENTION_DAYS", default=180)
 # Personal notes (assessment notes, draft notes, reasons in the audit trail, plan comments) are blanked

@@ -63,7 +63,12 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_CONCURRENCY", default=2)
 
+# Notifications and warnings go out by SMTP; the server and its login come from the environment.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicelead@localhost")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# The address people reach the site at, for the links in e-mails (default: HTTPS on the first allowed host).
+SERVICELEAD_BASE_URL = env.str("SERVICELEAD_BASE_URL", default=f"https://{ALLOWED_HOSTS[0]}")

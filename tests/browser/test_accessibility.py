@@ -10,6 +10,7 @@ from django.urls import reverse
 from competencies import services as competency_services
 from competencies.imports import jobs as import_jobs
 from competencies.models import Assessment
+from competencies.notifications import notifications_collect, unsubscribe_token
 from jobs.models import Job
 from qualification import generation_jobs
 from qualification.export_jobs import plans_export_job_create
@@ -47,6 +48,8 @@ NOT_PAGES = {
     "jobs:job_status",
     "qualification:job_download",
     "imports:job_status",
+    "notifications:nav_counts",  # the navigation's counts, loaded into every page
+    "notifications:open",  # marks read and redirects to the notification's link
 }
 
 
@@ -131,6 +134,7 @@ def site(org, settings, tmp_path):
         team_ids=[org.team_b.pk], period=str(PERIOD), owner=org.users["lead_b"]
     )
     export = plans_export_job_create(scope="all", owner=org.users["hr"], language="en")
+    notifications_collect(users=[org.users["employee"], org.users["lead_a"]])
     return Site(
         org=org,
         course=course,
@@ -149,6 +153,10 @@ def site(org, settings, tmp_path):
             delimiter=";",
         ),
     )
+
+
+def _off_token(site):
+    return unsubscribe_token(user=site.org.users["employee"], kind="campaign")
 
 
 def _url(name, **kwargs):
@@ -170,6 +178,12 @@ VISITS = {
         ("qualification:team_progress", lambda s: {"team_id": s.org.team_a.pk}),
         ("qualification:measure_list", lambda s: {}),
         ("qualification:measure_detail", lambda s: {"measure_id": s.course.pk}),
+        ("notifications:list", lambda s: {}),
+        ("notifications:settings", lambda s: {}),
+        (
+            "notifications:off",
+            lambda s: {"token": unsubscribe_token(user=s.org.users["employee"], kind="campaign")},
+        ),
     ],
     "lead_a": [
         ("home", lambda s: {}),

@@ -14,6 +14,8 @@ from competencies.models import (
     AuditEntry,
     CertificateNotice,
     EvidenceFile,
+    Notification,
+    NotificationPreference,
     SelfAssessmentDraft,
 )
 from qualification import job_kinds
@@ -53,6 +55,15 @@ def everything(org):
     login.save()
     Token.objects.create(user=login)
     AccountSettings.objects.create(user=login, language="de")
+    NotificationPreference.objects.create(user=login, language="de", modes={"campaign": "off"})
+    Notification.objects.create(
+        recipient=login,
+        kind="certificate_own",
+        key="certificate:1",
+        params={"competency": "Heat pump diagnostics", "valid_until": "2027-01-01", "name": "Erika"},
+        url="/people/1/",
+        delivery="daily",
+    )
     competency = CompetencyFactory(name="Heat pump diagnostics")
     AssessmentFactory(employee=erika, competency=competency, level=3, source="self", note="NOTE-MARK self")
     AssessmentFactory(

@@ -22,7 +22,16 @@ from django.urls import reverse
 
 from competencies.audit import audit_record
 from competencies.imports import jobs as import_jobs
-from competencies.models import Assessment, AuditEntry, Category, Employee, ScaleLevel, SelfAssessmentDraft
+from competencies.models import (
+    Assessment,
+    AuditEntry,
+    Category,
+    Employee,
+    Notification,
+    ScaleLevel,
+    SelfAssessmentDraft,
+)
+from competencies.notifications import notifications_collect, unsubscribe_token
 from jobs.models import Job
 from qualification.models import PlanComment, PlanItem, QualificationPlan
 from teams.models import Campaign, Membership, TeamRequirement
@@ -170,6 +179,8 @@ class World:
             for role in ("hr", "admin")
         ]
         Job.objects.filter(pk__in=self.jobs).update(message=NAME)
+        # The to-dos of these records as notifications: their texts name the records on the bell's page.
+        notifications_collect(users=list(org.users.values()))
 
     def _plan(self, employee, status, *, mentor=None, period=str(PERIOD)):
         plan = QualificationPlanFactory(
@@ -202,6 +213,8 @@ class World:
             "plan_id": [plan.pk for plan in self.plans],
             "item_id": items,
             "measure_id": [self.measure.pk],
+            "token": [unsubscribe_token(user=org.users["employee"], kind="campaign")],
+            "notification_id": list(Notification.objects.values_list("pk", flat=True)[:3]),
         }
         if parameter == "pk" and name.startswith("api:"):
             return self._api_objects().get(name.removeprefix("api:").removesuffix("_detail"))
