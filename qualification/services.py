@@ -617,7 +617,7 @@ def plans_propose_drafts(
         moved = [plan for plan in plans if plan.status != QualificationPlan.Status.DRAFT]
         if moved:
             raise PlanStateError(
-                _("Nothing was proposed: %(plans)s no longer a draft. The list shows what is left.")
+                _("Nothing was proposed; no longer drafts: %(plans)s. The list shows what is left.")
                 % {
                     "plans": ", ".join(
                         f"{plan.employee.name} ({plan.get_status_display().lower()})" for plan in moved
