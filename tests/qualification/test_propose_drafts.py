@@ -38,7 +38,7 @@ def test_proposes_every_listed_draft_and_notes_it_in_the_conversation(org, draft
 def test_refuses_the_whole_list_when_one_plan_is_no_longer_a_draft(org, drafts):
     drafts[0].status = QualificationPlan.Status.AGREED
     drafts[0].save()
-    with pytest.raises(PlanStateError, match="no longer a draft"):
+    with pytest.raises(PlanStateError, match="no longer drafts"):
         plans_propose_drafts(team=org.team_a, period="2027-Q1", plan_ids=[p.pk for p in drafts])
     assert _statuses(drafts) == ["agreed", "draft"]
 
