@@ -116,3 +116,8 @@ def user_leads_employee(user: Any, employee: Employee) -> bool:
 
 def team_requirements(*, team: Team) -> QuerySet[TeamRequirement]:
     return TeamRequirement.objects.filter(team=team).select_related("competency__category")
+
+
+def team_has_children(*, team: Team) -> bool:
+    """Whether teams sit below ``team`` (it is a department): one query."""
+    return Team.objects.filter(parent_id=team.pk).exists()

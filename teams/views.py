@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from competencies.audit import audit_record_view
@@ -132,9 +133,19 @@ def _page(request, records, per_page):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _same_query(request, view_name, team):
+    """``view_name`` of ``team`` with the request's query string: the one page for the team."""
+    url = reverse(view_name, kwargs={"team_id": team.pk})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url)
+
+
 @login_required
 def dashboard(request, team_id):
     team = team_for_levels(request.user, team_id)
+    # A department's dashboard is its department page: the roll-up over its subtree (SPEC.md).
+    if selectors.team_has_children(team=team):
+        return _same_query(request, "teams:department", team)
     on, error = _analysis_date(request, team=team)
     if error:
         return error
@@ -284,7 +295,11 @@ def what_if(request, team_id):
 
 @login_required
 def department(request, team_id):
+    """A department's one page (its "Dashboard" redirects here); a team without teams below has only its
+    dashboard, where this URL leads."""
     team = team_for_levels(request.user, team_id)
+    if not selectors.team_has_children(team=team):
+        return _same_query(request, "teams:dashboard", team)
     on, error = _analysis_date(request, team=team)
     if error:
         return error
