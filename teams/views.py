@@ -87,7 +87,6 @@ def team_detail(request, team_id):
 GAPS_SHOWN = 20
 SINGLE_POINTS_PER_PAGE = 50
 CANDIDATES_SHOWN = 200
-NEAR_HOLDERS_SHOWN = 5
 SCROLL_ROWS = 30  # a heatmap with more rows scrolls inside its card
 FILTER_PARAMS = ("date", "category", "weight")
 
@@ -176,7 +175,11 @@ def dashboard(request, team_id):
         choices={"members": members_by_name, "requirements": _sorted_requirements(data["requirements"])},
         candidates=candidates,
     )
-    near_holders = gaps_team.near_holders_by_person([r for r in requirements if r["status"] != "ok"])
+    closing = gaps_team.closest_to_closing(
+        requirements,
+        members=data["members"],
+        **selectors.closing_signals(employee_ids=[m["id"] for m in data["members"]]),
+    )
     parent = team.parent
     return render(
         request,
@@ -192,9 +195,8 @@ def dashboard(request, team_id):
             "requirements": requirements,
             "gaps": [r for r in requirements if r["status"] == "gap"],
             "single_points": [r for r in requirements if r["status"] == "single_point"],
-            "near_holders": near_holders[:NEAR_HOLDERS_SHOWN],
-            "near_holders_more": near_holders[NEAR_HOLDERS_SHOWN:],
-            "near_count": len(near_holders),
+            "closing": closing,
+            "certificate_loss": sum(c["drop_points"] for c in data["certificates"]),
             "counts": {
                 "gaps": sum(1 for r in data["requirements"] if r["status"] == "gap"),
                 "single_points": sum(1 for r in data["requirements"] if r["status"] == "single_point"),
