@@ -390,7 +390,7 @@ def closest_to_closing(
     requirement is critical (weight 3), has a gap, and confirming the pending ones would close it."""
     planned, interests = set(planned), set(interests)
     names = {m["id"]: m["name"] for m in members}
-    found = []
+    found: list[dict[str, Any]] = []
     for record in requirements:
         if record["status"] == engine.STATUS_OK:
             continue
@@ -405,7 +405,7 @@ def closest_to_closing(
             and record["weight"] == 3
             and len(reaching) >= record["shortfall"]
         )
-        people = []
+        people: list[dict[str, Any]] = []
         for employee_id in (near | reaching) & names.keys():
             pair = (employee_id, competency_id)
             rank = (
