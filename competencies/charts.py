@@ -22,10 +22,8 @@ def radar_figure(records, *, max_level):
     """Effective levels against the role-profile targets, one spoke per role-profile competency.
 
     Unconfirmed levels are drawn with open markers (and named so in the hover text)."""
-    names = [escape(_short(record["competency"].name)) for record in records]
+    names = [_wrapped(record["competency"].name) for record in records]
     full_names = [escape(record["competency"].name) for record in records]
-    if len(set(names)) < len(names):
-        names = full_names  # shortening made two spokes alike
     levels = [record["level"] for record in records]
     targets = [record["target"] for record in records]
     states = [
@@ -75,7 +73,7 @@ def radar_figure(records, *, max_level):
         "layout": {
             "font": FONT,
             "paper_bgcolor": "rgba(0,0,0,0)",
-            "margin": {"l": 110, "r": 110, "t": 40, "b": 30},
+            "margin": {"l": 130, "r": 130, "t": 60, "b": 40},
             "height": 420,
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.08},
@@ -87,9 +85,18 @@ def radar_figure(records, *, max_level):
     }
 
 
-def _short(name, limit=26):
-    """Spoke labels stay inside the chart; the hover text carries the full name."""
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+def _wrapped(name, width=18):
+    """A spoke label broken into lines at spaces (never cut: "Electrical safety (electr…" hid what the
+    spoke is), HTML-escaped, lines joined with plotly's ``<br>``."""
+    lines, line = [], ""
+    for word in name.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(escape(part) for part in lines)
 
 
 def history_figures(history, *, on, max_level):

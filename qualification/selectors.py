@@ -22,6 +22,7 @@ from competencies.selectors import Ids, count_unconfirmed, effective_levels, emp
 from jobs.models import Job
 from teams.gaps import engine
 from teams.gaps.inputs import analysis_input
+from teams.gaps.team import coverage_forecast
 from teams.hooks import PROJECTED_COLUMNS
 from teams.models import Team, TeamRequirement
 from teams.selectors import led_team_ids, memberships_active
@@ -498,7 +499,8 @@ def team_plan_overview(
 ) -> dict[str, Any]:
     """The lead's overview of ``team``'s plans for ``period``: per member their plan, load against the
     capacity, items matching stated interests and mentoring both ways; who mentors whom; the coverage
-    outlook. Nine queries whatever the team size."""
+    outlook and the coverage forecast. Nine queries whatever the team size, and the forecast's (none while
+    the team's figures are cached)."""
     on = on or timezone.localdate()
     members = list(
         Employee.objects.filter(pk__in=scope_members(team_ids=[team.pk], on=on))
@@ -580,6 +582,8 @@ def team_plan_overview(
             statuses[row["plan"]["status"]] += 1
     outlook = coverage_outlook(team_ids=[team.pk], on=on).get(team.pk)
     return {
+        # The one forecast figure, the dashboard's (docs/gap-analysis.md, "The coverage forecast").
+        "forecast": coverage_forecast(team=team, on=on),
         "people": people,
         "pairs": sorted(pairs, key=lambda p: (p["mentor"], p["mentee"], p["competency"])),
         "items": len(items),

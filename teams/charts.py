@@ -292,10 +292,10 @@ def team_coverage_figure(teams):
                 ],
                 "name": band_labels[threshold],
                 "marker": {"color": colour},
-                "texttemplate": "%{x} %",
+                "texttemplate": "%{x}",  # the axis's ticksuffix already adds " %"
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": "%{y}: %{x} %<extra></extra>",
+                "hovertemplate": "%{y}: %{x}<extra></extra>",
             }
         )
     layout = _layout(

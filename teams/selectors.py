@@ -116,3 +116,39 @@ def user_leads_employee(user: Any, employee: Employee) -> bool:
 
 def team_requirements(*, team: Team) -> QuerySet[TeamRequirement]:
     return TeamRequirement.objects.filter(team=team).select_related("competency__category")
+
+
+def team_has_children(*, team: Team) -> bool:
+    """Whether teams sit below ``team`` (it is a department): one query."""
+    return Team.objects.filter(parent_id=team.pk).exists()
+
+
+def closing_signals(*, employee_ids: list[int]) -> dict[str, Any]:
+    """What tells who is closest to closing a gap, for ``employee_ids``; three queries whatever their number:
+
+    - ``pending``: (employee, competency) → level of the self-assessment that waits for the lead's decision
+      (the review queue's rule: the latest self-assessment recorded after any confirmation);
+    - ``planned``: pairs with an open item in an agreed or running plan (through the projection hook);
+    - ``interests``: pairs the person said they want to grow in."""
+    from competencies.models import Assessment, Interest
+
+    from . import hooks
+    from .review.selectors import _latest_self_ids
+
+    if not employee_ids:
+        return {"pending": {}, "planned": set(), "interests": set()}
+    pending = {
+        (employee_id, competency_id): level
+        for employee_id, competency_id, level in Assessment.objects.filter(
+            pk__in=_latest_self_ids(employee_ids, undecided=True)
+        ).values_list("employee_id", "competency_id", "level")
+    }
+    projected = hooks.projected_levels(employee_ids=employee_ids, until=datetime.date.max)
+    planned = {
+        (int(e), int(c))
+        for e, c in zip(projected["employee_id"].tolist(), projected["competency_id"].tolist(), strict=True)
+    }
+    interests = set(
+        Interest.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "competency_id")
+    )
+    return {"pending": pending, "planned": planned, "interests": interests}

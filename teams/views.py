@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from competencies.audit import audit_record_view
@@ -86,7 +87,6 @@ def team_detail(request, team_id):
 GAPS_SHOWN = 20
 SINGLE_POINTS_PER_PAGE = 50
 CANDIDATES_SHOWN = 200
-NEAR_HOLDERS_SHOWN = 5
 SCROLL_ROWS = 30  # a heatmap with more rows scrolls inside its card
 FILTER_PARAMS = ("date", "category", "weight")
 
@@ -132,9 +132,19 @@ def _page(request, records, per_page):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _same_query(request, view_name, team):
+    """``view_name`` of ``team`` with the request's query string: the one page for the team."""
+    url = reverse(view_name, kwargs={"team_id": team.pk})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url)
+
+
 @login_required
 def dashboard(request, team_id):
     team = team_for_levels(request.user, team_id)
+    # A department's dashboard is its department page: the roll-up over its subtree (SPEC.md).
+    if selectors.team_has_children(team=team):
+        return _same_query(request, "teams:department", team)
     on, error = _analysis_date(request, team=team)
     if error:
         return error
@@ -165,7 +175,11 @@ def dashboard(request, team_id):
         choices={"members": members_by_name, "requirements": _sorted_requirements(data["requirements"])},
         candidates=candidates,
     )
-    near_holders = gaps_team.near_holders_by_person([r for r in requirements if r["status"] != "ok"])
+    closing = gaps_team.closest_to_closing(
+        requirements,
+        members=data["members"],
+        **selectors.closing_signals(employee_ids=[m["id"] for m in data["members"]]),
+    )
     parent = team.parent
     return render(
         request,
@@ -181,9 +195,8 @@ def dashboard(request, team_id):
             "requirements": requirements,
             "gaps": [r for r in requirements if r["status"] == "gap"],
             "single_points": [r for r in requirements if r["status"] == "single_point"],
-            "near_holders": near_holders[:NEAR_HOLDERS_SHOWN],
-            "near_holders_more": near_holders[NEAR_HOLDERS_SHOWN:],
-            "near_count": len(near_holders),
+            "closing": closing,
+            "certificate_loss": sum(c["drop_points"] for c in data["certificates"]),
             "counts": {
                 "gaps": sum(1 for r in data["requirements"] if r["status"] == "gap"),
                 "single_points": sum(1 for r in data["requirements"] if r["status"] == "single_point"),
@@ -284,7 +297,11 @@ def what_if(request, team_id):
 
 @login_required
 def department(request, team_id):
+    """A department's one page (its "Dashboard" redirects here); a team without teams below has only its
+    dashboard, where this URL leads."""
     team = team_for_levels(request.user, team_id)
+    if not selectors.team_has_children(team=team):
+        return _same_query(request, "teams:dashboard", team)
     on, error = _analysis_date(request, team=team)
     if error:
         return error

@@ -136,8 +136,9 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.team_a.pk},
         ),
         Case(
+            # The department's dashboard is its department page: a redirect for whoever may see it.
             "department",
-            page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
+            page(employee=403, lead_a=403, lead_b=403, hr=302, admin=302),
             lambda org: {"team_id": org.department.pk},
         ),
         Case(
@@ -177,8 +178,9 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.department.pk},
         ),
         Case(
+            # A team without teams below: the URL leads to its dashboard.
             "team A",
-            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            page(employee=403, lead_a=302, lead_b=403, hr=302, admin=302),
             lambda org: {"team_id": org.team_a.pk},
         ),
         Case(

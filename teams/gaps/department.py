@@ -13,7 +13,8 @@ from .records import by_weight, gap_lookup, gap_records, group_figures
 
 
 def department_overview(*, department: Team, on: datetime.date) -> dict[str, Any]:
-    """The roll-up over a department's subtree, its child teams side by side, the worst gaps first.
+    """The roll-up over a department's subtree, its child teams ranked by weighted shortfall (Σ weight ×
+    shortfall over each child's subtree, largest first), the worst gaps first.
 
     Eight queries whatever the size of the subtree, none while its data is unchanged (teams.gaps.cache)."""
     return cache.cached(
@@ -37,6 +38,11 @@ def _department_overview(department: Team, on: datetime.date) -> dict[str, Any]:
     gaps = engine.worst_gaps(table)
     single_points = table[table["status"] == engine.STATUS_SINGLE_POINT]
     lookup = gap_lookup(pd.concat([gaps, single_points]))
+    weighted = table["weight"] * table["shortfall"]
+
+    def weighted_shortfall(subtree: list[int]) -> int:
+        return int(weighted[table["team_id"].isin(subtree)].sum())
+
     return {
         "department": department,
         "on": on,
@@ -49,11 +55,13 @@ def _department_overview(department: Team, on: datetime.date) -> dict[str, Any]:
                     "team": teams[child],
                     "coverage": rollups[child],
                     "is_department": tree.has_children(child),
+                    "weighted_shortfall": weighted_shortfall(subtrees[child]),
                     **group_figures(table, data.memberships, subtrees[child]),
                 }
                 for child in children
             ),
-            key=lambda c: c["team"].name,
+            # Ranked: the team whose missing people weigh most first (Σ weight × shortfall of its subtree).
+            key=lambda c: (-c["weighted_shortfall"], c["team"].name, c["team"].pk),
         ),
         "teams": [{"team": teams[t], "coverage": float(coverage[t])} for t in team_ids],
         "worst_gaps": gap_records(gaps, teams, lookup),

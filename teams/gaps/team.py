@@ -3,6 +3,7 @@ a bounded number of queries and returned as plain records (never DataFrames)."""
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -10,7 +11,12 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Max, Q, Value, When
 
 from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
-from competencies.selectors import count_unconfirmed, effective_levels, effective_levels_at
+from competencies.selectors import (
+    certificates_expiring,
+    count_unconfirmed,
+    effective_levels,
+    effective_levels_at,
+)
 
 from .. import hooks
 from ..models import Team, TeamRequirement
@@ -21,6 +27,7 @@ from .records import requirement_matches, requirement_records
 
 TREND_MONTHS = 12
 FORECAST_MONTHS = 6
+CERTIFICATE_DAYS = 90  # certificates expiring this soon are listed on the dashboard with their effect
 
 
 def _month_steps(on: datetime.date, months: int, direction: int) -> list[datetime.date]:
@@ -175,6 +182,7 @@ def _team_figures(*, team_id: int, on: datetime.date, memberships: pd.DataFrame)
     coverage = float(engine.coverage_by_team(table, [team_id]).iloc[0])
     names = dict(zip(memberships["employee_id"], memberships["name"], strict=False))
     member_ids = sorted(set(current_members["employee_id"].tolist()))
+    certificates = _certificate_drops(data, team_id=team_id, on=on, member_ids=member_ids, coverage=coverage)
     competencies = {
         int(r.competency_id): {
             "name": r.competency,
@@ -192,7 +200,66 @@ def _team_figures(*, team_id: int, on: datetime.date, memberships: pd.DataFrame)
         "trend": [_point(d, coverage_at.loc[trend_keys[d], team_id]) for d in history],
         "forecast": [_point(d, coverage_at.loc[forecast_keys[d], team_id]) for d in forecast],
         "has_projection": not projected.empty,
+        "certificates": certificates,
     }
+
+
+def _certificate_drops(
+    data: engine.AnalysisInput, *, team_id: int, on: datetime.date, member_ids: list[int], coverage: float
+) -> list[dict[str, Any]]:
+    """The members' certificates expiring within CERTIFICATE_DAYS, by expiry, each with the day it stops
+    counting (the day after ``valid_until``), the level left then, and the team's coverage (members and
+    levels of ``on``) before and after it lapses, taken away in order of expiry. Two queries."""
+    if not member_ids:
+        return []
+    found = certificates_expiring(employee_ids=member_ids, on=on, within_days=CERTIFICATE_DAYS)
+    if not found:
+        return []
+    for record in found:
+        record["lapses_on"] = record["valid_until"] + datetime.timedelta(days=1)
+    later = effective_levels_at(
+        dates=sorted({r["lapses_on"] for r in found}),
+        employee_ids=sorted({r["employee"]["id"] for r in found}),
+    )
+    if not count_unconfirmed():
+        later = later[later["confirmed"]]
+    left = {
+        (row.on, int(row.employee_id), int(row.competency_id)): int(row.level)
+        for row in later.itertuples(index=False)
+    }
+    # In order of expiry, each certificate is taken away on top of those before it: its drop is what the
+    # forecast loses on that day because of it (two that cover for each other show on the second).
+    drops, levels, before = [], data.levels, coverage
+    for record in found:
+        employee_id, competency_id = record["employee"]["id"], record["competency"]["id"]
+        level_left = left.get((record["lapses_on"], employee_id, competency_id), 0)
+        levels = engine.what_if_levels(
+            levels,
+            pd.DataFrame(
+                {"employee_id": [employee_id], "competency_id": [competency_id], "level": [level_left]}
+            ),
+        )
+        table = engine.requirement_table(replace(data, levels=levels))
+        after = float(engine.coverage_by_team(table, [team_id]).iloc[0])
+        drops.append(
+            {
+                **record,
+                "level_left": level_left,
+                "coverage_before": before,
+                "coverage_after": after,
+                "drop_points": round((before - after) * 100, 1),
+            }
+        )
+        before = after
+    return drops
+
+
+def coverage_forecast(*, team: Team, on: datetime.date) -> dict[str, Any]:
+    """The team's coverage forecast: the last point of the dashboard's forecast line, FORECAST_MONTHS
+    after ``on``, with the levels of that day (certificates expired by then no longer count) and the open
+    items of agreed and running plans due by then counted as reached (docs/gap-analysis.md). The one
+    forecast figure: the dashboard and the plans pages show this number."""
+    return team_dashboard(team=team, on=on)["forecast"][-1]
 
 
 def _keyed(frame: pd.DataFrame, keys: Mapping[datetime.date, int]) -> pd.DataFrame:
@@ -300,16 +367,84 @@ def filter_dashboard(
     }
 
 
-def near_holders_by_person(requirements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Who is one level below a required level, and where: people with the most such steps first."""
-    people: dict[int, dict[str, Any]] = {}
+CLOSEST_SHOWN = 5
+# How close someone is to closing a requirement, best first.
+PENDING, PLANNED, INTERESTED, NEAR = "pending", "planned", "interested", "near"
+_TIERS = {PENDING: 0, PLANNED: 1, INTERESTED: 2, NEAR: 3}
+
+
+def closest_to_closing(
+    requirements: Iterable[Mapping[str, Any]],
+    *,
+    members: Iterable[Mapping[str, Any]],
+    pending: Mapping[tuple[int, int], int],
+    planned: Iterable[tuple[int, int]],
+    interests: Iterable[tuple[int, int]],
+    shown: int = CLOSEST_SHOWN,
+) -> list[dict[str, Any]]:
+    """For each requirement with a gap or a single point, one ranked list of the members closest to closing
+    it: a pending self-assessment that already reaches the level first (the lead only has to confirm it),
+    then near-holders (one level below) with an agreed plan item for the competency, then near-holders who
+    stated an interest in it, then the other near-holders; by name within each rank. ``shown`` go in
+    ``candidates``, the rest in ``more``. A pending self-assessment is flagged ``closes_critical`` when the
+    requirement is critical (weight 3), has a gap, and confirming the pending ones would close it."""
+    planned, interests = set(planned), set(interests)
+    names = {m["id"]: m["name"] for m in members}
+    found: list[dict[str, Any]] = []
     for record in requirements:
-        for person in record["near_holders"]:
-            entry = people.setdefault(person["id"], {"employee": person, "requirements": []})
-            entry["requirements"].append(record)
-    return sorted(
-        people.values(), key=lambda p: (-len(p["requirements"]), p["employee"]["name"], p["employee"]["id"])
+        if record["status"] == engine.STATUS_OK:
+            continue
+        competency_id, level = record["competency_id"], record["required_level"]
+        holders = {p["id"] for p in record["holders"]}
+        near = {p["id"] for p in record["near_holders"]}
+        reaching = {
+            e for (e, c), self_level in pending.items() if c == competency_id and self_level >= level
+        } - holders
+        closes = (
+            record["status"] == engine.STATUS_GAP
+            and record["weight"] == 3
+            and len(reaching) >= record["shortfall"]
+        )
+        people: list[dict[str, Any]] = []
+        for employee_id in (near | reaching) & names.keys():
+            pair = (employee_id, competency_id)
+            rank = (
+                PENDING
+                if employee_id in reaching
+                else PLANNED
+                if pair in planned
+                else INTERESTED
+                if pair in interests
+                else NEAR
+            )
+            people.append(
+                {
+                    "employee": {"id": employee_id, "name": names[employee_id]},
+                    "rank": rank,
+                    "self_level": pending.get(pair),
+                    "planned": pair in planned,
+                    "interested": pair in interests,
+                    "closes_critical": rank == PENDING and closes,
+                }
+            )
+        people.sort(key=lambda p: (_TIERS[p["rank"]], p["employee"]["name"], p["employee"]["id"]))
+        found.append(
+            {
+                "requirement": record,
+                "candidates": people[:shown],
+                "more": people[shown:],
+                "closes_critical": any(p["closes_critical"] for p in people),
+            }
+        )
+    # Gaps before single points, the heaviest first.
+    found.sort(
+        key=lambda f: (
+            f["requirement"]["status"] != engine.STATUS_GAP,
+            -f["requirement"]["weight"] * max(1, f["requirement"]["shortfall"]),
+            f["requirement"]["competency"],
+        )
     )
+    return found
 
 
 def staffing_hints(
