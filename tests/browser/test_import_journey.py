@@ -77,7 +77,9 @@ def test_hr_imports_a_matrix_after_fixing_the_report(
     )
 
     hr = sign_in(chromium, live_server, "hr", language)
-    hr.click(f"nav >> text={say('Import')}")
+    # HR's pages are under the navbar's "Organisation" menu.
+    hr.click(f"nav .dropdown-toggle >> text={say('Organisation')}")
+    hr.click(f"nav .dropdown-menu >> text={say('Import')}")
     hr.wait_for_url(f"{live_server.url}/import/")
     assert_language(hr, language)
     assert "Personalnummer" in text(hr, "main")
