@@ -162,10 +162,6 @@ def team_names(*, employee_ids, on):
     return names
 
 
-def has_team_source():
-    return bool(_team_names)
-
-
 def leads_of(employee):
     """The users who lead ``employee`` (de-duplicated, in provider order)."""
     found = {}
