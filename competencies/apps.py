@@ -16,7 +16,7 @@ class CompetenciesConfig(AppConfig):
         registry.job_supervisor_register(is_hr_or_admin)
         import_jobs.register()
         # What needs each user now: this app's to-do kinds (certificates, rejected imports).
-        from . import notifications, todos
+        from . import notifications, privacy_threshold, todos  # noqa: F401 (registers its check)
 
         todos.register()
         notifications.register()

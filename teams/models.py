@@ -133,3 +133,73 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StaffingRequest(models.Model):
+    """A lead asks who elsewhere could help with a gap: people holding ``competency`` at
+    ``required_level`` or higher. The lead sees only a count (under the privacy threshold); the request
+    reaches the leads of ``addressed_to`` (the nearest department above the team that has leads), or HR
+    when there is none, who see names and answer. What happens to it is appended as events."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="staffing_requests", verbose_name=_("team")
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="+", verbose_name=_("competency")
+    )
+    required_level = models.PositiveSmallIntegerField(_("level or higher"))
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    addressed_to = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staffing_requests_received",
+        verbose_name=_("addressed to (department)"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staffing request")
+        verbose_name_plural = _("staffing requests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.team}: {self.competency} ≥ {self.required_level}"
+
+
+class StaffingRequestEvent(models.Model):
+    """What happened to a staffing request, append-only: answered (by a recipient), closed (by the
+    requesting team's lead once read)."""
+
+    class Kind(models.TextChoices):
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    request = models.ForeignKey(
+        StaffingRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
+    )
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("answer"), blank=True, max_length=4000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staffing request event")
+        verbose_name_plural = _("staffing request events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="staffing_request_event_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.request}: {self.kind}"

@@ -219,6 +219,72 @@ def threshold_items(context: TodoContext) -> list[Todo]:
     return items
 
 
+def staffing_requests(context: TodoContext) -> list[Any]:
+    """Open staffing requests that concern the user — answers to those of the teams they lead, requests
+    to the departments they lead and, for HR, requests no department head can answer — in one query."""
+
+    def load() -> list[Any]:
+        scope = context.facts.get("scope_team_ids", [])
+        hr = "hr" in context.roles
+        if not scope and not hr:
+            return []
+        from django.db.models import Q
+
+        from .staffing import _annotated
+
+        wanted = Q(team_id__in=scope, answered=True) | Q(addressed_to_id__in=scope, answered=False)
+        if hr:
+            wanted |= Q(addressed_to__isnull=True, answered=False)
+        return list(_annotated().filter(wanted, closed=False).order_by("created_at", "id"))
+
+    return context.memo("teams.staffing_requests", load)
+
+
+def _request_todo(kind: str, row: Any) -> Todo:
+    return Todo(
+        kind=kind,
+        key=f"{kind}:{row.pk}",
+        params={"team": row.team.name, "competency": row.competency.name, "level": row.required_level},
+        url=reverse("teams:staffing_request", args=[row.pk]),
+    )
+
+
+def staffing_answer_items(context: TodoContext) -> list[Todo]:
+    scope = set(context.facts.get("scope_team_ids", []))
+    return [
+        _request_todo("staffing_answer", row)
+        for row in staffing_requests(context)
+        if row.answered and row.team_id in scope
+    ]
+
+
+def staffing_request_items(context: TodoContext) -> list[Todo]:
+    scope = set(context.facts.get("scope_team_ids", []))
+    return [
+        _request_todo("staffing_request", row)
+        for row in staffing_requests(context)
+        if not row.answered and row.addressed_to_id in scope
+    ]
+
+
+def staffing_request_hr_items(context: TodoContext) -> list[Todo]:
+    return [
+        _request_todo("staffing_request", row)
+        for row in staffing_requests(context)
+        if not row.answered and row.addressed_to_id is None
+    ]
+
+
+def _staffing_request_text(params: Mapping[str, Any]) -> str:
+    return _("%(team)s asks who could help with %(competency)s at level %(level)s or higher.") % dict(params)
+
+
+def _staffing_answer_text(params: Mapping[str, Any]) -> str:
+    return _("Your request for %(competency)s (level %(level)s+) for %(team)s has been answered.") % dict(
+        params
+    )
+
+
 def _campaign_text(params: Mapping[str, Any]) -> str:
     return _("Rate yourself for “%(campaign)s” by %(date)s.") % {
         "campaign": params["campaign"],
@@ -262,6 +328,15 @@ def register() -> None:
     hooks.register_todo_kind(
         TodoKind("below_threshold", "head", _("Teams below the coverage threshold"), _threshold_text, 10)
     )
+    hooks.register_todo_kind(
+        TodoKind("staffing_request", "head", _("Staffing requests to answer"), _staffing_request_text, 20)
+    )
+    hooks.register_todo_kind(
+        TodoKind("staffing_answer", "lead", _("Answers to staffing requests"), _staffing_answer_text, 20)
+    )
+    hooks.register_todo_provider("lead", staffing_answer_items)
+    hooks.register_todo_provider("head", staffing_request_items)
+    hooks.register_todo_provider("hr", staffing_request_hr_items)
     hooks.register_todo_provider("employee", campaign_items)
     hooks.register_todo_provider("lead", review_items)
     hooks.register_todo_provider("lead", closing_items)

@@ -10,13 +10,14 @@ from django.utils import timezone
 from competencies.audit import audit_record_view
 from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
+from competencies.privacy_threshold import min_group_size
 from competencies.roles import is_hr_or_admin
 from competencies.viewer import viewer_of
 
 from . import charts, forms, selectors
 from .gaps import cache
 from .gaps import team as gaps_team
-from .gaps.department import department_overview
+from .gaps.department import department_overview, department_overview_for_reader
 from .gaps.organisation import organisation_overview
 from .gaps.records import categories_of, requirement_matches
 from .gaps.report import gap_report
@@ -62,7 +63,13 @@ def team_detail(request, team_id):
             # Counted per competency: one role requirement is one gap however the rows arrive.
             row["role_gaps"] = len({gap["competency"] for gap in fit["gaps"]}) if fit else 0
     # A department's headline figure rolls up its whole subtree (SPEC.md); its own requirements follow.
-    rollup = department_overview(department=team, on=today) if team.children.exists() else None
+    rollup = (
+        department_overview_for_reader(
+            department_overview(department=team, on=today), sees_individuals=can_view_levels
+        )
+        if team.children.exists()
+        else None
+    )
     return render(
         request,
         "teams/team_detail.html",
@@ -78,6 +85,7 @@ def team_detail(request, team_id):
             "single_points": sum(1 for row in rows if row["status"] == "single_point"),
             "can_view_levels": can_view_levels,
             "can_view_parent": can_view_parent,
+            "min_group_size": min_group_size(),
         },
     )
 

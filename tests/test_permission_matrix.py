@@ -14,7 +14,7 @@ from competencies.notifications import unsubscribe_token
 from tests.api.permission_cases import API_EXPECTATIONS
 from tests.competencies.test_certificates import evidence_for
 from tests.conftest import ROLES
-from tests.factories import MeasureFactory
+from tests.factories import MeasureFactory, TeamRequirementFactory
 from tests.qualification.test_views import completed_plan_for, export_job_for, item_of, job_for, plan_for
 from tests.teams.test_review_campaigns import campaign_for
 
@@ -41,6 +41,19 @@ def notification_for(user):
 
 def off_token(user, kind):
     return unsubscribe_token(user=user, kind=kind)
+
+
+def staffing_request(org):
+    from teams.models import StaffingRequest
+
+    requirement = TeamRequirementFactory(team=org.team_a)
+    return StaffingRequest.objects.create(
+        team=org.team_a,
+        competency=requirement.competency,
+        required_level=requirement.required_level,
+        requested_by=org.users["lead_a"],
+        addressed_to=org.department,
+    )
 
 
 def page(**status):
@@ -157,6 +170,29 @@ EXPECTATIONS = {
             "unknown team",
             page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
             lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
+    "teams:staffing_requests": [
+        Case("list", page(employee=403, lead_a=200, lead_b=200, hr=200, admin=200)),
+    ],
+    "teams:staffing_request": [
+        Case(
+            "team A's request to the department",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"pk": staffing_request(org).pk},
+        ),
+        Case(
+            "unknown",
+            page(employee=403, lead_a=403, lead_b=403, hr=403, admin=403),
+            lambda org: {"pk": 999999},
+        ),
+    ],
+    "teams:staffing_request_send": [
+        Case(
+            "team A, no data",
+            page(employee=403, lead_a=302, lead_b=403, hr=302, admin=302),
+            lambda org: {"team_id": org.team_a.pk},
+            method="post",
         ),
     ],
     "teams:what_if": [

@@ -8,6 +8,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.utils.translation import gettext_lazy as _
 
+from competencies import privacy_threshold as _privacy_threshold
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -320,6 +322,9 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Domain settings.
 SERVICELEAD_COUNT_UNCONFIRMED = env.bool("SERVICELEAD_COUNT_UNCONFIRMED", default=True)
+# The privacy threshold (docs/domain.md): aggregates about people the reader may not see individually are
+# shown only for groups of at least this many. 0, negative or not a number stops the start with a message.
+SERVICELEAD_MIN_GROUP_SIZE = _privacy_threshold.validate(env.str("SERVICELEAD_MIN_GROUP_SIZE", default="5"))
 # Evidence files of certificates: at most this many bytes, of these types (file suffix → content type;
 # the content is checked too).
 SERVICELEAD_EVIDENCE_MAX_BYTES = env.int("SERVICELEAD_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)

@@ -240,6 +240,22 @@ def staffing_hints(
     ]
 
 
+def holders_by_level(data: AnalysisInput, *, competency_id: int, excluded: Iterable[int]) -> dict[int, int]:
+    """level L → how many people with an active membership (and not in ``excluded``) hold
+    ``competency_id`` at L or higher, for every L from 1 to the highest level held. Counts only: the
+    staffing hint for readers who may not see these people (the privacy threshold decides which to show)."""
+    members = set(data.memberships["employee_id"].tolist()) - set(excluded)
+    levels = data.levels
+    held = levels.loc[
+        (levels["competency_id"] == competency_id) & levels["employee_id"].isin(list(members)), "level"
+    ]
+    held = held[held > 0]
+    if held.empty:
+        return {}
+    top = int(held.max())
+    return {level: int((held >= level).sum()) for level in range(1, top + 1)}
+
+
 def coverage_drop_without(table: pd.DataFrame, employee_ids: Iterable[int]) -> dict[int, float]:
     """employee_id → summed loss of coverage over the teams they belong to, if they left them.
 

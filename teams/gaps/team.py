@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Max, Q, Value, When
 
 from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
+from competencies.privacy_threshold import min_group_size, nested_counts
 from competencies.selectors import (
     certificates_expiring,
     count_unconfirmed,
@@ -478,19 +479,18 @@ def _staffing_hints(
     competency_ids: Iterable[int] | None,
     limit: int,
 ) -> list[dict[str, Any]]:
-    data: engine.AnalysisInput | None = None
-    if candidate_ids is not None:
-        data = analysis_input(on=on, team_ids=[team.pk])
-        if set(candidate_ids) - set(engine.team_members(data, team.pk)):
-            data = None
-    if data is None:
-        # Someone outside the team may be suggested: how much their own teams would miss them needs the
-        # whole organisation.
-        data = analysis_input(on=on)
+    # People outside the team are suggested or counted: how much their own teams would miss them, and how
+    # many hold a level elsewhere, need the whole organisation.
+    data = analysis_input(on=on)
     table = engine.requirement_table(data)
     gaps = table[(table["team_id"] == team.pk) & (table["status"] == engine.STATUS_GAP)]
     if competency_ids is not None:
         gaps = gaps[gaps["competency_id"].isin(list(competency_ids))]
+    # Readers limited to the people they may see also learn how many others hold the level (counts only,
+    # under the privacy threshold): team members and the people they see are not counted.
+    counted_apart = (
+        None if candidate_ids is None else set(candidate_ids) | set(engine.team_members(data, team.pk))
+    )
     if candidate_ids is None:
         candidate_ids = set(data.levels["employee_id"].tolist())
     hints: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
@@ -529,6 +529,12 @@ def _staffing_hints(
             "covered": int(row.covered),
             "shortfall": int(row.shortfall),
             "weight": int(row.weight),
+            "elsewhere": None
+            if counted_apart is None
+            else elsewhere_count(
+                engine.holders_by_level(data, competency_id=competency_id, excluded=counted_apart),
+                level=int(row.required_level),
+            ),
             "candidates": [
                 {
                     **h,
@@ -540,6 +546,13 @@ def _staffing_hints(
         }
         for competency_id, (row, candidates) in hints.items()
     ]
+
+
+def elsewhere_count(counts: dict[int, int], *, level: int) -> dict[str, Any]:
+    """What a reader who may not see them learns of the people holding a level elsewhere: ``count`` if the
+    privacy threshold lets it be shown, else None — not even whether there is anyone (0 is hidden too,
+    since a request may be sent either way)."""
+    return {"count": nested_counts(counts).get(level), "threshold": min_group_size()}
 
 
 def what_if_choices(*, team: Team, on: datetime.date) -> dict[str, Any]:

@@ -98,4 +98,12 @@ PRIVACY_COVERAGE = {
         "sections": ("campaigns_opened",),
         "anonymised": "kept: a campaign belongs to its teams; opened by the anonymised login",
     },
+    "teams.StaffingRequest.requested_by": {
+        "sections": (),
+        "anonymised": "kept: a staffing request belongs to its team; sent by the anonymised login",
+    },
+    "teams.StaffingRequestEvent.actor": {
+        "sections": (),
+        "anonymised": "kept: the answer belongs to the team's request; written by the anonymised login",
+    },
 }

@@ -31,7 +31,7 @@ from tests.factories import (
 from tests.imports.support import write_csv
 from tests.qualification.test_views import PERIOD, item_of, job_for, plan_for
 from tests.teams.test_review_campaigns import campaign_for
-from tests.test_permission_matrix import EXPECTATIONS
+from tests.test_permission_matrix import EXPECTATIONS, staffing_request
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,7 @@ NOT_PAGES = {
     "imports:job_status",
     "notifications:nav_counts",  # the navigation's counts, loaded into every page
     "notifications:open",  # marks read and redirects to the notification's link
+    "teams:staffing_request_send",  # a form's POST target, redirects to the request
 }
 
 
@@ -65,6 +66,7 @@ class Site:
     agreed_item: int
     employee_completed: int
     campaign: int
+    staffing_request: int
     generation_job: int
     export_job: int
     import_job: int
@@ -144,6 +146,7 @@ def site(org, settings, tmp_path):
         agreed_item=item_of(agreed),
         employee_completed=completed.pk,
         campaign=campaign_for(org.team_a),
+        staffing_request=staffing_request(org).pk,
         generation_job=generation.pk,
         export_job=export.pk,
         import_job=job_for(org.users["hr"], kind=import_jobs.KIND, status=Job.Status.RUNNING),
@@ -196,6 +199,8 @@ VISITS = {
         ("teams:campaign_list", lambda s: {}),
         ("teams:campaign_create", lambda s: {}),
         ("teams:campaign_detail", lambda s: {"campaign_id": s.campaign}),
+        ("teams:staffing_requests", lambda s: {}),
+        ("teams:staffing_request", lambda s: {"pk": s.staffing_request}),
         ("competencies:employee_detail", lambda s: {"employee_id": s.org.colleague.pk}),
         ("competencies:certificate_create", lambda s: {"employee_id": s.org.colleague.pk}),
         ("qualification:index", lambda s: {}),
