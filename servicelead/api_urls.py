@@ -36,5 +36,6 @@ router.register("jobs", qualification_api.JobViewSet, basename="job")
 
 urlpatterns = [
     path("teams/<int:team_id>/gap-analysis/", teams_api.gap_analysis, name="team_gap_analysis"),
+    path("teams/<int:team_id>/staffing-hints/", teams_api.staffing_hints, name="team_staffing_hints"),
     *router.urls,
 ]

@@ -33,6 +33,7 @@ from competencies.permissions import visible_employees
 from competencies.roles import is_hr_or_admin
 
 from . import filters, services
+from .gaps import team as gaps_team
 from .gaps.report import gap_report
 from .models import Membership, Team, TeamRequirement
 from .permissions import team_for_levels
@@ -138,6 +139,95 @@ def gap_analysis(request, team_id):
         details={"path": request.get_full_path()[:300]},
     )
     return Response(report)
+
+
+StaffingHintsSerializer = inline_serializer(
+    "StaffingHint",
+    {
+        "competency": inline_serializer(
+            "StaffingHintCompetency",
+            {"id": serializers.IntegerField(), "name": serializers.CharField()},
+        ),
+        "required_level": serializers.IntegerField(),
+        "min_people": serializers.IntegerField(),
+        "covered": serializers.IntegerField(),
+        "shortfall": serializers.IntegerField(),
+        "candidates": inline_serializer(
+            "StaffingHintCandidate",
+            {
+                "employee_id": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "level": serializers.IntegerField(),
+                "coverage_drop": serializers.FloatField(),
+                "teams": serializers.ListField(child=serializers.CharField()),
+            },
+            many=True,
+        ),
+        "elsewhere": inline_serializer(
+            "StaffingHintElsewhere",
+            {
+                "count": serializers.IntegerField(
+                    allow_null=True, help_text="null: hidden under the privacy threshold"
+                ),
+                "threshold": serializers.IntegerField(),
+            },
+            allow_null=True,
+        ),
+    },
+    many=True,
+)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("date", datetime.date, description="Analysis date, default today"),
+        OpenApiParameter("competency", int, description="Only the gap in this competency"),
+    ],
+    responses={200: StaffingHintsSerializer},
+)
+@api_view(["GET"])
+def staffing_hints(request, team_id):
+    """For each gap of the team: people outside it who hold the level and whom the caller may see, and —
+    for callers who may not see everyone — how many others hold it, null under the privacy threshold
+    (docs/domain.md). A filter or date that narrows the count below the threshold gets null, too."""
+    team = team_for_levels(request.user, team_id)
+    on = parse_date(request.query_params.get("date"))
+    competency = request.query_params.get("competency")
+    if competency is not None and not competency.isdigit():
+        raise ValidationError({"competency": [_("Give a competency id (a whole number).")]})
+    candidate_ids = (
+        None
+        if is_hr_or_admin(request.user)
+        else set(visible_employees(request.user).values_list("id", flat=True))
+    )
+    hints = gaps_team.staffing_hints(
+        team=team,
+        on=on,
+        candidate_ids=candidate_ids,
+        competency_ids=None if competency is None else [int(competency)],
+    )
+    audit_record_view(
+        actor=request.user,
+        team=team,
+        what=AuditEntry.Read.API,
+        details={"path": request.get_full_path()[:300]},
+    )
+    return Response(
+        [
+            {
+                key: hint[key]
+                for key in ("competency", "required_level", "min_people", "covered", "shortfall", "elsewhere")
+            }
+            | {
+                "competency": {"id": hint["competency"]["id"], "name": hint["competency"]["name"]},
+                "candidates": [
+                    {key: person[key] for key in ("employee_id", "name", "level", "coverage_drop", "teams")}
+                    for person in hint["candidates"]
+                ],
+            }
+            for hint in hints
+        ]
+    )
 
 
 def teams_visible(user):

@@ -228,6 +228,13 @@ EXPECTATIONS = {
     "teams:organisation": [
         Case("organisation", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
     ],
+    "api:team_staffing_hints": [
+        Case(
+            "team A",
+            api(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+    ],
     "api:team_gap_analysis": [
         Case(
             "team A",
