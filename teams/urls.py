@@ -8,6 +8,7 @@ urlpatterns = [
     path("organisation/", views.organisation, name="organisation"),
     path("<int:team_id>/", views.team_detail, name="team_detail"),
     path("<int:team_id>/dashboard/", views.dashboard, name="dashboard"),
+    path("<int:team_id>/matrix/", views.matrix, name="matrix"),
     path("<int:team_id>/staffing-hints/", views.staffing_hints, name="staffing_hints"),
     path("<int:team_id>/what-if/", views.what_if, name="what_if"),
     path("<int:team_id>/department/", views.department, name="department"),
