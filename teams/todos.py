@@ -126,7 +126,7 @@ def pending_self_assessments(context: TodoContext) -> list[dict[str, Any]]:
             .order_by("id")
             .values("id", "employee_id", "employee__name", "competency_id", "competency__name", "level")
         )
-        return [dict(row) for row in rows]
+        return list(rows)
 
     return context.memo("teams.pending", load)
 
@@ -148,9 +148,16 @@ def campaign_items(context: TodoContext) -> list[Todo]:
 def review_items(context: TodoContext) -> list[Todo]:
     """Per team of the led scope: how many self-assessments of its members wait (link: its queue)."""
     rows = pending_self_assessments(context)
+    # Grouped once per team (rows × the person's teams), not filtered per team: a head's scope holds
+    # hundreds of teams and thousands of waiting rows.
+    members = context.team_members
+    by_team: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        for team_id in members[row["employee_id"]]["teams"]:
+            by_team.setdefault(team_id, []).append(row)
     items = []
     for team_id in context.facts.get("scope_team_ids", []):
-        waiting = [row for row in rows if team_id in context.team_members[row["employee_id"]]["teams"]]
+        waiting = by_team.get(team_id)
         if waiting:
             items.append(
                 Todo(
