@@ -22,7 +22,7 @@ from competencies.models import Assessment
 from competencies.percent import percent
 from competencies.todos import Todo, TodoContext, TodoKind, register_role_resolver, short_date
 
-from .gaps import engine
+from .gaps import cache, engine
 from .gaps.department import department_overview
 from .gaps.report import gap_report
 from .models import Team
@@ -121,12 +121,26 @@ def pending_self_assessments(context: TodoContext) -> list[dict[str, Any]]:
         member_ids = sorted(set(context.team_members) - {own})
         if not member_ids:
             return []
-        rows = (
-            Assessment.objects.filter(pk__in=_latest_self_ids(member_ids, undecided=True))
-            .order_by("id")
-            .values("id", "employee_id", "employee__name", "competency_id", "competency__name", "level")
+
+        def read() -> list[dict[str, Any]]:
+            rows = (
+                Assessment.objects.filter(pk__in=_latest_self_ids(member_ids, undecided=True))
+                .order_by("id")
+                # No names joined in: thousands of rows for a head; the few that close a gap are named
+                # from the team's members and the report (closing_items).
+                .values("id", "employee_id", "competency_id", "level")
+            )
+            return list(rows)
+
+        # A head's scope has thousands of members: the scan is kept under the versions of the led teams
+        # (any assessment or membership below them renews one; bulk changes renew the catalogue's).
+        led = sorted(context.facts.get("led_team_ids", []))
+        return cache.cached(
+            "todo-pending",
+            (cache.digest(member_ids),),
+            [cache.CATALOGUE, *(cache.team(team_id) for team_id in led)],
+            read,
         )
-        return list(rows)
 
     return context.memo("teams.pending", load)
 
@@ -192,8 +206,8 @@ def closing_items(context: TodoContext) -> list[Todo]:
                                 kind="gap_closable",
                                 key=f"close:{row['id']}:{team_id}",
                                 params={
-                                    "name": row["employee__name"],
-                                    "competency": row["competency__name"],
+                                    "name": context.team_members[employee_id]["name"],
+                                    "competency": requirement["competency"]["name"],
                                     "level": row["level"],
                                     "team": report["team"]["name"],
                                     "weight": requirement["weight"],

@@ -98,3 +98,26 @@ def test_a_notification_about_a_plan_that_is_gone_says_so(client_for, world):
     response = client.get(reverse("notifications:open", args=[note.pk]), follow=True)
     assert response.status_code in (200, 404)
     assert "no longer exists" in response.content.decode()
+
+
+def review_counts(user):
+    from django.utils import timezone
+
+    from competencies.todos import todo_context, todos_for
+
+    items = [i for role in todos_for(todo_context(user=user, on=timezone.localdate())).values() for i in role]
+    return sorted(i.count for i in items if i.kind == "review")
+
+
+def test_the_heads_waiting_reviews_follow_a_confirmation_and_a_new_self_assessment(client_for, org):
+    """The waiting self-assessments are kept in the analysis cache for a head's large scope; a decision
+    or a new self-assessment below shows at once."""
+    first, second = CompetencyFactory(), CompetencyFactory()
+    waiting = AssessmentFactory(employee=org.colleague, competency=first, level=3, source="self")
+    head = org.lead_dept
+    assert review_counts(head) == [1]
+    AssessmentFactory(employee=org.colleague, competency=first, level=3, source="manager")
+    assert review_counts(head) == []
+    AssessmentFactory(employee=org.member_b, competency=second, level=2, source="self")
+    assert review_counts(head) == [1]
+    assert waiting.pk
