@@ -188,33 +188,43 @@ def review_items(context: TodoContext) -> list[Todo]:
 def closing_items(context: TodoContext) -> list[Todo]:
     """Pending self-assessments that reach a requirement's level in a team that is short of it: the gap
     closes (by one person) the moment the lead confirms."""
-    by_pair: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for row in pending_self_assessments(context):
-        by_pair.setdefault((row["employee_id"], row["competency_id"]), []).append(row)
+    # By competency, people in id order: each gap looks only at the rows of its competency, not at every
+    # member of the team (a head's scope: hundreds of teams and gaps).
+    by_competency: dict[int, list[dict[str, Any]]] = {}
+    for row in sorted(pending_self_assessments(context), key=lambda r: (r["employee_id"], r["id"])):
+        by_competency.setdefault(row["competency_id"], []).append(row)
     items = []
     for team_id, report in context.facts.get("reports", {}).items():
-        members = {member["employee"]["id"] for member in report["members"]}
+        members: set[int] | None = None
         for requirement in report["requirements"]:
             if requirement["status"] != engine.STATUS_GAP:
                 continue
             competency = requirement["competency"]["id"]
-            for employee_id in sorted(members - set(requirement["holders"])):
-                for row in by_pair.get((employee_id, competency), []):
-                    if row["level"] >= requirement["required_level"]:
-                        items.append(
-                            Todo(
-                                kind="gap_closable",
-                                key=f"close:{row['id']}:{team_id}",
-                                params={
-                                    "name": context.team_members[employee_id]["name"],
-                                    "competency": requirement["competency"]["name"],
-                                    "level": row["level"],
-                                    "team": report["team"]["name"],
-                                    "weight": requirement["weight"],
-                                },
-                                url=reverse("teams:review_member", args=[employee_id]),
-                            )
+            rows = by_competency.get(competency)
+            if not rows:
+                continue
+            if members is None:
+                members = {member["employee"]["id"] for member in report["members"]}
+            holders = set(requirement["holders"])
+            for row in rows:
+                employee_id = row["employee_id"]
+                if employee_id not in members or employee_id in holders:
+                    continue
+                if row["level"] >= requirement["required_level"]:
+                    items.append(
+                        Todo(
+                            kind="gap_closable",
+                            key=f"close:{row['id']}:{team_id}",
+                            params={
+                                "name": context.team_members[employee_id]["name"],
+                                "competency": requirement["competency"]["name"],
+                                "level": row["level"],
+                                "team": report["team"]["name"],
+                                "weight": requirement["weight"],
+                            },
+                            url=reverse("teams:review_member", args=[employee_id]),
                         )
+                    )
     return sorted(items, key=lambda item: -item.params["weight"])
 
 
