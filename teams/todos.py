@@ -130,7 +130,7 @@ def pending_self_assessments(context: TodoContext) -> list[dict[str, Any]]:
                 # from the team's members and the report (closing_items).
                 .values("id", "employee_id", "competency_id", "level")
             )
-            return list(rows)
+            return [dict(row) for row in rows]
 
         # A head's scope has thousands of members: the scan is kept under the versions of the led teams
         # (any assessment or membership below them renews one; bulk changes renew the catalogue's).
