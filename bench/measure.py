@@ -26,6 +26,7 @@ from competencies.roles import HR_GROUP  # noqa: E402
 from competencies.selectors import effective_levels  # noqa: E402
 from teams.models import Membership, Team, TeamRequirement  # noqa: E402
 
+from .homes import measure_home_pages  # noqa: E402
 from .person import measure_person_pages  # noqa: E402
 
 REQUESTS = 50
@@ -128,8 +129,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="")
     parser.add_argument("--results", help="also write the figures to this JSON file")
+    parser.add_argument("--only", choices=["homes"], help="measure only these pages")
     args = parser.parse_args()
     label = args.label
+    if args.only == "homes":
+        measure_home_pages(label, typical_team()[0], report)
+        return
     client = hr_client()
     team, size = typical_team()
     report(label, f"typical team size (team {team.pk})", size, "members")
@@ -157,6 +162,7 @@ def main():
         print(f"{label} {'organisation overview':<34} (page not built yet)")
 
     measure_person_pages(label, team, report)
+    measure_home_pages(label, team, report)
 
     started = time.perf_counter()
     subprocess.run(  # noqa: S603

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import hooks, selectors
+from . import hooks, notifications, selectors
 from .audit import audit_entry, audit_record, audit_write
 from .models import (
     AccountSettings,
@@ -749,9 +749,12 @@ def certificate_record(
 
 
 def certificates_warn_expiring(*, on: datetime.date | None = None) -> int:
-    """E-mail the person and their leads about certificates that expire within one of the lead times
-    in SERVICELEAD_CERTIFICATE_WARNING_DAYS (60 and 30 days). Each lead time is warned about once per
-    certificate; a missed day is caught up with one e-mail. Returns the number of e-mails sent."""
+    """Warn the person and their leads about certificates that expire within one of the lead times in
+    SERVICELEAD_CERTIFICATE_WARNING_DAYS (60 and 30 days). Each lead time is noted once per certificate; a
+    missed day is caught up with one warning. Whoever has a login is warned through the notification
+    system (competencies.notifications: one notification per certificate, in their language and e-mail
+    mode, never a second mail); a person without a login, whom notifications cannot reach, gets a plain
+    e-mail. Returns the number of certificates warned about."""
     on = on or timezone.localdate()
     lead_times = sorted(settings.SERVICELEAD_CERTIFICATE_WARNING_DAYS, reverse=True)
     due = selectors.certificates_expiring(
@@ -764,8 +767,9 @@ def certificates_warn_expiring(*, on: datetime.date | None = None) -> int:
             "assessment_id", "days_before"
         )
     )
-    employees = Employee.objects.in_bulk({c["employee"]["id"] for c in due})
-    mails = 0
+    employees = Employee.objects.select_related("user").in_bulk({c["employee"]["id"] for c in due})
+    warned = 0
+    logins: dict[int, Any] = {}
     for certificate in due:
         new = [
             days
@@ -775,8 +779,11 @@ def certificates_warn_expiring(*, on: datetime.date | None = None) -> int:
         if not new:
             continue
         employee = employees[certificate["employee"]["id"]]
-        recipients = [employee.email] if employee.email else []
-        recipients += [user.email for user in hooks.leads_of(employee) if user.email]
+        users = [user for user in hooks.leads_of(employee) if user.is_active]
+        if employee.user is not None and employee.user.is_active:
+            users.append(employee.user)
+        logins.update((user.pk, user) for user in users)
+        plain = [employee.email] if employee.email and employee.user is None else []
         with transaction.atomic():
             CertificateNotice.objects.bulk_create(
                 CertificateNotice(
@@ -784,10 +791,12 @@ def certificates_warn_expiring(*, on: datetime.date | None = None) -> int:
                 )
                 for days in new
             )
-            if recipients:
-                _send_expiry_mail(certificate, sorted(set(recipients)))
-                mails += 1
-    return mails
+            if plain:
+                _send_expiry_mail(certificate, plain)
+        warned += 1
+    if logins:
+        notifications.notifications_collect(on=on, users=[logins[pk] for pk in sorted(logins)])
+    return warned
 
 
 def _send_expiry_mail(certificate: Mapping[str, Any], recipients: list[str]) -> None:

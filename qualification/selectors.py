@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from competencies import percent as percent_rule
 from competencies.models import Competency, Employee, Interest, RoleRequirement
 from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
@@ -225,9 +226,12 @@ def coverage_outlook(
     - ``before``: coverage as it was before the plans, i.e. today with the items already done in agreed,
       running or completed plans taken back to the level they started from;
     - ``coverage``: coverage today;
-    - ``with_agreed`` (the goal): today with the open items of agreed and running plans reached;
+    - ``with_agreed``: the team's coverage forecast (``teams.gaps.team.coverage_forecast``, the number
+      the dashboard and the Plans page show), on ``forecast_on``: agreed and running plan items counted
+      as reached by their due date, certificates expiring by then no longer counted;
     - ``with_all_plans``: also with the open items of drafts and proposals reached;
-    plus the items of agreed plans, done and in total. Three queries plus the engine's input."""
+    plus the items of agreed plans, done and in total. Three queries plus the engine's input, and the
+    forecast's (cached with the dashboard's figures)."""
     on = on or timezone.localdate()
     team_ids = sorted(set(team_ids))
     if not team_ids:
@@ -248,7 +252,6 @@ def coverage_outlook(
         rows, columns=["employee_id", "competency_id", "level", "start_level", "status", "plan_status"]
     ).astype({"employee_id": "int64", "competency_id": "int64", "level": "int64", "start_level": "int64"})
     open_items = items[items["status"].isin(list(PlanItem.OPEN_STATUSES))]
-    agreed = open_items[open_items["plan_status"].isin(list(QualificationPlan.AGREED_STATUSES))]
     working = items[items["plan_status"].isin(list(QualificationPlan.TAKEN_ON_STATUSES))]
     done_items = working[working["status"] == PlanItem.Status.DONE]
 
@@ -266,7 +269,8 @@ def coverage_outlook(
         before = coverage_of(
             engine.what_if_levels(data.levels, started.rename(columns={"start_level": "level"}))
         )
-    with_agreed = coverage_of(projected(agreed))
+    # One forecast everywhere (#14 item 6): the dashboard's, not a goal of our own.
+    forecasts = {team_id: coverage_forecast(team=Team(pk=team_id), on=on) for team_id in team_ids}
     with_all = coverage_of(
         projected(open_items[open_items["plan_status"] != QualificationPlan.Status.COMPLETED])
     )
@@ -275,7 +279,9 @@ def coverage_outlook(
     done = per_team[per_team["status"] == PlanItem.Status.DONE].groupby("team_id").size()
     outlook: dict[int, dict[str, Any]] = {}
     for team_id in team_ids:
-        figures = [float(f.loc[team_id]) for f in (before, now, with_agreed, with_all)]
+        forecast = forecasts[team_id]
+        figures = [float(before.loc[team_id]), float(now.loc[team_id]), float(forecast["coverage"])]
+        figures.append(float(with_all.loc[team_id]))
         before_percent, percent, agreed_percent, all_percent = (_percent(value) for value in figures)
         items_agreed, items_done = int(totals.get(team_id, 0)), int(done.get(team_id, 0))
         start = min(before_percent, percent)
@@ -284,6 +290,7 @@ def coverage_outlook(
             "coverage": figures[1],
             "with_agreed": figures[2],
             "with_all_plans": figures[3],
+            "forecast_on": forecast["on"],
             "before_percent": before_percent,
             "percent": percent,
             "agreed_percent": agreed_percent,
@@ -303,7 +310,8 @@ def coverage_outlook(
 
 
 def _percent(value: float) -> int:
-    return round(float(value) * 100)
+    """The project's one rounding rule (competencies.percent), as the dashboard shows figures."""
+    return percent_rule.percent(value) or 0
 
 
 def plan_progress(items: Iterable[PlanItem]) -> int:

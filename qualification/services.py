@@ -575,6 +575,10 @@ def plan_propose(*, plan: QualificationPlan, by: Any = None, message: str = "") 
     employee) enters the plan's conversation."""
     with transaction.atomic():
         plan = _locked_plan(plan.pk)
+        if plan.status == QualificationPlan.Status.PROPOSED:
+            raise PlanStateError(
+                _("This plan has already been proposed; it is waiting for the employee's answer.")
+            )
         if plan.status != QualificationPlan.Status.DRAFT:
             _refuse(plan, _("proposed"))
         if not plan.items.exclude(status=PlanItem.Status.DROPPED).exists():
@@ -646,6 +650,8 @@ def plan_agree(*, plan: QualificationPlan, comment: str = "", by: Any = None) ->
     ``by``, the agreement (and comment) enters the plan's conversation."""
     with transaction.atomic():
         plan = _locked_plan(plan.pk)
+        if plan.status in (QualificationPlan.Status.AGREED, QualificationPlan.Status.IN_PROGRESS):
+            raise PlanStateError(_("You have already agreed to this plan; nothing more to do here."))
         if plan.status != QualificationPlan.Status.PROPOSED:
             _refuse(plan, _("agreed to"))
         plan.status = QualificationPlan.Status.AGREED

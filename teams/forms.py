@@ -100,6 +100,61 @@ class FilterForm(DateForm):
         return data.get("category") is not None or data.get("weight") is not None
 
 
+class MatrixForm(DateForm):
+    """Search, person and category filters and the sort of the team matrix (teams/matrix.py).
+    ``members`` are the team's members (records with id and name), ``categories`` (id, name) pairs,
+    ``sorts`` the sort keys the matrix offers."""
+
+    q = forms.CharField(label=_("Search a person"), required=False, max_length=100, strip=True)
+    person = forms.TypedChoiceField(
+        label=_("Person"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("This person is not a member of the team on this date.")},
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("There is no such category among the requirements shown here.")},
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Sort by a person's name or by a competency shown in the matrix."),
+        },
+    )
+
+    def __init__(self, *args, members, categories, sorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Everyone")), *((m["id"], m["name"]) for m in members)]
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+        self.fields["sort"].choices = [("", ""), *((key, key) for key in sorts)]
+        for field in self.fields.values():
+            kind = "select" if isinstance(field, forms.ChoiceField) else "control"
+            field.widget.attrs["class"] = f"form-{kind} form-{kind}-sm"
+        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+
+
+class MatrixColumnsForm(forms.Form):
+    """The competencies a user wants as the matrix's columns; none picked: all of them."""
+
+    competencies = forms.TypedMultipleChoiceField(
+        label=_("Columns that matter to you"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Pick competencies this team requires.")},
+    )
+
+    def __init__(self, *args, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].choices = [(c["id"], c["name"]) for c in columns]
+
+
 class EmployeeIdsField(forms.Field):
     """Employee ids from a multiple choice widget; whether the user may pick them is checked by the form
     against the people they may see, not against the (bounded) list of choices shown."""

@@ -203,3 +203,23 @@ class StaffingRequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request}: {self.kind}"
+
+
+class MatrixColumns(models.Model):
+    """The competencies a user wants to see as columns of a team's matrix (teams/matrix.py); without a row,
+    every required competency is a column."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
+    competencies = models.ManyToManyField(Competency, related_name="+", verbose_name=_("competencies"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("matrix columns")
+        verbose_name_plural = _("matrix columns")
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="matrixcolumns_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.team}"

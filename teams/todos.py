@@ -22,7 +22,7 @@ from competencies.models import Assessment
 from competencies.percent import percent
 from competencies.todos import Todo, TodoContext, TodoKind, register_role_resolver, short_date
 
-from .gaps import engine
+from .gaps import cache, engine
 from .gaps.department import department_overview
 from .gaps.report import gap_report
 from .models import Team
@@ -121,12 +121,26 @@ def pending_self_assessments(context: TodoContext) -> list[dict[str, Any]]:
         member_ids = sorted(set(context.team_members) - {own})
         if not member_ids:
             return []
-        rows = (
-            Assessment.objects.filter(pk__in=_latest_self_ids(member_ids, undecided=True))
-            .order_by("id")
-            .values("id", "employee_id", "employee__name", "competency_id", "competency__name", "level")
+
+        def read() -> list[dict[str, Any]]:
+            rows = (
+                Assessment.objects.filter(pk__in=_latest_self_ids(member_ids, undecided=True))
+                .order_by("id")
+                # No names joined in: thousands of rows for a head; the few that close a gap are named
+                # from the team's members and the report (closing_items).
+                .values("id", "employee_id", "competency_id", "level")
+            )
+            return [dict(row) for row in rows]
+
+        # A head's scope has thousands of members: the scan is kept under the versions of the led teams
+        # (any assessment or membership below them renews one; bulk changes renew the catalogue's).
+        led = sorted(context.facts.get("led_team_ids", []))
+        return cache.cached(
+            "todo-pending",
+            (cache.digest(member_ids),),
+            [cache.CATALOGUE, *(cache.team(team_id) for team_id in led)],
+            read,
         )
-        return [dict(row) for row in rows]
 
     return context.memo("teams.pending", load)
 
@@ -148,9 +162,16 @@ def campaign_items(context: TodoContext) -> list[Todo]:
 def review_items(context: TodoContext) -> list[Todo]:
     """Per team of the led scope: how many self-assessments of its members wait (link: its queue)."""
     rows = pending_self_assessments(context)
+    # Grouped once per team (rows × the person's teams), not filtered per team: a head's scope holds
+    # hundreds of teams and thousands of waiting rows.
+    members = context.team_members
+    by_team: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        for team_id in members[row["employee_id"]]["teams"]:
+            by_team.setdefault(team_id, []).append(row)
     items = []
     for team_id in context.facts.get("scope_team_ids", []):
-        waiting = [row for row in rows if team_id in context.team_members[row["employee_id"]]["teams"]]
+        waiting = by_team.get(team_id)
         if waiting:
             items.append(
                 Todo(
@@ -167,33 +188,43 @@ def review_items(context: TodoContext) -> list[Todo]:
 def closing_items(context: TodoContext) -> list[Todo]:
     """Pending self-assessments that reach a requirement's level in a team that is short of it: the gap
     closes (by one person) the moment the lead confirms."""
-    by_pair: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for row in pending_self_assessments(context):
-        by_pair.setdefault((row["employee_id"], row["competency_id"]), []).append(row)
+    # By competency, people in id order: each gap looks only at the rows of its competency, not at every
+    # member of the team (a head's scope: hundreds of teams and gaps).
+    by_competency: dict[int, list[dict[str, Any]]] = {}
+    for row in sorted(pending_self_assessments(context), key=lambda r: (r["employee_id"], r["id"])):
+        by_competency.setdefault(row["competency_id"], []).append(row)
     items = []
     for team_id, report in context.facts.get("reports", {}).items():
-        members = {member["employee"]["id"] for member in report["members"]}
+        members: set[int] | None = None
         for requirement in report["requirements"]:
             if requirement["status"] != engine.STATUS_GAP:
                 continue
             competency = requirement["competency"]["id"]
-            for employee_id in sorted(members - set(requirement["holders"])):
-                for row in by_pair.get((employee_id, competency), []):
-                    if row["level"] >= requirement["required_level"]:
-                        items.append(
-                            Todo(
-                                kind="gap_closable",
-                                key=f"close:{row['id']}:{team_id}",
-                                params={
-                                    "name": row["employee__name"],
-                                    "competency": row["competency__name"],
-                                    "level": row["level"],
-                                    "team": report["team"]["name"],
-                                    "weight": requirement["weight"],
-                                },
-                                url=reverse("teams:review_member", args=[employee_id]),
-                            )
+            rows = by_competency.get(competency)
+            if not rows:
+                continue
+            if members is None:
+                members = {member["employee"]["id"] for member in report["members"]}
+            holders = set(requirement["holders"])
+            for row in rows:
+                employee_id = row["employee_id"]
+                if employee_id not in members or employee_id in holders:
+                    continue
+                if row["level"] >= requirement["required_level"]:
+                    items.append(
+                        Todo(
+                            kind="gap_closable",
+                            key=f"close:{row['id']}:{team_id}",
+                            params={
+                                "name": context.team_members[employee_id]["name"],
+                                "competency": requirement["competency"]["name"],
+                                "level": row["level"],
+                                "team": report["team"]["name"],
+                                "weight": requirement["weight"],
+                            },
+                            url=reverse("teams:review_member", args=[employee_id]),
                         )
+                    )
     return sorted(items, key=lambda item: -item.params["weight"])
 
 

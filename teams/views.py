@@ -1,11 +1,14 @@
 from functools import partial
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from competencies.audit import audit_record_view
 from competencies.models import AuditEntry
@@ -15,6 +18,7 @@ from competencies.roles import is_hr_or_admin
 from competencies.viewer import viewer_of
 
 from . import charts, forms, selectors
+from . import matrix as team_matrix
 from .gaps import cache
 from .gaps import team as gaps_team
 from .gaps.department import department_overview, department_overview_for_reader
@@ -229,6 +233,81 @@ def dashboard(request, team_id):
             "candidates_shown": CANDIDATES_SHOWN,
         },
     )
+
+
+MATRIX_PARAMS = ("date", "q", "person", "category", "sort")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix(request, team_id):
+    """The team matrix: members × required competencies, searched, filtered and sorted by GET parameters
+    (the table alone for htmx), each cell leading to the person's history of that competency. POST stores
+    the columns the user wants (teams.matrix.save_columns) and comes back to the same view."""
+    team = team_for_levels(request.user, team_id)
+    if selectors.team_has_children(team=team):
+        return _same_query(request, "teams:department", team)
+    fragment = bool(request.htmx) and request.method == "GET"
+    on, error = _analysis_date(request, team=team, fragment=fragment)
+    if error:
+        return error
+    data = gaps_team.team_dashboard(team=team, on=on, viewer=request.user)
+    viewer_of(request.user).know_employee(data["viewer_employee"])
+    heatmap = data["heatmap"]
+    columns_form = forms.MatrixColumnsForm(
+        request.POST if request.method == "POST" else None, columns=heatmap["columns"]
+    )
+    if request.method == "POST":
+        if not columns_form.is_valid():
+            return _bad_request(request, columns_form, team=team)
+        team_matrix.save_columns(
+            user=request.user, team=team, competency_ids=columns_form.cleaned_data["competencies"]
+        )
+        messages.success(request, _("Your columns for this team's matrix are saved."))
+        url = reverse("teams:matrix", kwargs={"team_id": team.pk})
+        query = _query(request, *MATRIX_PARAMS)
+        return redirect(f"{url}?{query}" if query else url)
+    sorts = [*team_matrix.NAME_SORTS]
+    for column in heatmap["columns"]:
+        key = team_matrix.column_sort_key(column["id"])
+        sorts += [key, f"-{key}"]
+    form = forms.MatrixForm(
+        request.GET, members=data["members"], categories=categories_of(data["requirements"]), sorts=sorts
+    )
+    if not form.is_valid():
+        return _bad_request(request, form, team=team, fragment=fragment)
+    picked = team_matrix.picked_columns(user=request.user, team=team)
+    shown = team_matrix.build(
+        heatmap,
+        query=form.cleaned_data["q"],
+        person_id=form.cleaned_data["person"],
+        category_id=form.cleaned_data["category"],
+        picked=picked,
+        sort=form.cleaned_data["sort"] or "name",
+    )
+    columns_form.initial = {"competencies": picked or []}
+    audit_record_view(actor=request.user, team=team, what=AuditEntry.Read.TEAM_DASHBOARD)
+    base = [(name, request.GET[name]) for name in MATRIX_PARAMS[:-1] if request.GET.get(name)]
+    for column in shown["columns"]:
+        key = team_matrix.column_sort_key(column["id"])
+        column["sort_key"] = f"-{key}" if shown["sort"] == key else key
+        column["sort_query"] = urlencode([*base, ("sort", column["sort_key"])])
+        column["sorted"] = (
+            "ascending" if shown["sort"] == key else "descending" if shown["sort"] == f"-{key}" else ""
+        )
+    context = {
+        "team": team,
+        "on": on,
+        "is_today": on == timezone.localdate(),
+        "form": form,
+        "columns_form": columns_form,
+        "picked": picked,
+        "matrix": shown,
+        "name_sort_query": urlencode([*base, ("sort", "-name" if shown["sort"] == "name" else "name")]),
+        "name_sorted": {"name": "ascending", "-name": "descending"}.get(shown["sort"], ""),
+        "date_query": _query(request, "date"),
+    }
+    return render(request, "teams/_matrix_table.html" if fragment else "teams/matrix.html", context)
 
 
 def _sorted_requirements(records):

@@ -160,6 +160,24 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.department.pk + 1000},
         ),
     ],
+    "teams:matrix": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            # A department has no matrix of its own: its department page, for whoever may see it.
+            "department",
+            page(employee=403, lead_a=403, lead_b=403, hr=302, admin=302),
+            lambda org: {"team_id": org.department.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": org.department.pk + 1000},
+        ),
+    ],
     "teams:staffing_hints": [
         Case(
             "team A",

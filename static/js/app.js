@@ -28,3 +28,27 @@
     }
   });
 })();
+
+// A link to a section folded in <details> (the dashboard's in-page navigation, #levels) opens it.
+(function () {
+  "use strict";
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    var fold = target ? target.closest("details") : null;
+    if (fold && !fold.open) {
+      fold.open = true;
+      target.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    if (link && link.getAttribute("href") === window.location.hash) { openTarget(); }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openTarget);
+  } else {
+    openTarget();
+  }
+})();

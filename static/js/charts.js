@@ -17,6 +17,10 @@
     if (element.getAttribute("data-drawn") === "true" || typeof window.Plotly === "undefined") {
       return;
     }
+    // A chart in a folded section is drawn when the section opens (at its real width).
+    if (element.closest("details:not([open])")) {
+      return;
+    }
     var source = document.getElementById(element.getAttribute("data-figure"));
     if (!source) {
       return;
@@ -52,6 +56,10 @@
   } else {
     drawAll(document);
   }
+  // Charts of a folded section, once it is opened ("toggle" does not bubble: listen while capturing).
+  document.addEventListener("toggle", function (event) {
+    if (event.target.open) { drawAll(event.target); }
+  }, true);
   // Charts that arrive in an htmx fragment.
   document.body.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
 })();

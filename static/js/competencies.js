@@ -156,4 +156,12 @@
       drawHistory(picker);
     })(pickers[p]);
   }
+  // A link to one competency's history (the team matrix's cells): the charts above change the page's
+  // height while they are drawn, so scroll to the history again once they are.
+  var historyTitle = document.getElementById("history-title");
+  if (historyTitle && window.location.hash === "#history-title") {
+    window.addEventListener("load", function () {
+      window.setTimeout(function () { historyTitle.scrollIntoView(); }, 0);
+    });
+  }
 })();

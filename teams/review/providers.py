@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Subquery
 
 from competencies.models import AuditEntry
 
-from ..models import Campaign, Membership, Team, TeamRequirement
+from ..models import Campaign, MatrixColumns, Membership, Team, TeamRequirement
 from ..selectors import memberships_active
 from ..tree import TeamTree
 
@@ -77,7 +77,19 @@ def personal_data(employee):
         ],
         "teams_led": [{"team": name} for name in led],
         "campaigns_opened": [{"campaign": name, "opened_at": created} for name, created in opened],
+        "matrix_columns": _matrix_columns(user_id),
     }
+
+
+def _matrix_columns(user_id):
+    """The matrix columns the person's login picked, per team (teams.matrix)."""
+    if not user_id:
+        return []
+    rows = MatrixColumns.objects.filter(user=user_id).select_related("team").prefetch_related("competencies")
+    return [
+        {"team": row.team.name, "competencies": sorted(c.name for c in row.competencies.all())}
+        for row in rows.order_by("team__name", "id")
+    ]
 
 
 def anonymise(employee):
@@ -85,6 +97,7 @@ def anonymise(employee):
     statistics the team's history is made of."""
     if employee.user_id is not None:
         employee.user.led_teams.clear()
+        MatrixColumns.objects.filter(user_id=employee.user_id).delete()
 
 
 # See competencies.hooks.register_privacy_coverage.
@@ -93,6 +106,7 @@ PRIVACY_COVERAGE = {
         "sections": ("memberships", "campaigns"),
         "anonymised": "kept: which anonymous person belonged to which team when (team statistics)",
     },
+    "teams.MatrixColumns.user": {"sections": ("matrix_columns",), "anonymised": "deleted"},
     "teams.Team.leads": {"sections": ("teams_led",), "anonymised": "removed from the leads of every team"},
     "teams.Campaign.created_by": {
         "sections": ("campaigns_opened",),

@@ -415,7 +415,8 @@ def campaign_progress(
 
 
 def campaign_pending_recipients(*, campaign: Campaign, on: datetime.date | None = None) -> list[Employee]:
-    """Active members of the campaign's teams with an e-mail address who have not submitted yet."""
+    """Active members of the campaign's teams who have not submitted yet and can be reached: by their login
+    (notifications) or by their e-mail address."""
     on = on or timezone.localdate()
     submitted = AuditEntry.objects.filter(
         employee_id=OuterRef("pk"),
@@ -425,7 +426,8 @@ def campaign_pending_recipients(*, campaign: Campaign, on: datetime.date | None 
     member_ids = memberships_active(on=on).filter(team__in=campaign.teams.all()).values("employee_id")
     return list(
         Employee.objects.filter(pk__in=member_ids, is_active=True)
-        .exclude(email="")
+        .select_related("user")
+        .filter(Q(user__isnull=False) | ~Q(email=""))
         .annotate(submitted=Exists(submitted))
         .filter(submitted=False)
         .order_by("pk")

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from competencies import notifications
 from competencies.models import Employee
 from competencies.roles import is_hr_or_admin
 from competencies.services import ReviewInvalid, assessments_review
@@ -90,11 +91,14 @@ def campaign_open(
 
 def campaign_reminders_send(*, on: datetime.date | None = None) -> int:
     """Remind members of open campaigns who have not submitted, on each lead time before the deadline
-    (SERVICELEAD_CAMPAIGN_REMINDER_DAYS) once; a missed day is caught up with one e-mail. Returns the
-    number of e-mails sent."""
+    (SERVICELEAD_CAMPAIGN_REMINDER_DAYS) once; a missed day is caught up with one reminder. Members with a
+    login are reminded through the notification system (their "campaign" to-do, once, in their language
+    and e-mail mode: never a second mail); members without one, whom notifications cannot reach, get a
+    plain e-mail. Returns the number of people reminded."""
     on = on or timezone.localdate()
     lead_times = sorted(settings.SERVICELEAD_CAMPAIGN_REMINDER_DAYS, reverse=True)
     sent = 0
+    logins: dict[int, Any] = {}
     for campaign_id in Campaign.objects.filter(opens_on__lte=on, deadline__gte=on).values_list(
         "pk", flat=True
     ):
@@ -107,8 +111,17 @@ def campaign_reminders_send(*, on: datetime.date | None = None) -> int:
             recipients = selectors.campaign_pending_recipients(campaign=campaign, on=on)
             campaign.reminders_sent = sorted({*campaign.reminders_sent, *due}, reverse=True)
             campaign.save(update_fields=["reminders_sent"])
-            if recipients:
-                sent += send_mass_mail([_reminder(campaign, employee, days_left) for employee in recipients])
+            plain = [employee for employee in recipients if employee.user is None]
+            logins.update(
+                (employee.user.pk, employee.user)
+                for employee in recipients
+                if employee.user is not None and employee.user.is_active
+            )
+            if plain:
+                send_mass_mail([_reminder(campaign, employee, days_left) for employee in plain])
+            sent += len(recipients)
+    if logins:
+        notifications.notifications_collect(on=on, users=[logins[pk] for pk in sorted(logins)])
     return sent
 
 

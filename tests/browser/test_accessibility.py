@@ -191,6 +191,7 @@ VISITS = {
     "lead_a": [
         ("home", lambda s: {}),
         ("teams:dashboard", lambda s: {"team_id": s.org.team_a.pk}),
+        ("teams:matrix", lambda s: {"team_id": s.org.team_a.pk}),
         ("teams:staffing_hints", lambda s: {"team_id": s.org.team_a.pk}),
         ("teams:what_if", lambda s: {"team_id": s.org.team_a.pk}),
         ("teams:review_queue", lambda s: {"team_id": s.org.team_a.pk}),

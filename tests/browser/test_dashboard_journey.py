@@ -38,10 +38,13 @@ def test_lead_tries_a_what_if_on_the_team_dashboard(chromium, live_server, trans
     assert_language(page, language)
     assert org.team_a.name in text(page, "h1")
     # The heatmap writes each level into its cell: colour is never the only carrier of the level.
+    # The heatmap's section is folded: the in-page navigation opens it, and the chart is drawn then.
+    page.click("nav.sl-section-nav a[href='#levels']")
     page.wait_for_selector("[data-figure=heatmap-figure] .main-svg")
     cells = page.locator("[data-figure=heatmap-figure] .main-svg text").all_text_contents()
     assert {"2", "3"} <= set(cells), cells
     # The staffing hints arrive by themselves: Bea from the other team holds the missing level.
+    page.click("nav.sl-section-nav a[href='#hints']")
     page.wait_for_selector("#staffing-hints .sl-hint")
     assert org.member_b.name in text(page, "#staffing-hints")
     assert_accessible(page)

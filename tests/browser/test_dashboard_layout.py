@@ -50,6 +50,16 @@ def test_key_facts_above_the_fold_and_radar_labels_whole(chromium, live_server, 
         assert box["y"] + box["height"] <= FOLD, (selector, box)
     assert page.locator("#certificates .sl-certificate").count() == 1
     shot(page, "de-dashboard-fold")
+    # The rest in sections reached from an in-page navigation; a folded one opens when its link is used.
+    targets = page.locator("nav.sl-section-nav a").evaluate_all("links => links.map(a => a.hash.slice(1))")
+    assert {"findings", "certificates", "charts", "levels", "hints", "what-if"} <= set(targets), targets
+    for target in targets:
+        assert page.locator(f"#{target}").count() == 1, target
+    assert page.locator("#levels").evaluate("fold => fold.open") is False
+    assert page.locator("[data-figure=heatmap-figure] .main-svg").count() == 0  # drawn only when opened
+    page.click("nav.sl-section-nav a[href='#levels']")
+    page.wait_for_selector("[data-figure=heatmap-figure] .main-svg")
+    assert page.locator("#levels").evaluate("fold => fold.open") is True
 
     page.goto(f"{live_server.url}/people/{org.employee.pk}/")
     page.wait_for_selector("[data-figure=radar-figure] .main-svg .angularaxistick text")

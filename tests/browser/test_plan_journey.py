@@ -6,6 +6,8 @@ and the team coverage change."""
 import re
 
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
 from jobs.models import Job
 from qualification import job_kinds
@@ -150,11 +152,16 @@ def test_plan_from_generation_to_badge_and_team_coverage(
     assert say("You agreed to the plan. It is your working plan now — good luck!") in text(
         employee, ".sl-messages"
     )
+    with translation.override(language):
+        forecast_date = date_format(
+            coverage_outlook(team_ids=[team])[team]["forecast_on"], "SHORT_DATE_FORMAT"
+        )
     rises = say(
-        "With the plans agreed, coverage rises from <strong>%(before)s&nbsp;%%</strong> to "
-        "<strong>%(after)s&nbsp;%%</strong>.",
+        "With the agreed plans, coverage rises from <strong>%(before)s&nbsp;%%</strong> to a forecast "
+        "<strong>%(after)s&nbsp;%%</strong> on %(date)s.",
         before=50,
         after=100,
+        date=forecast_date,
     )
     assert rises in text(employee, "aside")
     assert_accessible(employee)

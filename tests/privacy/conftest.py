@@ -20,7 +20,7 @@ from competencies.models import (
 )
 from qualification import job_kinds
 from qualification.models import PlanComment
-from teams.models import Campaign
+from teams.models import Campaign, MatrixColumns
 from tests.competencies.test_certificates import evidence_for
 from tests.factories import (
     AssessmentFactory,
@@ -95,6 +95,7 @@ def everything(org):
         name="Spring round", opens_on=days_ago(5), deadline=days_ago(-10), created_by=login
     )
     campaign.teams.set([org.team_a])
+    MatrixColumns.objects.create(user=login, team=org.team_b).competencies.set([competency])
     plan = QualificationPlanFactory(employee=erika, employee_comment="NOTE-MARK my comment")
     PlanItemFactory(plan=plan, competency=competency)
     PlanComment.objects.create(plan=plan, author=login, text="NOTE-MARK please add a course")

@@ -42,3 +42,20 @@ def test_dashboard_names_the_certificate_that_causes_the_drop(client_for, org):
     section = content.decode().split('id="certificates"')[1].split("</section>")[0]
     assert org.colleague.name in section and "Heat pump diagnostics" in section
     assert "−50.0" in section  # 1 of 2 needed → 0 of 2: the whole critical requirement's half
+
+
+def test_the_employees_plan_page_and_team_progress_show_the_dashboards_forecast(client_for, org):
+    world = build_world(org)
+    set_status(world.plan, AGREED)
+    Assessment.objects.filter(employee=org.colleague, competency=world.heat).update(
+        source=Assessment.Source.CERTIFICATE, valid_until=TODAY + datetime.timedelta(days=30)
+    )
+    dashboard = client_for("lead_a").get(reverse("teams:dashboard", kwargs={"team_id": org.team_a.pk}))
+    expected = forecast_on(dashboard.content.decode())
+    employee = client_for("employee")
+    plan_page = employee.get(reverse("qualification:my_plan"), follow=True).content.decode()
+    progress = employee.get(reverse("qualification:team_progress", args=[org.team_a.pk])).content.decode()
+    plans = client_for("lead_a").get(reverse("qualification:team_plans", args=[org.team_a.pk])).content
+    assert expected == 50
+    for page in (plan_page, progress, plans.decode()):
+        assert set(map(int, re.findall(r'data-forecast="(\d+)"', page))) == {expected}

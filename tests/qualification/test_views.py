@@ -330,7 +330,7 @@ def test_employee_sees_why_each_item_matters_and_what_it_earns(client_for, world
     assert "You said you want to grow in this, up to level 3." in content
     assert "Level 3 · Heat pump diagnostics" in content  # what it earns
     assert "Accept the plan" in content and "Ask for a change" in content
-    assert "With the plans agreed" not in content  # nothing agreed yet
+    assert "With the agreed plans" not in content  # nothing agreed yet
     assert "Coverage today: <strong>50&nbsp;%</strong>" in content
 
 
@@ -344,8 +344,8 @@ def test_employee_accepts_with_a_comment_and_the_team_goal_rises(client_for, wor
     assert world.plan.comments.get().kind == PlanComment.Kind.AGREED
     content = response.content.decode()
     assert (
-        "With the plans agreed, coverage rises from <strong>50&nbsp;%</strong> to <strong>100&nbsp;%</strong>"
-        in (content)
+        "With the agreed plans, coverage rises from <strong>50&nbsp;%</strong> to a forecast "
+        "<strong>100&nbsp;%</strong>" in content
     )
 
 
@@ -513,8 +513,8 @@ def test_team_progress_shows_the_goal_to_every_member(client_for, world):
     set_status(world.plan, AGREED)
     content = client_for("employee").get(url("team_progress", world.org.team_a.pk)).content.decode()
     assert (
-        "With the plans agreed, coverage rises from <strong>50&nbsp;%</strong> to <strong>100&nbsp;%</strong>"
-        in (content)
+        "With the agreed plans, coverage rises from <strong>50&nbsp;%</strong> to a forecast "
+        "<strong>100&nbsp;%</strong>" in content
     )
     assert "0 of 1 agreed item done" in content
     assert "Carl" not in content and "Erika" not in content.split("</nav>", 2)[-1]  # aggregates only

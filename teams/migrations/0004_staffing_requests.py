@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('competencies', '0009_notifications'),
-        ('teams', '0002_campaign'),
+        ('teams', '0003_matrix_columns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
