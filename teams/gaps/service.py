@@ -1,0 +1,296 @@
+"""Technical systems, installed base, demand and duty as gap engine inputs (docs/service-operations.md).
+
+Pure computation like ``engine``: frames in, frames out, no ORM. Inputs besides ``engine.AnalysisInput``:
+
+- ``needs``: system_id, competency_id, required_level — what each system asks of whoever serves it
+  (already including what its ancestors need; see ``needs_with_ancestors``);
+- ``installed``: team_id, system_id, on, units — counts of units in the field by date;
+- ``systems``: system_id, launch_date, end_of_life — dates may be None / NaT;
+- ``tickets``: team_id, system_id, competency_id, required_level, duration, outside_hours — one row per
+  (ticket, needed pair);
+- ``absent``/``on_duty``: employee_id, start, end — inclusive date ranges.
+"""
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import engine
+
+NEED_COLUMNS = ["system_id", "competency_id", "required_level"]
+INSTALLED_COLUMNS = ["team_id", "system_id", "on", "units"]
+SYSTEM_COLUMNS = ["system_id", "launch_date", "end_of_life"]
+TICKET_COLUMNS = ["team_id", "system_id", "competency_id", "required_level", "duration", "outside_hours"]
+RANGE_COLUMNS = ["employee_id", "start", "end"]
+
+STATUS_UNSERVED = "unserved"
+STATUS_SINGLE_SERVER = "single_server"
+STATUS_OK = "ok"
+
+# Shares of work outside office hours that make a need more critical (docs/service-operations.md).
+OUTSIDE_SECOND_PERSON = 0.05
+OUTSIDE_CRITICAL = 0.25
+DUTY_DAYS = 56
+
+
+def needs_with_ancestors(needs: pd.DataFrame, parents: Mapping[int, int | None]) -> pd.DataFrame:
+    """Each system's needs plus those of its ancestors, the higher level where both name a competency."""
+    own = {int(s): [] for s in parents}
+    for row in needs.itertuples(index=False):
+        own.setdefault(int(row.system_id), []).append((int(row.competency_id), int(row.required_level)))
+    rows = []
+    for system_id in sorted(own):
+        merged: dict[int, int] = {}
+        seen = set()
+        current: int | None = system_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            for competency_id, level in own.get(current, []):
+                merged[competency_id] = max(level, merged.get(competency_id, 0))
+            current = parents.get(current)
+        rows.extend((system_id, c, lvl) for c, lvl in sorted(merged.items()))
+    return pd.DataFrame.from_records(rows, columns=NEED_COLUMNS).astype("int64")
+
+
+def installed_units(
+    installed: pd.DataFrame, systems: pd.DataFrame, *, on: datetime.date, forecast: bool = True
+) -> pd.DataFrame:
+    """team_id, system_id, units on ``on``: the latest count dated on or before it; with ``forecast``, 0
+    from the end of life on and before the launch date."""
+    frame = installed[pd.to_datetime(installed["on"]).dt.date <= on]
+    if frame.empty:
+        return pd.DataFrame({"team_id": [], "system_id": [], "units": []}, dtype="int64")
+    frame = frame.sort_values(["team_id", "system_id", "on"], kind="stable")
+    latest = frame.groupby(["team_id", "system_id"], as_index=False).last()[["team_id", "system_id", "units"]]
+    if forecast and not systems.empty:
+        dates = systems.set_index("system_id")
+        ended = {int(s) for s, d in dates["end_of_life"].items() if _date(d) is not None and _date(d) <= on}
+        not_launched = {
+            int(s) for s, d in dates["launch_date"].items() if _date(d) is not None and _date(d) > on
+        }
+        latest.loc[latest["system_id"].isin(ended | not_launched), "units"] = 0
+    return latest.astype("int64").reset_index(drop=True)
+
+
+def _date(value) -> datetime.date | None:
+    if value is None or (not isinstance(value, datetime.date) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
+
+
+def system_table(
+    data: engine.AnalysisInput,
+    needs: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    team_ids: Iterable[int],
+    system_ids: Iterable[int] = (),
+) -> pd.DataFrame:
+    """One row per (team, system) with units or asked for: servers, served_by, units, units_per_server,
+    status. Servers are found by the engine's own requirement table: one requirement per (system, need),
+    its holders intersected over the system's needs."""
+    team_ids = sorted(set(int(t) for t in team_ids))
+    wanted = units[units["team_id"].isin(team_ids)][["team_id", "system_id", "units"]]
+    extra = pd.DataFrame(
+        [(t, int(s), 0) for t in team_ids for s in system_ids], columns=["team_id", "system_id", "units"]
+    )
+    pairs = (
+        pd.concat([wanted, extra], ignore_index=True)
+        .groupby(["team_id", "system_id"], as_index=False)["units"]
+        .max()
+        .astype("int64")
+    )
+    members = {t: engine.team_members(data, t) for t in team_ids}
+    # Each (team, system) pair becomes a pseudo-team of the engine, each need a requirement of it.
+    pair_key = {(int(r.team_id), int(r.system_id)): i for i, r in enumerate(pairs.itertuples(index=False))}
+    requirement_rows, membership_rows = [], []
+    need_groups = {int(s): g for s, g in needs.groupby("system_id")} if not needs.empty else {}
+    for (team_id, system_id), key in pair_key.items():
+        membership_rows.extend((key, e) for e in members[team_id])
+        group = need_groups.get(system_id)
+        if group is not None:
+            requirement_rows.extend(
+                (key, int(c), int(lvl), 1, 1)
+                for c, lvl in zip(group["competency_id"], group["required_level"], strict=True)
+            )
+    table = engine.requirement_table(
+        engine.AnalysisInput(
+            levels=data.levels,
+            memberships=pd.DataFrame(membership_rows, columns=engine.MEMBERSHIP_COLUMNS, dtype="int64"),
+            requirements=pd.DataFrame(requirement_rows, columns=engine.REQUIREMENT_COLUMNS, dtype="int64"),
+            role_targets=engine.empty_frame(engine.ROLE_TARGET_COLUMNS),
+        )
+    )
+    holders_by_key: dict[int, set[int]] = {}
+    for key, holders in zip(table["team_id"], table["holders"], strict=True):
+        key = int(key)
+        holders_by_key[key] = holders_by_key[key] & set(holders) if key in holders_by_key else set(holders)
+    servers = []
+    for (team_id, _system_id), key in pair_key.items():
+        found = holders_by_key.get(key)
+        servers.append(sorted(found) if found is not None else list(members[team_id]))
+    pairs["servers"] = servers
+    pairs["served_by"] = [len(s) for s in servers]
+    pairs["units_per_server"] = [
+        (u / n if n else math.nan) for u, n in zip(pairs["units"], pairs["served_by"], strict=True)
+    ]
+    pairs["status"] = np.select(
+        [pairs["served_by"] == 0, pairs["served_by"] == 1],
+        [STATUS_UNSERVED, STATUS_SINGLE_SERVER],
+        default=STATUS_OK,
+    )
+    return pairs.sort_values(["team_id", "system_id"]).reset_index(drop=True)
+
+
+def system_risks(table: pd.DataFrame) -> pd.DataFrame:
+    """Systems in the field that one or no member can serve, the most units first."""
+    risky = table[(table["status"] != STATUS_OK) & (table["units"] > 0)]
+    return risky.sort_values(["units", "team_id", "system_id"], ascending=[False, True, True], kind="stable")
+
+
+def demand_suggestions(
+    tickets: pd.DataFrame,
+    requirements: pd.DataFrame,
+    *,
+    hours_per_person: float,
+) -> pd.DataFrame:
+    """Suggested team requirements from ticket work: team_id, competency_id, required_level, min_people,
+    weight, jobs, hours, outside_share, system_id (the system with the most jobs, for the sentence).
+
+    ``tickets`` holds one row per (ticket, needed pair) with a ``ticket_id``; pairs already met by an
+    equal or stricter requirement are dropped."""
+    columns = [
+        "team_id",
+        "competency_id",
+        "required_level",
+        "min_people",
+        "weight",
+        "jobs",
+        "hours",
+        "outside_share",
+        "system_id",
+    ]
+    if tickets.empty:
+        return pd.DataFrame(columns=columns)
+    keys = ["team_id", "competency_id", "required_level"]
+    grouped = tickets.groupby(keys, as_index=False).agg(
+        jobs=("ticket_id", "nunique"), hours=("duration", "sum"), outside=("outside_hours", "sum")
+    )
+    # outside counts rows; tickets are unique per pair, so rows == jobs within a group.
+    grouped["outside_share"] = grouped["outside"] / grouped["jobs"]
+    top = (
+        tickets.groupby([*keys, "system_id"], as_index=False)["ticket_id"]
+        .nunique()
+        .sort_values([*keys, "ticket_id", "system_id"], ascending=[True, True, True, False, True])
+        .groupby(keys, as_index=False)
+        .first()[[*keys, "system_id"]]
+    )
+    grouped = grouped.merge(top, on=keys, how="left")
+    grouped["min_people"] = [
+        max(1, math.ceil(h / hours_per_person - 1e-9)) + (1 if share >= OUTSIDE_SECOND_PERSON else 0)
+        for h, share in zip(grouped["hours"], grouped["outside_share"], strict=True)
+    ]
+    grouped["weight"] = [
+        3 if s >= OUTSIDE_CRITICAL else 2 if s >= OUTSIDE_SECOND_PERSON else 1
+        for s in grouped["outside_share"]
+    ]
+    if not requirements.empty:
+        met = grouped.merge(requirements, on=["team_id", "competency_id"], how="left", suffixes=("", "_have"))
+        already = (met["required_level_have"] >= met["required_level"]) & (
+            met["min_people_have"] >= met["min_people"]
+        )
+        grouped = grouped[~already.fillna(False).to_numpy()]
+    # Of several levels of one competency, suggest the highest that is not already met.
+    grouped = grouped.sort_values(["team_id", "competency_id", "required_level"], kind="stable")
+    grouped = grouped.groupby(["team_id", "competency_id"], as_index=False).last()
+    return grouped[columns].reset_index(drop=True)
+
+
+def on_duty_frame(
+    members: Iterable[int],
+    *,
+    days: list[datetime.date],
+    absent: pd.DataFrame,
+    on_duty: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """on, employee_id of each member on duty each day: not absent, and — when a roster is given — named
+    by one of its entries covering the day."""
+    members = sorted(set(int(m) for m in members))
+    if not days or not members:
+        return pd.DataFrame({"on": [], "employee_id": []})
+    index = {d: i for i, d in enumerate(days)}
+    position = {m: i for i, m in enumerate(members)}
+    present = np.ones((len(days), len(members)), dtype=bool)
+    if on_duty is not None:
+        present[:] = False
+        _mark(present, on_duty, days, index, position, True)
+    _mark(present, absent, days, index, position, False)
+    day_index, member_index = np.nonzero(present)
+    return pd.DataFrame(
+        {"on": [days[i] for i in day_index], "employee_id": np.asarray(members, dtype="int64")[member_index]}
+    )
+
+
+def _mark(grid, ranges, days, index, position, value):
+    first, last = days[0], days[-1]
+    for employee_id, start, end in ranges[RANGE_COLUMNS].itertuples(index=False, name=None):
+        column = position.get(int(employee_id))
+        if column is None or end < first or start > last:
+            continue
+        grid[index[max(start, first)] : index[min(end, last)] + 1, column] = value
+
+
+def duty_table(
+    data: engine.AnalysisInput,
+    *,
+    team_id: int,
+    days: list[datetime.date],
+    absent: pd.DataFrame,
+    on_duty: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Per day and requirement of ``team_id``: on (date), competency_id, required_level, min_people,
+    covered (holders on duty), status — the engine's requirement table over the members on duty."""
+    members = engine.team_members(data, team_id)
+    present = on_duty_frame(members, days=days, absent=absent, on_duty=on_duty)
+    requirements = data.requirements[data.requirements["team_id"] == team_id]
+    if requirements.empty or not days:
+        return pd.DataFrame(
+            columns=["on", "competency_id", "required_level", "min_people", "covered", "status"]
+        )
+    position = {d: i for i, d in enumerate(days)}
+    present_teams = present["on"].map(position).astype("int64") if len(present) else pd.Series(dtype="int64")
+    day_requirements = pd.concat(
+        [requirements.assign(team_id=i) for i in range(len(days))], ignore_index=True
+    ).astype({"team_id": "int64"})
+    table = engine.requirement_table(
+        engine.AnalysisInput(
+            levels=data.levels,
+            memberships=pd.DataFrame(
+                {"team_id": present_teams.to_numpy(), "employee_id": present["employee_id"].to_numpy()},
+                dtype="int64",
+            ),
+            requirements=day_requirements,
+            role_targets=engine.empty_frame(engine.ROLE_TARGET_COLUMNS),
+        )
+    )
+    table["on"] = [days[int(i)] for i in table["team_id"]]
+    return table[["on", "competency_id", "required_level", "min_people", "covered", "status"]]
+
+
+def duty_days(table: pd.DataFrame, days: list[datetime.date]) -> list[dict]:
+    """One record per day: on, status (the worst of its requirements: gap > single_point > ok), short
+    (competency ids with a gap that day)."""
+    order = {engine.STATUS_OK: 0, engine.STATUS_SINGLE_POINT: 1, engine.STATUS_GAP: 2}
+    by_day: dict = {d: {"on": d, "status": engine.STATUS_OK, "short": []} for d in days}
+    for on, competency_id, status in table[["on", "competency_id", "status"]].itertuples(index=False):
+        day = by_day[on]
+        if order[status] > order[day["status"]]:
+            day["status"] = status
+        if status == engine.STATUS_GAP:
+            day["short"].append(int(competency_id))
+    return [by_day[d] for d in days]
