@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "competencies",
     "teams",
     "qualification",
+    "operations",
 ]
 
 MIDDLEWARE = [
