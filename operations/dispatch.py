@@ -51,7 +51,10 @@ def mapping_from(params) -> Mapping:
 def dispatch_rows(*, team, on: datetime.date, mapping: Mapping) -> list[dict]:
     """One row per member and competency with a confirmed effective level above 0 on ``on``, ordered by
     personnel number and skill. Four queries."""
-    members = {e.pk: e.personnel_no for e in team_members_active(team=team, on=on).only("pk", "personnel_no")}
+    members = {
+        e.pk: e.personnel_no
+        for e in team_members_active(team=team, on=on).select_related(None).only("pk", "personnel_no")
+    }
     levels = [
         r for r in effective_level_records(on=on, employee_ids=list(members)) if r.confirmed and r.level > 0
     ]
