@@ -15,3 +15,10 @@ class OperationsConfig(AppConfig):
         for relation, coverage in PRIVACY_COVERAGE.items():
             hooks.register_privacy_coverage(relation, **coverage)
         hooks.register_personal_data(personal_data)
+        # The lead's to-dos list the first day short of people on duty; the team dashboard shows the strip.
+        from teams import hooks as team_hooks
+
+        from . import todos
+
+        todos.register()
+        team_hooks.register_dashboard_panel(todos.dashboard_panel)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("teams/<int:team_id>/suggestions/", views.team_suggestions, name="team_suggestions"),
     path("teams/<int:team_id>/suggestions/accept/", views.suggestion_accept, name="suggestion_accept"),
     path("teams/<int:team_id>/duty/", views.team_duty, name="team_duty"),
+    path("teams/<int:team_id>/duty/strip/", views.team_duty_strip, name="team_duty_strip"),
     path("teams/<int:team_id>/dispatch-export/", views.dispatch_export, name="dispatch_export"),
 ]

@@ -174,3 +174,11 @@ def dispatch_export(request, team_id):
         response = HttpResponse(dispatch.as_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dispatch-team-{team.pk}.{output}"'
     return response
+
+
+@login_required
+def team_duty_strip(request, team_id):
+    """The duty strip alone, for the team dashboard's panel."""
+    team = team_for_levels(request.user, team_id)
+    result = selectors.team_duty(team=team, first=timezone.localdate())
+    return render(request, "operations/_duty_panel.html", {"team": team, "duty": result})

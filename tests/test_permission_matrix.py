@@ -549,6 +549,18 @@ EXPECTATIONS = {
             lambda org: {"team_id": 999999},
         ),
     ],
+    "operations:team_duty_strip": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
     "operations:dispatch_export": [
         Case(
             "team A",

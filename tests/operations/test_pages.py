@@ -164,3 +164,18 @@ def test_import_page_reports_problems_and_writes_nothing(client_for, org, field)
     assert response.status_code == 400
     assert "AquaHeat 9" in response.content.decode()
     assert InstalledBase.objects.count() == 1
+
+
+def test_lead_to_do_names_the_first_day_the_holiday_plan_leaves_short(client_for, org, field):
+    from competencies.todos import todo_context, todos_for
+
+    TeamRequirement.objects.create(team=org.team_a, competency=field["heat"], required_level=3, min_people=1)
+    start = TODAY() + datetime.timedelta(days=10)
+    DutyEntry.objects.create(
+        employee=org.employee, kind="absent", start=start, end=start + datetime.timedelta(days=4)
+    )
+    lists = todos_for(todo_context(user=org.users["lead_a"], on=TODAY()))
+    items = [t for t in lists.get("lead", []) if t.kind == "duty_short"]
+    assert [(t.params["date"], t.params["days"], t.params["competencies"]) for t in items] == [
+        (start.isoformat(), 5, "Heat pump diagnostics")
+    ]
