@@ -32,8 +32,10 @@ def team_systems(request, team_id):
     team = team_for_levels(request.user, team_id)
     on = _date(request)
     result = selectors.team_system_coverage(team=team, on=on)
-    for row in result["systems"] + result["risks"]:
-        row["end_of_life"] = row["end_of_life"].isoformat() if row["end_of_life"] else None
+    # The risks are the same row objects as the systems: convert each once.
+    for row in result["systems"]:
+        for key in ("launch_date", "end_of_life"):
+            row[key] = row[key].isoformat() if row[key] else None
         row.pop("forecast_units", None)
     return Response(result)
 

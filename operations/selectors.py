@@ -6,6 +6,8 @@ from collections.abc import Iterable
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from competencies.models import Competency, Employee
 from teams.gaps import engine
@@ -59,16 +61,19 @@ def team_system_coverage(*, team: Team, on: datetime.date, forecast_on: datetime
     needs, systems = system_frames()
     installed = installed_frame(team_ids=[team.pk])
     units = gap_service.installed_units(installed, systems, on=on, forecast=False)
-    table = gap_service.system_table(data, needs, units, team_ids=[team.pk])
+    # Systems counted only for a later date (a launch) are listed too, with no units today.
+    planned = installed["system_id"].drop_duplicates().tolist()
+    table = gap_service.system_table(data, needs, units, team_ids=[team.pk], system_ids=planned)
     forecast = {}
     if forecast_on is not None:
         later = gap_service.installed_units(installed, systems, on=forecast_on)
         forecast = {int(s): int(u) for s, u in zip(later["system_id"], later["units"], strict=True)}
     ids = set(table["system_id"].tolist())
-    names = dict(System.objects.filter(pk__in=ids).values_list("id", "name"))
     details = {
         s["id"]: s
-        for s in System.objects.filter(pk__in=ids).values("id", "manufacturer", "generation", "end_of_life")
+        for s in System.objects.filter(pk__in=ids).values(
+            "id", "name", "manufacturer", "generation", "launch_date", "end_of_life"
+        )
     }
     people = set(engine.team_members(data, team.pk))
     person_names = dict(Employee.objects.filter(pk__in=people).values_list("id", "name"))
@@ -77,9 +82,10 @@ def team_system_coverage(*, team: Team, on: datetime.date, forecast_on: datetime
         system_id = int(row.system_id)
         rows.append(
             {
-                "system": {"id": system_id, "name": names.get(system_id, "")},
+                "system": {"id": system_id, "name": details.get(system_id, {}).get("name", "")},
                 "manufacturer": details.get(system_id, {}).get("manufacturer", ""),
                 "generation": details.get(system_id, {}).get("generation", ""),
+                "launch_date": details.get(system_id, {}).get("launch_date"),
                 "end_of_life": details.get(system_id, {}).get("end_of_life"),
                 "units": int(row.units),
                 "forecast_units": forecast.get(system_id, int(row.units)) if forecast_on else None,
@@ -161,6 +167,29 @@ def team_suggestions(*, team: Team, on: datetime.date) -> list[dict]:
     return suggestion_records(found)
 
 
+def explanation(*, jobs: int, system: str, other_systems: int, outside: int, people: int, level: int) -> str:
+    """ "412 jobs on Heat pump X in 12 months, 9 % outside office hours → 3 people at level 3"."""
+    if system and other_systems > 0:
+        where = ngettext(
+            "%(system)s and %(count)s other system", "%(system)s and %(count)s other systems", other_systems
+        ) % {"system": system, "count": other_systems}
+    else:
+        where = system or _("no particular system")
+    work = ngettext("%(count)s job on %(where)s", "%(count)s jobs on %(where)s", jobs) % {
+        "count": jobs,
+        "where": where,
+    }
+    staff = ngettext("%(count)s person at level %(level)s", "%(count)s people at level %(level)s", people) % {
+        "count": people,
+        "level": level,
+    }
+    return _("%(work)s in 12 months, %(outside)s %% outside office hours → %(staff)s") % {
+        "work": work,
+        "outside": outside,
+        "staff": staff,
+    }
+
+
 def suggestion_records(found: pd.DataFrame) -> list[dict]:
     competencies = dict(
         Competency.objects.filter(pk__in=found["competency_id"].tolist()).values_list("id", "name")
@@ -177,6 +206,14 @@ def suggestion_records(found: pd.DataFrame) -> list[dict]:
             "hours": float(r.hours),
             "outside_percent": round(float(r.outside_share) * 100),
             "system": systems.get(int(r.system_id), ""),
+            "explanation": explanation(
+                jobs=int(r.jobs),
+                system=systems.get(int(r.system_id), ""),
+                other_systems=int(r.systems) - 1,
+                outside=round(float(r.outside_share) * 100),
+                people=int(r.min_people),
+                level=int(r.required_level),
+            ),
         }
         for r in found.itertuples(index=False)
     ]

@@ -160,7 +160,8 @@ def demand_suggestions(
     hours_per_person: float,
 ) -> pd.DataFrame:
     """Suggested team requirements from ticket work: team_id, competency_id, required_level, min_people,
-    weight, jobs, hours, outside_share, system_id (the system with the most jobs, for the sentence).
+    weight, jobs, hours, outside_share, system_id (the system with the most jobs, for the sentence) and
+    systems (how many systems the jobs were on).
 
     ``tickets`` holds one row per (ticket, needed pair) with a ``ticket_id``; pairs already met by an
     equal or stricter requirement are dropped."""
@@ -174,6 +175,7 @@ def demand_suggestions(
         "hours",
         "outside_share",
         "system_id",
+        "systems",
     ]
     if tickets.empty:
         return pd.DataFrame(columns=columns)
@@ -191,6 +193,10 @@ def demand_suggestions(
         .first()[[*keys, "system_id"]]
     )
     grouped = grouped.merge(top, on=keys, how="left")
+    spread = (
+        tickets.groupby(keys, as_index=False)["system_id"].nunique().rename(columns={"system_id": "systems"})
+    )
+    grouped = grouped.merge(spread, on=keys, how="left")
     grouped["min_people"] = [
         max(1, math.ceil(h / hours_per_person - 1e-9)) + (1 if share >= OUTSIDE_SECOND_PERSON else 0)
         for h, share in zip(grouped["hours"], grouped["outside_share"], strict=True)
