@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 from django.conf import settings
@@ -238,19 +239,29 @@ def duty_ranges(*, employee_ids: Iterable[int], first: datetime.date, last: date
 
 
 def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_DAYS) -> dict:
-    """The team's duty coverage for ``days`` days from ``first``: one record per day and the short days."""
+    """The team's duty coverage for ``days`` days from ``first``: one record per day, the days short, the
+    days by week, and the requirements the team misses even with everyone present (``missing``). The days
+    are judged on the requirements the team meets with everyone present: what it already misses is a gap
+    of the dashboard on every day, and would hide the days the holiday plan makes short."""
     dates = [first + datetime.timedelta(days=i) for i in range(days)]
     data = analysis_input(on=first, team_ids=[team.pk])
+    everyone = engine.requirement_table(data)
+    missing_ids = everyone.loc[everyone["status"] == engine.STATUS_GAP, "competency_id"].astype(int).tolist()
+    met = data.requirements[~data.requirements["competency_id"].isin(missing_ids)]
     members = engine.team_members(data, team.pk)
     absent, on_duty = duty_ranges(employee_ids=members, first=dates[0], last=dates[-1])
-    table = gap_service.duty_table(data, team_id=team.pk, days=dates, absent=absent, on_duty=on_duty)
+    table = gap_service.duty_table(
+        replace(data, requirements=met), team_id=team.pk, days=dates, absent=absent, on_duty=on_duty
+    )
     strip = gap_service.duty_days(table, dates)
-    short_ids = {c for day in strip for c in day["short"]}
-    names = dict(Competency.objects.filter(pk__in=short_ids).values_list("id", "name")) if short_ids else {}
+    wanted = {c for day in strip for c in day["short"]} | set(missing_ids)
+    names = dict(Competency.objects.filter(pk__in=wanted).values_list("id", "name")) if wanted else {}
     for day in strip:
         day["short_names"] = [names.get(c, "") for c in day["short"]]
     return {
         "team": {"id": team.pk, "name": team.name},
         "days": strip,
+        "weeks": [strip[i : i + 7] for i in range(0, len(strip), 7)],
         "short_days": [d for d in strip if d["status"] == engine.STATUS_GAP],
+        "missing": sorted(names.get(c, "") for c in missing_ids),
     }

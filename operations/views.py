@@ -144,11 +144,10 @@ def team_duty(request, team_id):
     team = team_for_levels(request.user, team_id)
     today = timezone.localdate()
     result = selectors.team_duty(team=team, first=today)
-    weeks = [result["days"][i : i + 7] for i in range(0, len(result["days"]), 7)]
     return render(
         request,
         "operations/team_duty.html",
-        {"team": team, "duty": result, "weeks": weeks, "days": gap_service.DUTY_DAYS, "today": today},
+        {"team": team, "duty": result, "days": gap_service.DUTY_DAYS, "today": today},
     )
 
 
