@@ -179,5 +179,8 @@ def dispatch_export(request, team_id):
 def team_duty_strip(request, team_id):
     """The duty strip alone, for the team dashboard's panel."""
     team = team_for_levels(request.user, team_id)
+    if not request.htmx:
+        # Opened on its own (no script, or a bookmark): the whole duty page.
+        return team_duty(request, team_id)
     result = selectors.team_duty(team=team, first=timezone.localdate())
     return render(request, "operations/_duty_panel.html", {"team": team, "duty": result})

@@ -179,3 +179,10 @@ def test_lead_to_do_names_the_first_day_the_holiday_plan_leaves_short(client_for
     assert [(t.params["date"], t.params["days"], t.params["competencies"]) for t in items] == [
         (start.isoformat(), 5, "Heat pump diagnostics")
     ]
+
+
+def test_duty_strip_is_a_fragment_for_htmx_and_the_whole_page_otherwise(client_for, org, field):
+    url = reverse("operations:team_duty_strip", args=[org.team_a.pk])
+    client = client_for("lead_a")
+    assert "<html" not in client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" in client.get(url).content.decode()
