@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from competencies.dates import parse_iso_date
 from competencies.imports.lookups import closest
@@ -22,6 +24,12 @@ from teams.models import Team
 from .models import InstalledBase, System, SystemNeed, Ticket, TicketNeed
 
 MAX_PROBLEMS = 200
+# What an unknown name is said to be (lazy: translated only when a problem is reported, not once per row).
+TEAM_OR_REGION = gettext_lazy("team or region")
+SYSTEM = gettext_lazy("system")
+COMPETENCY = gettext_lazy("competency")
+PARENT_SYSTEM = gettext_lazy("parent system")
+TEAM = gettext_lazy("team")
 BATCH = 5000
 SIMILARITY = 0.6
 
@@ -254,7 +262,7 @@ def _skill_pairs(checker, row, column, text, competencies) -> list[tuple[int, in
     for part in filter(None, (p.strip() for p in re.split(r"[;|]", text))):
         name, _sep, level_text = part.rpartition(":") if ":" in part else (part, "", "")
         level = _level(checker, row, column, level_text.strip()) if level_text.strip() else None
-        competency_id = checker.name(row, column, name.strip(), competencies, _("competency"))
+        competency_id = checker.name(row, column, name.strip(), competencies, COMPETENCY)
         if competency_id is not None:
             pairs.append((competency_id, level))
     return pairs
@@ -297,7 +305,7 @@ def import_systems(file_obj: IO[bytes], filename: str) -> Report:
     for number, fields, *_rest in rows:
         parent = fields.get("parent", "")
         if parent:
-            checker.name(number, "parent", parent, known, _("parent system"))
+            checker.name(number, "parent", parent, known, PARENT_SYSTEM)
             parents[fields["name"].casefold()] = parent.casefold()
     for name in parents:
         walked, current = set(), name
@@ -347,8 +355,8 @@ def import_installed_base(file_obj: IO[bytes], filename: str) -> Report:
     rows, seen, fields_seen = [], {}, set()
     for number, fields in read_rows(file_obj, filename):
         fields_seen |= set(fields)
-        team = checker.name(number, "team", fields.get("team", ""), teams, _("team"))
-        system = checker.name(number, "system", fields.get("system", ""), systems, _("system"))
+        team = checker.name(number, "team", fields.get("team", ""), teams, TEAM)
+        system = checker.name(number, "system", fields.get("system", ""), systems, SYSTEM)
         on = checker.date(number, fields, "date")
         text = fields.get("units", "")
         units = int(text) if text.isdigit() else None
@@ -377,9 +385,9 @@ def import_installed_base(file_obj: IO[bytes], filename: str) -> Report:
 
 def _ticket_rows(file_obj, filename, checker, teams, systems, competencies):
     for number, fields in read_rows(file_obj, filename):
-        team = checker.name(number, "team", fields.get("team", ""), teams, _("team or region"))
+        team = checker.name(number, "team", fields.get("team", ""), teams, TEAM_OR_REGION)
         system_text = fields.get("system", "")
-        system = checker.name(number, "system", system_text, systems, _("system")) if system_text else None
+        system = checker.name(number, "system", system_text, systems, SYSTEM) if system_text else None
         on = checker.date(number, fields, "date")
         duration_text = fields.get("duration", "").replace(",", ".")
         try:
@@ -421,44 +429,73 @@ def import_tickets(
     }
     report = Report(rows=count)
     with transaction.atomic():
-        tickets, tags = [], []
+        writer = _TicketWriter()
         for _number, fields, team, system, on, duration, outside, skills in _ticket_rows(
             file_obj, filename, checker, teams, systems, competencies
         ):
-            tickets.append(
-                Ticket(
-                    on=on,
-                    team_id=team,
-                    system_id=system,
-                    work_type=fields.get("work_type", "")[:100],
-                    duration=duration,
-                    outside_hours=outside,
-                )
+            writer.add(
+                (on, team, system, fields.get("work_type", "")[:100], duration, outside),
+                [(c, lvl or need_level.get((system, c), 1)) for c, lvl in skills],
             )
-            tags.append([(c, lvl or need_level.get((system, c), 1)) for c, lvl in skills])
-            if len(tickets) >= BATCH:
-                report.created += _write_tickets(tickets, tags)
-                tickets, tags = [], []
+            if writer.full():
+                report.created += writer.flush()
                 if progress:
                     progress(report.created)
-        report.created += _write_tickets(tickets, tags)
+        report.created += writer.flush()
+        writer.finish()
     return report
 
 
-def _write_tickets(tickets, tags) -> int:
-    if not tickets:
-        return 0
-    created = Ticket.objects.bulk_create(tickets, batch_size=BATCH)
-    if created and created[0].pk is None:  # backends without RETURNING: read the ids back
-        last = Ticket.objects.order_by("-pk").values_list("pk", flat=True)[: len(tickets)]
-        for ticket, pk in zip(created, reversed(list(last)), strict=True):
-            ticket.pk = pk
-    TicketNeed.objects.bulk_create(
-        [
-            TicketNeed(ticket_id=ticket.pk, competency_id=c, required_level=lvl)
-            for ticket, pairs in zip(created, tags, strict=True)
-            for c, lvl in pairs
-        ],
-        batch_size=BATCH,
-    )
-    return len(created)
+class _TicketWriter:
+    """Writes tickets and their needs with plain ``executemany``, ids given in advance: a million model
+    instances would cost more than the database's work. The table is locked for the transaction on
+    PostgreSQL so that no other writer takes the ids; the id sequence is moved past them at the end."""
+
+    def __init__(self):
+        quote = connection.ops.quote_name
+        self.vendor = connection.vendor
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {quote(Ticket._meta.db_table)} IN EXCLUSIVE MODE")
+        self.next_id = (Ticket.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        fields = ["id", "on", "team", "system", "work_type", "duration", "outside_hours"]
+        columns = ", ".join(quote(Ticket._meta.get_field(f).column) for f in fields)
+        values = ", ".join(["%s"] * len(fields))
+        # Table and column names come from the models, quoted by the backend; values are parameters.
+        self.ticket_sql = f"INSERT INTO {quote(Ticket._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+        need_columns = ", ".join(
+            quote(TicketNeed._meta.get_field(f).column) for f in ("ticket", "competency", "required_level")
+        )
+        table = quote(TicketNeed._meta.db_table)
+        self.need_sql = f"INSERT INTO {table} ({need_columns}) VALUES (%s, %s, %s)"  # noqa: S608
+        self.tickets: list[tuple] = []
+        self.needs: list[tuple] = []
+        self.written = 0
+
+    def add(self, ticket: tuple, needs: list[tuple[int, int]]) -> None:
+        ticket_id = self.next_id
+        self.next_id += 1
+        self.tickets.append((ticket_id, *ticket))
+        self.needs.extend((ticket_id, c, lvl) for c, lvl in needs)
+
+    def full(self) -> bool:
+        return len(self.tickets) >= BATCH
+
+    def flush(self) -> int:
+        count = len(self.tickets)
+        with connection.cursor() as cursor:
+            if self.tickets:
+                cursor.executemany(self.ticket_sql, self.tickets)
+            if self.needs:
+                cursor.executemany(self.need_sql, self.needs)
+        self.tickets, self.needs = [], []
+        self.written += count
+        return count
+
+    def finish(self) -> None:
+        if self.vendor == "postgresql" and self.written:
+            table = Ticket._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, self.next_id - 1]
+                )

@@ -265,3 +265,14 @@ def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_
         "short_days": [d for d in strip if d["status"] == engine.STATUS_GAP],
         "missing": sorted(names.get(c, "") for c in missing_ids),
     }
+
+
+def all_suggestions(*, on: datetime.date) -> list[dict]:
+    """Suggested requirements of every team from the last 12 months of tickets (one pass over all)."""
+    tickets = ticket_frame(team_ids=None, since=year_before(on) + datetime.timedelta(days=1), until=on)
+    requirements = pd.DataFrame.from_records(
+        list(TeamRequirement.objects.values_list(*engine.REQUIREMENT_COLUMNS)),
+        columns=engine.REQUIREMENT_COLUMNS,
+    )
+    found = gap_service.demand_suggestions(tickets, requirements, hours_per_person=hours_per_person())
+    return suggestion_records(found)

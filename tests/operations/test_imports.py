@@ -113,3 +113,12 @@ def test_ticket_file_without_a_needed_column_is_refused(catalogue):
     with pytest.raises(imports.ImportRejected) as rejected:
         imports.import_tickets(upload("date;team;system\n2026-01-01;Field Service North;\n"), "t.csv")
     assert "duration" in rejected.value.problems[0].message
+
+
+def test_ticket_ids_continue_after_an_import_so_the_orm_can_add_more(catalogue):
+    imports.import_systems(upload(SYSTEMS), "systems.csv")
+    imports.import_tickets(upload(TICKETS), "tickets.csv")
+    imports.import_tickets(upload(TICKETS), "tickets.csv")
+    later = Ticket.objects.create(on="2026-06-01", team=catalogue["team"], duration=1.0)
+    assert later.pk > max(Ticket.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+    assert TicketNeed.objects.count() == 4
