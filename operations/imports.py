@@ -435,7 +435,7 @@ def import_tickets(
         ):
             writer.add(
                 (on, team, system, fields.get("work_type", "")[:100], duration, outside),
-                [(c, lvl or need_level.get((system, c), 1)) for c, lvl in skills],
+                _one_level_each([(c, lvl or need_level.get((system, c), 1)) for c, lvl in skills]),
             )
             if writer.full():
                 report.created += writer.flush()
@@ -444,6 +444,14 @@ def import_tickets(
         report.created += writer.flush()
         writer.finish()
     return report
+
+
+def _one_level_each(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A competency tagged twice on one ticket counts once, at the higher level."""
+    levels: dict[int, int] = {}
+    for competency_id, level in pairs:
+        levels[competency_id] = max(level, levels.get(competency_id, 0))
+    return sorted(levels.items())
 
 
 class _TicketWriter:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -118,37 +118,41 @@ def hours_per_person() -> float:
     return float(getattr(settings, "SERVICELEAD_SERVICE_HOURS_PER_PERSON", 1000))
 
 
-def ticket_frame(
+def ticket_work(
     *, team_ids: Iterable[int] | None, since: datetime.date, until: datetime.date
 ) -> pd.DataFrame:
-    """One row per (ticket, needed pair) of the tickets dated in [since, until]: the ticket's skill tags
-    and its system's needs (including ancestors'); two queries plus the system frames."""
+    """Work per (team, system, competency, level) of the tickets dated in [since, until]
+    (teams.gaps.service.ticket_work), from two grouped queries: the database sums, not Python."""
     tickets = Ticket.objects.filter(on__gte=since, on__lte=until)
+    tags = TicketNeed.objects.filter(ticket__on__gte=since, ticket__on__lte=until)
     if team_ids is not None:
         tickets = tickets.filter(team_id__in=list(team_ids))
-    base = pd.DataFrame.from_records(
-        list(tickets.values_list("id", "team_id", "system_id", "duration", "outside_hours")),
-        columns=["ticket_id", "team_id", "system_id", "duration", "outside_hours"],
-    )
-    columns = ["ticket_id", *gap_service.TICKET_COLUMNS]
-    if base.empty:
-        return pd.DataFrame(columns=columns)
-    tagged = pd.DataFrame.from_records(
+        tags = tags.filter(ticket__team_id__in=list(team_ids))
+    outside = Count("id", filter=Q(outside_hours=True))
+    system_work = pd.DataFrame.from_records(
         list(
-            TicketNeed.objects.filter(ticket__in=tickets).values_list(
-                "ticket_id", "competency_id", "required_level"
+            tickets.order_by()
+            .values_list("team_id", "system_id")
+            .annotate(jobs=Count("id"), hours=Sum("duration"), outside=outside)
+        ),
+        columns=gap_service.SYSTEM_WORK_COLUMNS,
+    )
+    tag_work = pd.DataFrame.from_records(
+        list(
+            tags.order_by()
+            .values_list("ticket__team_id", "ticket__system_id", "competency_id", "required_level")
+            .annotate(
+                jobs=Count("id"),
+                hours=Sum("ticket__duration"),
+                outside=Count("id", filter=Q(ticket__outside_hours=True)),
             )
         ),
-        columns=["ticket_id", "competency_id", "required_level"],
+        columns=gap_service.WORK_COLUMNS,
     )
+    for frame in (system_work, tag_work):
+        frame["system_id"] = frame["system_id"].fillna(0).astype("int64")
     needs, _systems = system_frames()
-    with_system = base.dropna(subset=["system_id"]).astype({"system_id": "int64"})
-    from_system = with_system.merge(needs, on="system_id")[["ticket_id", "competency_id", "required_level"]]
-    pairs = pd.concat([tagged, from_system], ignore_index=True)
-    pairs = pairs.groupby(["ticket_id", "competency_id"], as_index=False)["required_level"].max()
-    frame = pairs.merge(base, on="ticket_id")
-    frame["system_id"] = frame["system_id"].fillna(0).astype("int64")
-    return frame[columns]
+    return gap_service.ticket_work(system_work, tag_work, needs)
 
 
 def year_before(on: datetime.date) -> datetime.date:
@@ -159,12 +163,12 @@ def year_before(on: datetime.date) -> datetime.date:
 def team_suggestions(*, team: Team, on: datetime.date) -> list[dict]:
     """Suggested requirements of ``team`` from the last 12 months of tickets, each with its sentence."""
     since = year_before(on) + datetime.timedelta(days=1)
-    tickets = ticket_frame(team_ids=[team.pk], since=since, until=on)
+    work = ticket_work(team_ids=[team.pk], since=since, until=on)
     requirements = pd.DataFrame.from_records(
         list(TeamRequirement.objects.filter(team=team).values_list(*engine.REQUIREMENT_COLUMNS)),
         columns=engine.REQUIREMENT_COLUMNS,
     )
-    found = gap_service.demand_suggestions(tickets, requirements, hours_per_person=hours_per_person())
+    found = gap_service.demand_suggestions(work, requirements, hours_per_person=hours_per_person())
     return suggestion_records(found)
 
 
@@ -269,10 +273,10 @@ def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_
 
 def all_suggestions(*, on: datetime.date) -> list[dict]:
     """Suggested requirements of every team from the last 12 months of tickets (one pass over all)."""
-    tickets = ticket_frame(team_ids=None, since=year_before(on) + datetime.timedelta(days=1), until=on)
+    work = ticket_work(team_ids=None, since=year_before(on) + datetime.timedelta(days=1), until=on)
     requirements = pd.DataFrame.from_records(
         list(TeamRequirement.objects.values_list(*engine.REQUIREMENT_COLUMNS)),
         columns=engine.REQUIREMENT_COLUMNS,
     )
-    found = gap_service.demand_suggestions(tickets, requirements, hours_per_person=hours_per_person())
+    found = gap_service.demand_suggestions(work, requirements, hours_per_person=hours_per_person())
     return suggestion_records(found)

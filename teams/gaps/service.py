@@ -6,8 +6,8 @@ Pure computation like ``engine``: frames in, frames out, no ORM. Inputs besides 
   (already including what its ancestors need; see ``needs_with_ancestors``);
 - ``installed``: team_id, system_id, on, units — counts of units in the field by date;
 - ``systems``: system_id, launch_date, end_of_life — dates may be None / NaT;
-- ``tickets``: team_id, system_id, competency_id, required_level, duration, outside_hours — one row per
-  (ticket, needed pair);
+- ``system_work``/``tag_work``: ticket sums per (team, system) and per (team, system, tagged competency,
+  level) — jobs, hours, outside (see ``ticket_work``);
 - ``absent``/``on_duty``: employee_id, start, end — inclusive date ranges.
 """
 
@@ -23,7 +23,6 @@ from . import engine
 NEED_COLUMNS = ["system_id", "competency_id", "required_level"]
 INSTALLED_COLUMNS = ["team_id", "system_id", "on", "units"]
 SYSTEM_COLUMNS = ["system_id", "launch_date", "end_of_life"]
-TICKET_COLUMNS = ["team_id", "system_id", "competency_id", "required_level", "duration", "outside_hours"]
 RANGE_COLUMNS = ["employee_id", "start", "end"]
 
 STATUS_UNSERVED = "unserved"
@@ -38,10 +37,10 @@ DUTY_DAYS = 56
 
 def needs_with_ancestors(needs: pd.DataFrame, parents: Mapping[int, int | None]) -> pd.DataFrame:
     """Each system's needs plus those of its ancestors, the higher level where both name a competency."""
-    own = {int(s): [] for s in parents}
+    own: dict[int, list[tuple[int, int]]] = {int(s): [] for s in parents}
     for row in needs.itertuples(index=False):
         own.setdefault(int(row.system_id), []).append((int(row.competency_id), int(row.required_level)))
-    rows = []
+    rows: list[tuple[int, int, int]] = []
     for system_id in sorted(own):
         merged: dict[int, int] = {}
         seen = set()
@@ -67,15 +66,15 @@ def installed_units(
     latest = frame.groupby(["team_id", "system_id"], as_index=False).last()[["team_id", "system_id", "units"]]
     if forecast and not systems.empty:
         dates = systems.set_index("system_id")
-        ended = {int(s) for s, d in dates["end_of_life"].items() if _date(d) is not None and _date(d) <= on}
-        not_launched = {
-            int(s) for s, d in dates["launch_date"].items() if _date(d) is not None and _date(d) > on
-        }
+        ends = {int(s): _date(d) for s, d in dates["end_of_life"].items()}
+        launches = {int(s): _date(d) for s, d in dates["launch_date"].items()}
+        ended = {s for s, d in ends.items() if d is not None and d <= on}
+        not_launched = {s for s, d in launches.items() if d is not None and d > on}
         latest.loc[latest["system_id"].isin(ended | not_launched), "units"] = 0
     return latest.astype("int64").reset_index(drop=True)
 
 
-def _date(value) -> datetime.date | None:
+def _date(value: object) -> datetime.date | None:
     if value is None or (not isinstance(value, datetime.date) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
@@ -108,7 +107,8 @@ def system_table(
     members = {t: engine.team_members(data, t) for t in team_ids}
     # Each (team, system) pair becomes a pseudo-team of the engine, each need a requirement of it.
     pair_key = {(int(r.team_id), int(r.system_id)): i for i, r in enumerate(pairs.itertuples(index=False))}
-    requirement_rows, membership_rows = [], []
+    requirement_rows: list[tuple[int, int, int, int, int]] = []
+    membership_rows: list[tuple[int, int]] = []
     need_groups = {int(s): g for s, g in needs.groupby("system_id")} if not needs.empty else {}
     for (team_id, system_id), key in pair_key.items():
         membership_rows.extend((key, e) for e in members[team_id])
@@ -153,18 +153,48 @@ def system_risks(table: pd.DataFrame) -> pd.DataFrame:
     return risky.sort_values(["units", "team_id", "system_id"], ascending=[False, True, True], kind="stable")
 
 
+WORK_COLUMNS = ["team_id", "system_id", "competency_id", "required_level", "jobs", "hours", "outside"]
+SYSTEM_WORK_COLUMNS = ["team_id", "system_id", "jobs", "hours", "outside"]
+
+
+def ticket_work(system_work: pd.DataFrame, tag_work: pd.DataFrame, needs: pd.DataFrame) -> pd.DataFrame:
+    """Work per (team, system, competency, level): jobs, hours, outside (jobs outside office hours).
+
+    ``system_work`` sums the tickets per (team, system); ``tag_work`` per (team, system, competency, tag
+    level), each ticket naming a competency at most once. A ticket needs its system's needs and its tags,
+    each competency at the higher of the two levels: a tag at or below its system's level adds nothing; a
+    tag above it moves the ticket from the system's level to the tag's. Equal to counting ticket by ticket
+    (tests/teams/gaps/test_service.py), from sums the database computes."""
+    expanded = system_work.merge(needs, on="system_id")[WORK_COLUMNS]
+    tags = tag_work.merge(
+        needs.rename(columns={"required_level": "system_level"}),
+        on=["system_id", "competency_id"],
+        how="left",
+    )
+    known = tags["system_level"].notna()
+    raising = tags[known & (tags["required_level"] > tags["system_level"])]
+    moved = raising.assign(
+        required_level=raising["system_level"].astype("int64"),
+        jobs=-raising["jobs"],
+        hours=-raising["hours"],
+        outside=-raising["outside"],
+    )[WORK_COLUMNS]
+    added = tags[~known | (tags["required_level"] > tags["system_level"])][WORK_COLUMNS]
+    work = pd.concat([expanded, moved, added], ignore_index=True)
+    work = work.groupby(WORK_COLUMNS[:4], as_index=False)[["jobs", "hours", "outside"]].sum()
+    return work[work["jobs"] > 0].reset_index(drop=True)
+
+
 def demand_suggestions(
-    tickets: pd.DataFrame,
+    work: pd.DataFrame,
     requirements: pd.DataFrame,
     *,
     hours_per_person: float,
 ) -> pd.DataFrame:
-    """Suggested team requirements from ticket work: team_id, competency_id, required_level, min_people,
-    weight, jobs, hours, outside_share, system_id (the system with the most jobs, for the sentence) and
-    systems (how many systems the jobs were on).
-
-    ``tickets`` holds one row per (ticket, needed pair) with a ``ticket_id``; pairs already met by an
-    equal or stricter requirement are dropped."""
+    """Suggested team requirements from ticket work (``ticket_work``): team_id, competency_id,
+    required_level, min_people, weight, jobs, hours, outside_share, system_id (the system with the most
+    jobs, for the sentence) and systems (how many systems the jobs were on). Pairs already met by an
+    equal or stricter requirement are dropped; of several levels of a competency the highest is kept."""
     columns = [
         "team_id",
         "competency_id",
@@ -177,26 +207,22 @@ def demand_suggestions(
         "system_id",
         "systems",
     ]
-    if tickets.empty:
+    if work.empty:
         return pd.DataFrame(columns=columns)
     keys = ["team_id", "competency_id", "required_level"]
-    grouped = tickets.groupby(keys, as_index=False).agg(
-        jobs=("ticket_id", "nunique"), hours=("duration", "sum"), outside=("outside_hours", "sum")
+    grouped = work.groupby(keys, as_index=False).agg(
+        jobs=("jobs", "sum"),
+        hours=("hours", "sum"),
+        outside=("outside", "sum"),
+        systems=("system_id", "nunique"),
     )
-    # outside counts rows; tickets are unique per pair, so rows == jobs within a group.
     grouped["outside_share"] = grouped["outside"] / grouped["jobs"]
     top = (
-        tickets.groupby([*keys, "system_id"], as_index=False)["ticket_id"]
-        .nunique()
-        .sort_values([*keys, "ticket_id", "system_id"], ascending=[True, True, True, False, True])
+        work.sort_values([*keys, "jobs", "system_id"], ascending=[True, True, True, False, True])
         .groupby(keys, as_index=False)
         .first()[[*keys, "system_id"]]
     )
     grouped = grouped.merge(top, on=keys, how="left")
-    spread = (
-        tickets.groupby(keys, as_index=False)["system_id"].nunique().rename(columns={"system_id": "systems"})
-    )
-    grouped = grouped.merge(spread, on=keys, how="left")
     grouped["min_people"] = [
         max(1, math.ceil(h / hours_per_person - 1e-9)) + (1 if share >= OUTSIDE_SECOND_PERSON else 0)
         for h, share in zip(grouped["hours"], grouped["outside_share"], strict=True)
@@ -242,7 +268,14 @@ def on_duty_frame(
     )
 
 
-def _mark(grid, ranges, days, index, position, value):
+def _mark(
+    grid: np.ndarray,
+    ranges: pd.DataFrame,
+    days: list[datetime.date],
+    index: dict[datetime.date, int],
+    position: dict[int, int],
+    value: bool,
+) -> None:
     first, last = days[0], days[-1]
     for employee_id, start, end in ranges[RANGE_COLUMNS].itertuples(index=False, name=None):
         column = position.get(int(employee_id))

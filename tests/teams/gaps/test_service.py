@@ -75,13 +75,29 @@ def test_end_of_life_lowers_and_launch_raises_the_forecast():
     assert later.to_numpy().tolist() == [[7, 1, 0], [7, 2, 40]]
 
 
-def test_suggestion_counts_hours_and_outside_share():
-    tickets = pd.DataFrame(
-        [(i, 7, 100, 10, 3, 10.0, i < 10) for i in range(100)],
-        columns=["ticket_id", *service.TICKET_COLUMNS],
+def work_of(tickets, needs_rows=()):
+    """``ticket_work`` from rows (ticket_id, team, system, duration, outside, {competency: level})."""
+    system_work = (
+        pd.DataFrame(
+            [(t, s, 1, d, int(o)) for _i, t, s, d, o, _tags in tickets], columns=service.SYSTEM_WORK_COLUMNS
+        )
+        .groupby(["team_id", "system_id"], as_index=False)
+        .sum()
     )
+    tag_rows = [(t, s, c, lvl, 1, d, int(o)) for _i, t, s, d, o, tags in tickets for c, lvl in tags.items()]
+    tag_work = (
+        pd.DataFrame(tag_rows, columns=service.WORK_COLUMNS)
+        .groupby(service.WORK_COLUMNS[:4], as_index=False)
+        .sum()
+    )
+    return service.ticket_work(system_work, tag_work, needs(needs_rows))
+
+
+def test_suggestion_counts_hours_and_outside_share():
+    tickets = [(i, 7, 100, 10.0, i < 10, {}) for i in range(100)]
+    work = work_of(tickets, [(100, 10, 3)])
     result = service.demand_suggestions(
-        tickets, engine.empty_frame(engine.REQUIREMENT_COLUMNS), hours_per_person=400
+        work, engine.empty_frame(engine.REQUIREMENT_COLUMNS), hours_per_person=400
     )
     row = result.iloc[0]
     # 1000 h / 400 h = 3 people, +1 for 10 % outside office hours, weight 2.
@@ -89,9 +105,57 @@ def test_suggestion_counts_hours_and_outside_share():
 
 
 def test_suggestion_already_met_is_not_shown():
-    tickets = pd.DataFrame([(1, 7, 100, 10, 3, 2.0, False)], columns=["ticket_id", *service.TICKET_COLUMNS])
+    work = work_of([(1, 7, 100, 2.0, False, {10: 3})])
     have = pd.DataFrame([(7, 10, 4, 2, 3)], columns=engine.REQUIREMENT_COLUMNS)
-    assert service.demand_suggestions(tickets, have, hours_per_person=1000).empty
+    assert service.demand_suggestions(work, have, hours_per_person=1000).empty
+
+
+def ref_work(tickets, needs_rows):
+    """Ticket by ticket: each needed competency at the higher of system and tag level."""
+    system_needs = {}
+    for s, c, lvl in needs_rows:
+        system_needs.setdefault(s, {})[c] = lvl
+    totals = {}
+    for _i, team, system, duration, outside, tags in tickets:
+        pairs = dict(system_needs.get(system, {}))
+        for c, lvl in tags.items():
+            pairs[c] = max(lvl, pairs.get(c, 0))
+        for c, lvl in pairs.items():
+            jobs, hours, out = totals.get((team, system, c, lvl), (0, 0.0, 0))
+            totals[(team, system, c, lvl)] = (jobs + 1, hours + duration, out + int(outside))
+    return {k: (j, round(h, 6), o) for k, (j, h, o) in totals.items()}
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tickets=st.lists(
+        st.tuples(
+            st.integers(1, 2),
+            st.integers(1, 3),
+            st.sampled_from([0.5, 1.0, 2.0]),
+            st.booleans(),
+            st.dictionaries(st.integers(1, 3), st.integers(1, 4), max_size=2),
+        ),
+        max_size=15,
+    ),
+    needs_rows=st.lists(
+        st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 4)),
+        max_size=5,
+        unique_by=lambda r: r[:2],
+    ),
+)
+def test_ticket_work_matches_counting_ticket_by_ticket(tickets, needs_rows):
+    numbered = [(i, *t) for i, t in enumerate(tickets)]
+    work = work_of(numbered, needs_rows) if numbered else pd.DataFrame(columns=service.WORK_COLUMNS)
+    got = {
+        (int(r.team_id), int(r.system_id), int(r.competency_id), int(r.required_level)): (
+            int(r.jobs),
+            round(float(r.hours), 6),
+            int(r.outside),
+        )
+        for r in work.itertuples(index=False)
+    }
+    assert got == ref_work(numbered, needs_rows)
 
 
 def test_absent_people_are_not_on_duty_and_a_roster_names_who_works():
