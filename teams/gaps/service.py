@@ -75,11 +75,12 @@ def installed_units(
 
 
 def _date(value: object) -> datetime.date | None:
-    if value is None or (not isinstance(value, datetime.date) and pd.isna(value)):
-        return None
+    """A date from a frame cell: None, NaT and NaN are no date."""
     if isinstance(value, pd.Timestamp):
-        return value.date()
-    return value
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return None
 
 
 def system_table(
@@ -303,9 +304,11 @@ def duty_table(
         )
     position = {d: i for i, d in enumerate(days)}
     present_teams = present["on"].map(position).astype("int64") if len(present) else pd.Series(dtype="int64")
-    day_requirements = pd.concat(
-        [requirements.assign(team_id=i) for i in range(len(days))], ignore_index=True
-    ).astype({"team_id": "int64"})
+    # One pseudo-team per day: requirements tiled, team_id = the day's position.
+    day_requirements = pd.DataFrame(
+        {c: np.tile(requirements[c].to_numpy(dtype="int64"), len(days)) for c in engine.REQUIREMENT_COLUMNS}
+    )
+    day_requirements["team_id"] = np.repeat(np.arange(len(days), dtype="int64"), len(requirements))
     table = engine.requirement_table(
         engine.AnalysisInput(
             levels=data.levels,
