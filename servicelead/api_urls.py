@@ -9,6 +9,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from competencies import api as competencies_api
+from operations import api as operations_api
 from qualification import api as qualification_api
 from teams import api as teams_api
 
@@ -37,5 +38,7 @@ router.register("jobs", qualification_api.JobViewSet, basename="job")
 urlpatterns = [
     path("teams/<int:team_id>/gap-analysis/", teams_api.gap_analysis, name="team_gap_analysis"),
     path("teams/<int:team_id>/staffing-hints/", teams_api.staffing_hints, name="team_staffing_hints"),
+    path("teams/<int:team_id>/systems/", operations_api.team_systems, name="team_systems"),
+    path("teams/<int:team_id>/duty/", operations_api.team_duty, name="team_duty"),
     *router.urls,
 ]

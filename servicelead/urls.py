@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("competencies.urls")),
     path("teams/", include("teams.urls")),
     path("qualification/", include("qualification.urls")),
+    path("operations/", include("operations.urls")),
     path("import/", include("competencies.imports.urls")),
     path("jobs/", include("jobs.urls")),
     path("notifications/", include("competencies.notification_urls")),

@@ -23,3 +23,18 @@ def projected_levels(*, employee_ids, until):
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in PROJECTED_COLUMNS})
     return pd.concat(frames, ignore_index=True)
+
+
+_dashboard_panels = []
+
+
+def register_dashboard_panel(fn):
+    """Register ``fn(team) -> {"id", "title", "url"} or None`` (no queries): a panel of a higher app that the
+    team dashboard loads after the page (e.g. operations' duty strip for the next eight weeks)."""
+    if fn not in _dashboard_panels:
+        _dashboard_panels.append(fn)
+
+
+def dashboard_panels(*, team):
+    """The registered panels for ``team``'s dashboard, in registration order."""
+    return [panel for panel in (fn(team) for fn in _dashboard_panels) if panel]

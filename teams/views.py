@@ -17,7 +17,7 @@ from competencies.privacy_threshold import min_group_size
 from competencies.roles import is_hr_or_admin
 from competencies.viewer import viewer_of
 
-from . import charts, forms, selectors
+from . import charts, forms, hooks, selectors
 from . import matrix as team_matrix
 from .gaps import cache
 from .gaps import team as gaps_team
@@ -224,6 +224,7 @@ def dashboard(request, team_id):
             "scroll_heatmap": len(shown["heatmap"]["rows"]) > SCROLL_ROWS,
             "bar_figure": partial(charts.coverage_bar_figure, requirements),
             "hint_query": _query(request, *FILTER_PARAMS),
+            "panels": hooks.dashboard_panels(team=team),
             "what_if_form": what_if_form,
             # The what-if form differs only by whom the viewer may add: cached with the figures.
             "what_if_scope": "search"

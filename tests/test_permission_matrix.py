@@ -570,6 +570,102 @@ EXPECTATIONS = {
     ],
     # Spreadsheet import (competencies/imports/views.py): HR and admins only. Posting without a preview's
     # signed token is a bad request.
+    "operations:system_list": [Case("catalogue", page(**EVERYONE))],
+    "operations:import": [
+        Case("upload form", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
+    ],
+    "operations:team_systems": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
+    "operations:team_suggestions": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
+    "operations:team_duty": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
+    "operations:team_duty_strip": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
+    "operations:dispatch_export": [
+        Case(
+            "team A",
+            page(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            page(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
+    "operations:suggestion_accept": [
+        Case(
+            "empty form",
+            page(employee=403, lead_a=302, lead_b=403, hr=302, admin=302),
+            lambda org: {"team_id": org.team_a.pk},
+            method="post",
+        ),
+    ],
+    "api:team_systems": [
+        Case(
+            "team A",
+            api(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            api(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
+    "api:team_duty": [
+        Case(
+            "team A",
+            api(employee=403, lead_a=200, lead_b=403, hr=200, admin=200),
+            lambda org: {"team_id": org.team_a.pk},
+        ),
+        Case(
+            "unknown team",
+            api(employee=404, lead_a=404, lead_b=404, hr=404, admin=404),
+            lambda org: {"team_id": 999999},
+        ),
+    ],
     "imports:upload": [
         Case("upload form", page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200)),
     ],

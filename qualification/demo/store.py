@@ -23,6 +23,7 @@ from competencies.models import (
 )
 from competencies.roles import ADMIN_GROUP, HR_GROUP
 from jobs.models import Job
+from operations.models import DutyEntry, InstalledBase, System, SystemNeed, Ticket, TicketNeed
 from qualification.models import Measure, MeasureCompetency, PlanItem, QualificationPlan
 from teams.models import Membership, Team, TeamRequirement
 
@@ -47,6 +48,10 @@ def reset_domain_data(*, extra_usernames=()):
         .distinct()
     )
     # Children before parents, so no delete has to collect and cascade over many rows.
+    for model in (TicketNeed, Ticket, InstalledBase, SystemNeed, DutyEntry):
+        model.objects.all().delete()
+    System.objects.update(parent=None)
+    System.objects.all().delete()
     for model in (PlanItem, QualificationPlan, Job, Assessment, Interest, Membership, TeamRequirement):
         model.objects.all().delete()
     Team.leads.through.objects.all().delete()

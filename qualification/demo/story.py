@@ -28,7 +28,7 @@ from competencies.roles import ADMIN_GROUP, HR_GROUP
 from qualification.models import Measure, MeasureCompetency
 from teams.models import Membership, Team, TeamRequirement
 
-from . import catalogue, store
+from . import catalogue, operations, store
 
 DEPARTMENT = ("dept", "Kundendienst", "Customer service of Brandt Wärmetechnik: hotline, 2nd level, field.")
 TEAMS = [
@@ -313,6 +313,7 @@ def build(*, rng, today):
         _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_ids, today),
         batch_size=store.BATCH_SIZE,
     )
+    operations.build(rng=rng, today=today, competency_ids=competency_ids, team_ids=team_ids)
 
 
 def _create_role_profiles(competency_ids):

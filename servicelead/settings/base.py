@@ -6,9 +6,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_HASHES
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
-from competencies import privacy_threshold as _privacy_threshold
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -45,6 +44,7 @@ INSTALLED_APPS = [
     "competencies",
     "teams",
     "qualification",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -324,7 +324,15 @@ CELERY_TIMEZONE = TIME_ZONE
 SERVICELEAD_COUNT_UNCONFIRMED = env.bool("SERVICELEAD_COUNT_UNCONFIRMED", default=True)
 # The privacy threshold (docs/domain.md): aggregates about people the reader may not see individually are
 # shown only for groups of at least this many. 0, negative or not a number stops the start with a message.
-SERVICELEAD_MIN_GROUP_SIZE = _privacy_threshold.validate(env.str("SERVICELEAD_MIN_GROUP_SIZE", default="5"))
+# (Settings import no app: competencies.privacy_threshold checks the value again, for overrides, as a
+# system check.)
+_min_group_size = env.str("SERVICELEAD_MIN_GROUP_SIZE", default="5").strip()
+if not _min_group_size.isdigit() or int(_min_group_size) < 1:
+    raise ImproperlyConfigured(
+        f"SERVICELEAD_MIN_GROUP_SIZE must be a whole number of people, 1 or more (default 5), "
+        f"not {_min_group_size!r}."
+    )
+SERVICELEAD_MIN_GROUP_SIZE = int(_min_group_size)
 # Evidence files of certificates: at most this many bytes, of these types (file suffix → content type;
 # the content is checked too).
 SERVICELEAD_EVIDENCE_MAX_BYTES = env.int("SERVICELEAD_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)

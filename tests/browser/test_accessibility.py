@@ -51,6 +51,7 @@ NOT_PAGES = {
     "notifications:nav_counts",  # the navigation's counts, loaded into every page
     "notifications:open",  # marks read and redirects to the notification's link
     "teams:staffing_request_send",  # a form's POST target, redirects to the request
+    "operations:dispatch_export",  # a CSV or JSON download
 }
 
 
@@ -210,6 +211,11 @@ VISITS = {
         ("qualification:team_interests", lambda s: {"team_id": s.org.team_a.pk}),
         ("qualification:plan_detail", lambda s: {"plan_id": s.colleague_draft}),
         ("qualification:export", lambda s: {}),
+        ("operations:team_systems", lambda s: {"team_id": s.org.team_a.pk}),
+        ("operations:team_suggestions", lambda s: {"team_id": s.org.team_a.pk}),
+        ("operations:team_duty", lambda s: {"team_id": s.org.team_a.pk}),
+        ("operations:team_duty_strip", lambda s: {"team_id": s.org.team_a.pk}),
+        ("operations:system_list", lambda s: {}),
     ],
     "lead_b": [
         ("jobs:job_detail", lambda s: {"job_id": s.generation_job}),
@@ -228,6 +234,7 @@ VISITS = {
         ("qualification:measure_update", lambda s: {"measure_id": s.course.pk}),
         ("imports:upload", lambda s: {}),
         ("imports:job", lambda s: {"job_id": s.import_job}),
+        ("operations:import", lambda s: {}),
     ],
     "admin": [
         ("home", lambda s: {}),

@@ -18,6 +18,7 @@ from competencies.models import (
     NotificationPreference,
     SelfAssessmentDraft,
 )
+from operations.models import DutyEntry
 from qualification import job_kinds
 from qualification.models import PlanComment
 from teams.models import Campaign, MatrixColumns
@@ -103,6 +104,7 @@ def everything(org):
     PlanItemFactory(plan=carls_plan, competency=competency, mentor=erika)
     PlanComment.objects.create(plan=carls_plan, author=login, text="Carl, see you Monday")
     JobFactory(kind=job_kinds.GENERATE_PLANS, owner=login)
+    DutyEntry.objects.create(employee=erika, kind=DutyEntry.ABSENT, start=days_ago(3), end=days_ago(1))
     for obj, text in ((erika, str(erika)), (login, login.get_username())):
         LogEntry.objects.create(
             user=login,

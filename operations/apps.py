@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OperationsConfig(AppConfig):
+    name = "operations"
+    verbose_name = _("Service operations")
+
+    def ready(self):
+        from competencies import hooks
+
+        from .privacy import PRIVACY_COVERAGE, personal_data
+
+        # Duty entries name people: "download my data" and anonymisation cover them.
+        for relation, coverage in PRIVACY_COVERAGE.items():
+            hooks.register_privacy_coverage(relation, **coverage)
+        hooks.register_personal_data(personal_data)
+        # The lead's to-dos list the first day short of people on duty; the team dashboard shows the strip.
+        from teams import hooks as team_hooks
+
+        from . import todos
+
+        todos.register()
+        team_hooks.register_dashboard_panel(todos.dashboard_panel)

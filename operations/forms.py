@@ -1,0 +1,35 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from competencies.models import MAX_SCALE_LEVEL
+
+
+class OperationsImportForm(forms.Form):
+    KINDS = [
+        ("systems", _("Technical systems and the competencies they need")),
+        ("installed", _("Installed base (units per team, system and date)")),
+        ("tickets", _("Tickets or work orders")),
+        ("roster", _("Absences and duty roster (iCalendar or CSV)")),
+    ]
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV or Excel (.xlsx); a roster may also be an iCalendar file (.ics).")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Check and import")))
+
+
+class SuggestionAcceptForm(forms.Form):
+    competency = forms.IntegerField(widget=forms.HiddenInput)
+    required_level = forms.IntegerField(label=_("Level"), min_value=1, max_value=MAX_SCALE_LEVEL)
+    min_people = forms.IntegerField(label=_("People"), min_value=1, max_value=999)
+    weight = forms.TypedChoiceField(
+        label=_("Weight"),
+        coerce=int,
+        choices=[(1, _("useful")), (2, _("important")), (3, _("critical"))],
+    )
