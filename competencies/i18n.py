@@ -1,0 +1,59 @@
+"""Catalogue texts in the reader's language, in one place.
+
+Catalogue content is stored once per language (django-modeltranslation: ``name_de``, ``name_en``, …).
+An instance's ``name`` is already the reader's language with the fallback; queries that read names
+through a relation with ``values()``/``values_list()`` (the gap analysis, exports, charts, selectors) use
+``localized("competency__name")``, which picks the same text in SQL, so no query gains a join. Where a
+text is missing in the reader's language, the catalogue's language (``SERVICELEAD_CATALOGUE_LANGUAGE``)
+is shown, then any other; ``shown_language`` says which one a page shows, so the page can mark it."""
+
+from django.conf import settings
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
+
+
+def catalogue_language() -> str:
+    """The language every catalogue text exists in first (a setting, German in the demo)."""
+    return settings.SERVICELEAD_CATALOGUE_LANGUAGE
+
+
+def languages() -> list[str]:
+    """The language codes catalogue texts are kept in, in the settings' order."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def reader_language() -> str:
+    """The active language reduced to one of ours (``de-at`` → ``de``); the catalogue's otherwise."""
+    active = (get_language() or "").split("-")[0]
+    return active if active in languages() else catalogue_language()
+
+
+def reading_order(language: str | None = None) -> list[str]:
+    """The reader's language, then the catalogue's, then the others."""
+    first = language or reader_language()
+    order = [first, catalogue_language(), *languages()]
+    return list(dict.fromkeys(order))
+
+
+def localized(path: str, *, language: str | None = None) -> Coalesce:
+    """SQL for the text at ``path`` (``name`` or ``competency__category__name``) in the reader's
+    language, falling back as an instance would."""
+    columns = [NullIf(F(f"{path}_{code}"), Value("")) for code in reading_order(language)]
+    return Coalesce(*columns, Value(""))
+
+
+def shown_language(instance, field: str) -> str | None:
+    """The language in which ``instance.<field>`` reaches the reader (None when it has no text)."""
+    for code in reading_order():
+        if getattr(instance, f"{field}_{code}", None):
+            return code
+    return None
+
+
+def translations(instance, fields) -> dict[str, dict[str, str]]:
+    """``{"de": {"name": …}, "en": {…}}``: every language's stored text of ``fields`` ('' where none)."""
+    return {
+        code: {field: getattr(instance, f"{field}_{code}", None) or "" for field in fields}
+        for code in languages()
+    }
