@@ -8,7 +8,7 @@ text is missing in the reader's language, the catalogue's language (``SERVICELEA
 is shown, then any other; ``shown_language`` says which one a page shows, so the page can mark it."""
 
 from django.conf import settings
-from django.db.models import F, Value
+from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
@@ -40,7 +40,7 @@ def localized(path: str, *, language: str | None = None) -> Coalesce:
     """SQL for the text at ``path`` (``name`` or ``competency__category__name``) in the reader's
     language, falling back as an instance would."""
     columns = [NullIf(F(f"{path}_{code}"), Value("")) for code in reading_order(language)]
-    return Coalesce(*columns, Value(""))
+    return Coalesce(*columns, Value(""), output_field=TextField())
 
 
 def shown_language(instance, field: str) -> str | None:
@@ -57,3 +57,30 @@ def translations(instance, fields) -> dict[str, dict[str, str]]:
         code: {field: getattr(instance, f"{field}_{code}", None) or "" for field in fields}
         for code in languages()
     }
+
+
+def is_translated(model, path: str) -> bool:
+    """Whether ``path`` (``competency__category__name``) ends in a translated field of a related model."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    *relations, field = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+        if model is None:
+            return False
+    try:
+        return field in translator.get_options_for_model(model).get_field_names()
+    except NotRegistered:
+        return False
+
+
+def localized_columns(model, paths):
+    """``paths`` for ``values_list(*…)`` with every translated related text in the reader's language."""
+    return [localized(path) if "__" in path and is_translated(model, path) else path for path in paths]
+
+
+def localized_values(model, paths) -> tuple[list[str], dict[str, Coalesce]]:
+    """``paths`` split for ``values(*fields, **expressions)``: translated related texts become expressions
+    under their own path as key, so rows read as before."""
+    fields = [path for path in paths if not ("__" in path and is_translated(model, path))]
+    return fields, {path: localized(path) for path in paths if path not in fields}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from competencies.i18n import localized
 from competencies.models import Competency, Employee, Interest, RoleRequirement
 from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
@@ -524,7 +525,6 @@ def team_plan_overview(
             "plan__employee_id",
             "plan__employee__name",
             "competency_id",
-            "competency__name",
             "target_level",
             "mentor_id",
             "mentor__name",
@@ -532,6 +532,7 @@ def team_plan_overview(
             "cost",
             "status",
             "needs_approval",
+            competency__name=localized("competency__name"),
         )
     )
     interests = set(
@@ -629,10 +630,10 @@ def team_interests(
             "employee_id",
             "employee__name",
             "competency_id",
-            "competency__name",
-            "competency__category__name",
             "target_level",
             "created_at",
+            competency__name=localized("competency__name"),
+            competency__category__name=localized("competency__category__name"),
         )
     )
     ids = sorted({row["employee_id"] for row in interests})

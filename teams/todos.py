@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from competencies import hooks
+from competencies.i18n import localized
 from competencies.models import Assessment
 from competencies.percent import percent
 from competencies.todos import Todo, TodoContext, TodoKind, register_role_resolver, short_date
@@ -124,7 +125,14 @@ def pending_self_assessments(context: TodoContext) -> list[dict[str, Any]]:
         rows = (
             Assessment.objects.filter(pk__in=_latest_self_ids(member_ids, undecided=True))
             .order_by("id")
-            .values("id", "employee_id", "employee__name", "competency_id", "competency__name", "level")
+            .values(
+                "id",
+                "employee_id",
+                "employee__name",
+                "competency_id",
+                "level",
+                competency__name=localized("competency__name"),
+            )
         )
         return [dict(row) for row in rows]
 

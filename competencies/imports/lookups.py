@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from competencies.models import Assessment, Competency, Employee, ScaleLevel
 from competencies.selectors import effective_levels
 
+from ..i18n import localized
 from .columns import name_key
 
 # Ids per IN (...) list: well below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
@@ -49,7 +50,7 @@ class Catalogue:
         competencies = pd.DataFrame.from_records(
             list(
                 Competency.objects.order_by("id").values_list(
-                    "id", "name", "category__name", "scale_id", "validity_months"
+                    "id", "name", localized("category__name"), "scale_id", "validity_months"
                 )
             ),
             columns=["id", "name", "category", "scale_id", "validity_months"],

@@ -29,13 +29,30 @@ from qualification.models import Measure, MeasureCompetency
 from teams.models import Membership, Team, TeamRequirement
 
 from . import catalogue, store
+from .catalogue import T
 
-DEPARTMENT = ("dept", "Kundendienst", "Customer service of Brandt Wärmetechnik: hotline, 2nd level, field.")
+# Team names are proper names (one for every language); their descriptions are catalogue texts.
+DEPARTMENT = (
+    "dept",
+    "Kundendienst",
+    T(
+        "Kundendienst von Brandt Wärmetechnik: Hotline, 2nd Level, Außendienst.",
+        "Customer service of Brandt Wärmetechnik: hotline, 2nd level, field.",
+    ),
+)
 TEAMS = [
-    ("hotline", "Hotline (1st level)", "Every customer and installer call; solves what it can remotely."),
-    ("support", "Technical Support (2nd level)", "Escalated cases, remote diagnostics, installer partners."),
-    ("north", "Field Service North", "Maintenance, repair and commissioning in postcode areas 1–4."),
-    ("south", "Field Service South", "Maintenance, repair and commissioning in postcode areas 5–9."),
+    ("hotline", "Hotline (1st level)",
+     T("Jeder Anruf von Kund:innen und Fachhandwerk; löst aus der Ferne, was möglich ist.",
+       "Every customer and installer call; solves what it can remotely.")),
+    ("support", "Technical Support (2nd level)",
+     T("Eskalierte Fälle, Ferndiagnose, Fachhandwerkspartner.",
+       "Escalated cases, remote diagnostics, installer partners.")),
+    ("north", "Field Service North",
+     T("Wartung, Reparatur und Inbetriebnahme in den Postleitzahlbereichen 1–4.",
+       "Maintenance, repair and commissioning in postcode areas 1–4.")),
+    ("south", "Field Service South",
+     T("Wartung, Reparatur und Inbetriebnahme in den Postleitzahlbereichen 5–9.",
+       "Maintenance, repair and commissioning in postcode areas 5–9.")),
 ]  # fmt: skip
 
 
@@ -317,7 +334,7 @@ def build(*, rng, today):
 
 def _create_role_profiles(competency_ids):
     profiles = RoleProfile.objects.bulk_create(
-        RoleProfile(name=name, description=description)
+        RoleProfile(**name.columns("name"), **description.columns("description"))
         for name, description, _ in catalogue.ROLE_PROFILES.values()
     )
     role_ids = {key: profile.pk for key, profile in zip(catalogue.ROLE_PROFILES, profiles, strict=True)}
@@ -334,12 +351,12 @@ def _create_role_profiles(competency_ids):
 def _create_measures(competency_ids):
     measures = Measure.objects.bulk_create(
         Measure(
-            title=title,
+            **title.columns("title"),
             kind=kind,
-            description=description,
+            **description.columns("description"),
             duration_hours=hours,
             cost=cost,
-            provider=provider,
+            **provider.columns("provider"),
         )
         for title, kind, hours, cost, provider, _ranges, description in catalogue.MEASURES
     )
@@ -352,9 +369,10 @@ def _create_measures(competency_ids):
 
 def _create_teams(user_ids):
     key, name, description = DEPARTMENT
-    department = Team.objects.create(name=name, description=description)
+    department = Team.objects.create(name=name, **description.columns("description"))
     teams = Team.objects.bulk_create(
-        Team(name=name, description=description, parent=department) for _key, name, description in TEAMS
+        Team(name=name, **description.columns("description"), parent=department)
+        for _key, name, description in TEAMS
     )
     team_ids = {key: department.pk} | {key: team.pk for (key, *_), team in zip(TEAMS, teams, strict=True)}
     store.set_team_leads((team_ids[team], user_ids[login]) for team, login in LEADS.items())
@@ -517,4 +535,4 @@ def _history(rng, *, level, spec, flags, start, end, today):
 
 
 def _certificate_note(rng, spec):
-    return f"{spec.name.split(' (')[0]}: certificate no. {rng.randint(100000, 999999)}"
+    return f"{spec.name.en.split(' (')[0]}: certificate no. {rng.randint(100000, 999999)}"
