@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from . import hooks, selectors
 from .audit import audit_entry, audit_record, audit_write
+from .i18n import languages
 from .models import (
     AccountSettings,
     Assessment,
@@ -136,6 +137,11 @@ def fields_assign(instance: Model, fields: Mapping[str, Any], names: Iterable[st
     for name in names:
         if name in fields:
             setattr(instance, name, fields[name])
+        # A catalogue text's languages (``name_de``, ``name_en``), written after ``name``, which is the
+        # request's language: an explicit translation wins.
+        for language in languages():
+            if f"{name}_{language}" in fields:
+                setattr(instance, f"{name}_{language}", fields[f"{name}_{language}"])
 
 
 def _is_referenced(instance: Model) -> bool:
