@@ -10,7 +10,9 @@ is shown, then any other; ``shown_language`` says which one a page shows, so the
 from django.conf import settings
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 def catalogue_language() -> str:
@@ -84,3 +86,21 @@ def localized_values(model, paths) -> tuple[list[str], dict[str, Coalesce]]:
     under their own path as key, so rows read as before."""
     fields = [path for path in paths if not ("__" in path and is_translated(model, path))]
     return fields, {path: localized(path) for path in paths if path not in fields}
+
+
+def marked(instance, field: str = "name"):
+    """``instance.<field>`` for a page: as is in the reader's language; otherwise wrapped in ``lang`` and
+    followed by a small badge naming the language it is shown in (``DE``)."""
+    if instance is None or instance == "":
+        return ""
+    text = getattr(instance, field, "")
+    shown = shown_language(instance, field)
+    if shown is None or shown == reader_language():
+        return text
+    return format_html(
+        '<span lang="{}">{}</span> <abbr class="badge sl-badge-fallback" title="{}">{}</abbr>',
+        shown,
+        text,
+        _("Not translated into your language yet"),
+        shown.upper(),
+    )

@@ -5,10 +5,8 @@ followed by a small badge naming that language (``DE``), so a reader knows why i
 screen readers pronounce it correctly."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
-from competencies.i18n import reader_language, shown_language
+from competencies.i18n import marked
 
 register = template.Library()
 
@@ -16,16 +14,4 @@ register = template.Library()
 @register.filter
 def tr(instance, field="name"):
     """The text of ``instance.<field>``; outside the reader's language marked with its language."""
-    if instance is None or instance == "":
-        return ""
-    text = getattr(instance, field, "")
-    shown = shown_language(instance, field)
-    if shown is None or shown == reader_language():
-        return text
-    return format_html(
-        '<span lang="{}">{}</span> <abbr class="badge sl-badge-fallback" title="{}">{}</abbr>',
-        shown,
-        text,
-        _("Not translated into your language yet"),
-        shown.upper(),
-    )
+    return marked(instance, field)
