@@ -356,9 +356,11 @@ def employee_assessment_rows(*, employee_ids: Iterable[int]) -> list[dict[str, A
     """Every assessment of ``employee_ids`` as dicts ordered by record time, with its evidence file
     (if any) and the scale's label of its level, in one query: the raw history the profile reads."""
     evidence = EvidenceFile.objects.filter(assessment_id=OuterRef("pk")).order_by("id").values("pk")[:1]
-    label = ScaleLevel.objects.filter(
-        scale_id=OuterRef("competency__scale_id"), value=OuterRef("level")
-    ).annotate(text=localized("label")).values("text")
+    label = (
+        ScaleLevel.objects.filter(scale_id=OuterRef("competency__scale_id"), value=OuterRef("level"))
+        .annotate(text=localized("label"))
+        .values("text")
+    )
     return list(
         Assessment.objects.filter(employee_id__in=list(employee_ids))
         .annotate(evidence_id=Subquery(evidence), level_label=Subquery(label[:1]))
