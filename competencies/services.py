@@ -111,6 +111,7 @@ def assessment_record(
             employee=employee,
             competency=competency,
             level=level,
+            scale_id=competency.scale_id,
             source=source,
             assessed_on=assessed_on,
             assessed_by=assessed_by,
@@ -345,7 +346,7 @@ def self_assessment_submit(
     if employee.user_id != user.pk:
         raise PermissionDenied(_("A self-assessment can only be recorded for one's own record."))
     on = on or timezone.localdate()
-    competencies = Competency.objects.only("pk", "name").in_bulk(list(entries))
+    competencies = Competency.objects.only("pk", "name", "scale").in_bulk(list(entries))
     names = {pk: competency.name for pk, competency in competencies.items()}
     unknown = sorted(set(entries) - set(names))
     if unknown:
@@ -385,6 +386,7 @@ def self_assessment_submit(
                     employee=employee,
                     competency_id=competency_id,
                     level=level,
+                    scale_id=competencies[competency_id].scale_id,
                     source=Assessment.Source.SELF,
                     assessed_on=on,
                     assessed_by=user,
@@ -539,7 +541,7 @@ def assessments_review(
     ids = [d["competency_id"] for d in decisions]
     if len(set(ids)) != len(ids):
         raise ReviewInvalid(_("Each competency can only be decided once per form."))
-    competencies = Competency.objects.only("pk", "name").in_bulk(ids)
+    competencies = Competency.objects.only("pk", "name", "scale").in_bulk(ids)
     names = {pk: competency.name for pk, competency in competencies.items()}
     allowed = scale_levels(competency_ids=ids)
     for decision in decisions:
@@ -630,6 +632,7 @@ def assessments_review(
                         employee=employee,
                         competency_id=competency_id,
                         level=level,
+                        scale_id=competencies[competency_id].scale_id,
                         source=Assessment.Source.MANAGER,
                         assessed_on=on,
                         assessed_by=user,

@@ -327,7 +327,9 @@ def build(*, rng, today):
     )
     Interest.objects.bulk_create(_interests(rng, people, levels, employee_ids, competency_ids))
     Assessment.objects.bulk_create(
-        _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_ids, today),
+        _assessments(
+            rng, people, levels, flags, employee_ids, competency_ids, user_ids, today, scale_id=scale.pk
+        ),
         batch_size=store.BATCH_SIZE,
     )
 
@@ -414,7 +416,7 @@ def _interests(rng, people, levels, employee_ids, competency_ids):
         )
 
 
-def _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_ids, today):
+def _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_ids, today, *, scale_id):
     lead_of_team = {team: user_ids[login] for team, login in LEADS.items()}
     for person in people:
         start = today - timedelta(days=round(person.years * 365))
@@ -441,6 +443,7 @@ def _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_
                     employee_id=employee_ids[person.handle],
                     competency_id=competency_ids[key],
                     level=row_level,
+                    scale_id=scale_id,
                     source=source,
                     assessed_on=assessed_on,
                     assessed_by_id=by,

@@ -103,7 +103,7 @@ def build(*, spec, today):
     _create_memberships(rng, spec, org, employee_ids, team_ids, today)
     _create_interests(rng, spec, org, employee_ids, competency_ids)
     _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, validity_days,
-                        requirement_mask, today)  # fmt: skip
+                        requirement_mask, today, scale_id=scale.pk)  # fmt: skip
 
 
 @dataclass
@@ -323,7 +323,8 @@ def _create_interests(rng, spec, org, employee_ids, competency_ids):
     store.insert_rows(Interest, ["employee", "competency", "target_level", "created_at"], rows)
 
 
-def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, validity_days, mask, today):
+def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, validity_days, mask, today, *,
+                        scale_id):  # fmt: skip
     """``assessed`` competencies per employee (biased to the home team's requirements), ``history``
     entries each over the last year, rising towards the current level; mostly self and manager."""
     assessed = min(spec.assessed, spec.competencies)
@@ -348,7 +349,7 @@ def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, 
     now = timezone.now()
     fields = [
         *("employee", "competency", "level", "source", "assessed_on"),
-        *("assessed_by", "valid_until", "note", "created_at"),
+        *("assessed_by", "valid_until", "note", "created_at", "scale"),
     ]
 
     def rows():
@@ -394,6 +395,6 @@ def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, 
                     valid_until = None
                 elif (valid_until := valid_until_cache.get(v)) is None:
                     valid_until = valid_until_cache[v] = today + timedelta(days=v)
-                yield (e, c, level, s, days[ago], None if b < 0 else b, valid_until, "", now)
+                yield (e, c, level, s, days[ago], None if b < 0 else b, valid_until, "", now, scale_id)
 
     store.insert_rows(Assessment, fields, rows())

@@ -72,7 +72,7 @@ def test_self_assessment_marks_an_untranslated_competency(client, org, only_germ
 
 
 def test_migration_copies_existing_texts_into_the_catalogue_language(db):
-    migration = importlib.import_module("competencies.migrations.0010_catalogue_translations")
+    migration = importlib.import_module("competencies.migrations.0010_catalogue_translations_assessment_scale")
     competency = factories.CompetencyFactory(name_de="", name_en="")
     # What a row looked like before translations: its text in the plain column only.
     with connection.cursor() as cursor:
@@ -81,7 +81,7 @@ def test_migration_copies_existing_texts_into_the_catalogue_language(db):
             ["Hydraulischer Abgleich", competency.pk],
         )
 
-    state = MigrationLoader(connection).project_state(("competencies", "0010_catalogue_translations"))
+    state = MigrationLoader(connection).project_state(("competencies", "0010_catalogue_translations_assessment_scale"))
     migration.copy_into_catalogue_language(state.apps, None)
 
     competency = Competency.objects.get(pk=competency.pk)
