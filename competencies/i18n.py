@@ -7,8 +7,10 @@ through a relation with ``values()``/``values_list()`` (the gap analysis, export
 text is missing in the reader's language, the catalogue's language (``SERVICELEAD_CATALOGUE_LANGUAGE``)
 is shown, then any other; ``shown_language`` says which one a page shows, so the page can mark it."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
-from django.db.models import F, TextField, Value
+from django.db.models import F, Model, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -93,6 +95,10 @@ def marked(instance, field: str = "name"):
     followed by a small badge naming the language it is shown in (``DE``)."""
     if instance is None or instance == "":
         return ""
+    if isinstance(instance, Mapping):  # a record read with values(): its text is already localized
+        return instance.get(field, "")
+    if not isinstance(instance, Model):
+        return instance
     text = getattr(instance, field, "")
     shown = shown_language(instance, field)
     if shown is None or shown == reader_language():

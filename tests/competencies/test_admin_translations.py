@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from competencies.models import Category
 from tests import factories
 
 

@@ -14,6 +14,8 @@ from competencies.i18n import localized
 from competencies.models import Assessment, Competency
 from tests import factories
 
+MIGRATION = "0010_catalogue_translations_assessment_scale"
+
 
 @pytest.fixture
 def only_german(db):
@@ -72,7 +74,7 @@ def test_self_assessment_marks_an_untranslated_competency(client, org, only_germ
 
 
 def test_migration_copies_existing_texts_into_the_catalogue_language(db):
-    migration = importlib.import_module("competencies.migrations.0010_catalogue_translations_assessment_scale")
+    migration = importlib.import_module(f"competencies.migrations.{MIGRATION}")
     competency = factories.CompetencyFactory(name_de="", name_en="")
     # What a row looked like before translations: its text in the plain column only.
     with connection.cursor() as cursor:
@@ -81,10 +83,16 @@ def test_migration_copies_existing_texts_into_the_catalogue_language(db):
             ["Hydraulischer Abgleich", competency.pk],
         )
 
-    state = MigrationLoader(connection).project_state(("competencies", "0010_catalogue_translations_assessment_scale"))
+    state = MigrationLoader(connection).project_state(("competencies", MIGRATION))
     migration.copy_into_catalogue_language(state.apps, None)
 
     competency = Competency.objects.get(pk=competency.pk)
     assert (competency.name_de, competency.name_en) == ("Hydraulischer Abgleich", None)
     with translation.override("en"):
         assert competency.name == "Hydraulischer Abgleich"
+
+
+def test_tr_passes_records_and_plain_texts_through(only_german):
+    with translation.override("en"):
+        assert render({"id": 1, "name": "Abgasmessung"}) == "Abgasmessung"
+        assert render("Abgasmessung") == "Abgasmessung"

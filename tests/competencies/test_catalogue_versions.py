@@ -15,6 +15,8 @@ from competencies import services
 from competencies.models import Assessment, Competency, RoleRequirement, Scale, ScaleLevel
 from tests import factories
 
+MIGRATION = "0010_catalogue_translations_assessment_scale"
+
 
 def snapshot(employee):
     return list(

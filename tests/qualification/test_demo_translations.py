@@ -113,3 +113,20 @@ def _foreign_texts_on_pages(client, reader, other):
                 found[(reader, url)] = shown[:5]
         client.logout()
     return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dashboard_names_the_competency_of_each_expiring_certificate(client, language):
+    call_command("seed_demo", stdout=StringIO())
+    team = Team.objects.get(name="Field Service North")
+    assert client.login(request=HttpRequest(), username="lead", password=DEMO_PASSWORD)
+
+    page = client.get(reverse("teams:dashboard", args=[team.pk]), headers={"accept-language": language})
+
+    rows = re.findall(r'<tr class="sl-certificate">.*?</tr>', page.content.decode(), re.S)
+    assert rows
+    names = set(catalogue_texts(language))
+    for row in rows:
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        assert cells and html.unescape(cells[0]).strip() in names, row
