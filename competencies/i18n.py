@@ -7,7 +7,7 @@ through a relation with ``values()``/``values_list()`` (the gap analysis, export
 text is missing in the reader's language, the catalogue's language (``SERVICELEAD_CATALOGUE_LANGUAGE``)
 is shown, then any other; ``shown_language`` says which one a page shows, so the page can mark it."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.db.models import F, Model, TextField, Value
@@ -47,7 +47,7 @@ def localized(path: str, *, language: str | None = None) -> Coalesce:
     return Coalesce(*columns, Value(""), output_field=TextField())
 
 
-def shown_language(instance, field: str) -> str | None:
+def shown_language(instance: Model, field: str) -> str | None:
     """The language in which ``instance.<field>`` reaches the reader (None when it has no text)."""
     for code in reading_order():
         if getattr(instance, f"{field}_{code}", None):
@@ -55,7 +55,7 @@ def shown_language(instance, field: str) -> str | None:
     return None
 
 
-def translations(instance, fields) -> dict[str, dict[str, str]]:
+def translations(instance: Model, fields: Iterable[str]) -> dict[str, dict[str, str]]:
     """``{"de": {"name": …}, "en": {…}}``: every language's stored text of ``fields`` ('' where none)."""
     return {
         code: {field: getattr(instance, f"{field}_{code}", None) or "" for field in fields}
@@ -63,43 +63,45 @@ def translations(instance, fields) -> dict[str, dict[str, str]]:
     }
 
 
-def is_translated(model, path: str) -> bool:
+def is_translated(model: type[Model], path: str) -> bool:
     """Whether ``path`` (``competency__category__name``) ends in a translated field of a related model."""
     from modeltranslation.translator import NotRegistered, translator
 
     *relations, field = path.split("__")
     for name in relations:
-        model = model._meta.get_field(name).related_model
-        if model is None:
+        related = model._meta.get_field(name).related_model
+        if related is None or isinstance(related, str):
             return False
+        model = related
     try:
         return field in translator.get_options_for_model(model).get_field_names()
     except NotRegistered:
         return False
 
 
-def localized_columns(model, paths):
+def localized_columns(model: type[Model], paths: Iterable[str]) -> list[str | Coalesce]:
     """``paths`` for ``values_list(*…)`` with every translated related text in the reader's language."""
     return [localized(path) if "__" in path and is_translated(model, path) else path for path in paths]
 
 
-def localized_values(model, paths) -> tuple[list[str], dict[str, Coalesce]]:
+def localized_values(model: type[Model], paths: Iterable[str]) -> tuple[list[str], dict[str, Coalesce]]:
     """``paths`` split for ``values(*fields, **expressions)``: translated related texts become expressions
     under their own path as key, so rows read as before."""
+    paths = list(paths)
     fields = [path for path in paths if not ("__" in path and is_translated(model, path))]
     return fields, {path: localized(path) for path in paths if path not in fields}
 
 
-def marked(instance, field: str = "name"):
+def marked(instance: object, field: str = "name") -> str:
     """``instance.<field>`` for a page: as is in the reader's language; otherwise wrapped in ``lang`` and
     followed by a small badge naming the language it is shown in (``DE``)."""
     if instance is None or instance == "":
         return ""
     if isinstance(instance, Mapping):  # a record read with values(): its text is already localized
-        return instance.get(field, "")
+        return str(instance.get(field, ""))
     if not isinstance(instance, Model):
-        return instance
-    text = getattr(instance, field, "")
+        return str(instance)
+    text = str(getattr(instance, field, "") or "")
     shown = shown_language(instance, field)
     if shown is None or shown == reader_language():
         return text

@@ -760,12 +760,13 @@ def measure_list(
     include_inactive: bool = False,
 ) -> QuerySet[Measure]:
     """The measure catalogue with its ranges (two queries), filtered."""
-    measures = Measure.objects.prefetch_related(
-        Prefetch(
-            "ranges",
-            queryset=MeasureCompetency.objects.select_related("competency").order_by("competency__name"),
-        )
-    ).annotate(plan_item_count=Count("plan_items", distinct=True))
+    ranges: Prefetch = Prefetch(
+        "ranges", queryset=MeasureCompetency.objects.select_related("competency").order_by("competency__name")
+    )
+    # Measure's manager is modeltranslation's (translated titles); its stubs type prefetch_related narrowly.
+    measures = Measure.objects.prefetch_related(ranges).annotate(  # type: ignore[arg-type]
+        plan_item_count=Count("plan_items", distinct=True)
+    )
     if not include_inactive:
         measures = measures.filter(is_active=True)
     if kind:
