@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from . import hooks
 from .models import (
@@ -57,20 +58,20 @@ def level_on_scale_form(**level_fields: int) -> type[LevelOnScaleForm]:
     return type("LevelOnScaleForm", (LevelOnScaleForm,), {"level_fields": level_fields})
 
 
-class ScaleLevelInline(admin.TabularInline):
+class ScaleLevelInline(TranslationTabularInline):
     model = ScaleLevel
     extra = 0
 
 
 @admin.register(Scale)
-class ScaleAdmin(admin.ModelAdmin):
+class ScaleAdmin(TranslationAdmin):
     list_display = ["name", "description"]
     search_fields = ["name"]
     inlines = [ScaleLevelInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "family", "position"]
     list_filter = ["family"]
     search_fields = ["name"]
@@ -78,7 +79,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Competency)
-class CompetencyAdmin(admin.ModelAdmin):
+class CompetencyAdmin(TranslationAdmin):
     list_display = ["name", "category", "scale", "requires_certificate", "validity_months"]
     list_filter = ["category", "scale", "requires_certificate"]
     search_fields = ["name", "description"]
@@ -93,7 +94,7 @@ class RoleRequirementInline(admin.TabularInline):
 
 
 @admin.register(RoleProfile)
-class RoleProfileAdmin(admin.ModelAdmin):
+class RoleProfileAdmin(TranslationAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     inlines = [RoleRequirementInline]

@@ -3,12 +3,13 @@
 Services write entries through ``audit_entry`` (in their own transaction); ``employee_history`` reads
 them back for the history page that HR and admins see."""
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import hooks
-from .models import Assessment, AuditEntry, Employee
+from .i18n import localized
+from .models import Assessment, AuditEntry, Employee, ScaleLevel
 
 
 def audit_entry(
@@ -167,10 +168,18 @@ def reads_about(*, employee, what=None, since=None, until=None, limit=READS_SHOW
 
 def assessment_log(*, employee, limit=1000):
     """Every assessment of the person, newest first, with who recorded it: the append-only history that
-    makes assessments recorded outside the pages (API, import, plans) attributable too (one query)."""
+    makes assessments recorded outside the pages (API, import, plans) attributable too. Each with the
+    scale its level was given on and that level's label there (``level_label``), in the reader's
+    language, however the competency's scale changed since (one query)."""
+    label = (
+        ScaleLevel.objects.filter(scale_id=OuterRef("scale_id"), value=OuterRef("level"))
+        .annotate(text=localized("label"))
+        .values("text")
+    )
     return list(
         Assessment.objects.filter(employee=employee)
-        .select_related("competency", "assessed_by")
+        .select_related("competency", "assessed_by", "scale")
+        .annotate(level_label=Subquery(label[:1]))
         .order_by("-created_at", "-id")[:limit]
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import IsoDateField
 from .html import html_join, html_rows
+from .i18n import marked
 from .models import AuditEntry, Competency
 from .services import REVIEW_ACTIONS
 
@@ -309,6 +310,8 @@ class SelfAssessmentForm(forms.Form):
                 "pk": pk,
                 "name": competency.name,
                 "description": competency.description,
+                "name_marked": marked(competency, "name"),
+                "description_marked": marked(competency, "description"),
                 "level_radios": _level_radios(prefix, parts, values["level"], row["required"]),
                 "target_options": _target_options(parts, values["target"]),
                 "prefix": prefix,
@@ -387,6 +390,7 @@ class ReviewForm(forms.Form):
                 **row,
                 **values,
                 "name": row["competency"].name,
+                "name_marked": marked(row["competency"], "name"),
                 "decision_radios": _decision_radios(prefix, values["action"], row["self_level"], choices),
                 "level_options": _target_options(
                     _scale_parts(self._scales, row["levels"]), values["adjust_level"], minimum=0

@@ -162,7 +162,7 @@ def review_row(row, *, show_person=False):
         REVIEW_ROW,
         row_class=(" sl-review-diff" if row["difference"] else "")
         + (" sl-review-invalid" if row["errors"] else ""),
-        name=name,
+        name=row.get("name_marked", name),
         required=format_html(
             '<span class="small text-body-secondary">{}</span>', t["required"] % {"level": row["required"]}
         )
@@ -195,7 +195,8 @@ def rating_row(row):
     t = texts()
     hint = []
     if row["description"]:
-        hint.append(format_html('<span class="d-block text-body">{}</span>', row["description"]))
+        description = row.get("description_marked", row["description"])
+        hint.append(format_html('<span class="d-block text-body">{}</span>', description))
     if row["required_by"]:
         hint.append(t["asked_for_by"] % {"sources": ", ".join(str(source) for source in row["required_by"])})
     if row["self_level"] is not None:
@@ -209,7 +210,7 @@ def rating_row(row):
         invalid=" sl-rating-invalid" if row["errors"] else "",
         prefix=row["prefix"],
         self_level="" if row["self_level"] is None else int(row["self_level"]),
-        name=row["name"],
+        name=row.get("name_marked", row["name"]),
         required=format_html(
             '<span class="badge sl-badge-required">{}</span>', t["required"] % {"level": row["required"]}
         )

@@ -261,6 +261,16 @@ class Assessment(models.Model):
         verbose_name=_("competency"),
     )
     level = models.PositiveSmallIntegerField(_("level"))
+    # The scale the level was given on, kept as recorded: a later change of the competency's scale (or a
+    # merge into a competency on another scale) never rewrites what a past level meant.
+    scale = models.ForeignKey(
+        Scale,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scale"),
+    )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     assessed_on = models.DateField(_("assessed on"))
     assessed_by = models.ForeignKey(

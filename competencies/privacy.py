@@ -23,6 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from . import hooks
 from .audit import audit_record
+from .i18n import localized
 from .models import (
     AccountSettings,
     Assessment,
@@ -125,8 +126,6 @@ def personal_data(*, employee):
             for row in Assessment.objects.filter(employee=employee)
             .order_by("assessed_on", "id")
             .values(
-                "competency__name",
-                "competency__category__name",
                 "level",
                 "source",
                 "assessed_on",
@@ -134,13 +133,15 @@ def personal_data(*, employee):
                 "assessed_by__username",
                 "note",
                 "created_at",
+                competency__name=localized("competency__name"),
+                competency__category__name=localized("competency__category__name"),
             )
         ],
         "interests": [
             {"competency": name, "target_level": target, "stated_at": created}
             for name, target, created in Interest.objects.filter(employee=employee)
             .order_by("competency__name")
-            .values_list("competency__name", "target_level", "created_at")
+            .values_list(localized("competency__name"), "target_level", "created_at")
         ],
         "self_assessment_draft": _draft_rows(employee),
         "evidence_files": [
@@ -156,14 +157,18 @@ def personal_data(*, employee):
             )
             .order_by("uploaded_at")
             .values_list(
-                "original_name", "content_type", "size", "uploaded_at", "assessment__competency__name"
+                "original_name",
+                "content_type",
+                "size",
+                "uploaded_at",
+                localized("assessment__competency__name"),
             )
         ],
         "certificate_notices": [
             {"competency": competency, "days_before": days, "sent_at": sent}
             for competency, days, sent in CertificateNotice.objects.filter(employee=employee)
             .order_by("sent_at", "id")
-            .values_list("assessment__competency__name", "days_before", "sent_at")
+            .values_list(localized("assessment__competency__name"), "days_before", "sent_at")
         ],
         "history": [
             {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import hooks
+from .i18n import localized
 from .models import (
     AccountSettings,
     Assessment,
@@ -355,10 +356,14 @@ def employee_assessment_rows(*, employee_ids: Iterable[int]) -> list[dict[str, A
     """Every assessment of ``employee_ids`` as dicts ordered by record time, with its evidence file
     (if any) and the scale's label of its level, in one query: the raw history the profile reads."""
     evidence = EvidenceFile.objects.filter(assessment_id=OuterRef("pk")).order_by("id").values("pk")[:1]
-    label = ScaleLevel.objects.filter(scale_id=OuterRef("competency__scale_id"), value=OuterRef("level"))
+    label = (
+        ScaleLevel.objects.filter(scale_id=OuterRef("competency__scale_id"), value=OuterRef("level"))
+        .annotate(text=localized("label"))
+        .values("text")
+    )
     return list(
         Assessment.objects.filter(employee_id__in=list(employee_ids))
-        .annotate(evidence_id=Subquery(evidence), level_label=Subquery(label.values("label")[:1]))
+        .annotate(evidence_id=Subquery(evidence), level_label=Subquery(label[:1]))
         .order_by("employee_id", "competency_id", "created_at", "id")
         .values(
             "id",
@@ -522,10 +527,10 @@ def certificates_expiring(
             "employee__name",
             "employee__personnel_no",
             "competency_id",
-            "competency__name",
             "level",
             "assessed_on",
             "valid_until",
+            competency__name=localized("competency__name"),
         )
     )
     return [

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from .dates import parse_iso_date
+from .i18n import languages, translations
 from .models import (
     MAX_SCALE_LEVEL,
     Assessment,
@@ -79,10 +80,38 @@ class StrictModelSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
+    def get_fields(self):
+        fields = super().get_fields()
+        # A text kept per language may come in ``translations`` instead of in the request's language.
+        for field in list(fields.values()):
+            if isinstance(field, TranslationsField):
+                for name in field.translated:
+                    if name in fields:
+                        fields[name].required = False
+        return fields
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        self.check_translated_required(attrs)
         self.check_constraints(attrs)
         return attrs
+
+    def check_translated_required(self, attrs):
+        """A new entry's required text (a name) is given in some language, as ``name`` or in
+        ``translations``."""
+        if self.instance is not None:
+            return
+        missing = {}
+        for field in self.fields.values():
+            if not isinstance(field, TranslationsField):
+                continue
+            for name in field.translated:
+                if self.Meta.model._meta.get_field(name).blank:
+                    continue
+                if not attrs.get(name) and not any(attrs.get(f"{name}_{code}") for code in languages()):
+                    missing[name] = [_("This field is required (here or in translations).")]
+        if missing:
+            raise serializers.ValidationError(missing)
 
     def create(self, validated_data):
         raise NotImplementedError("Writes go through the app's service (competencies.api.ServiceWriteMixin).")
@@ -117,6 +146,73 @@ class StrictModelSerializer(serializers.ModelSerializer):
                 ) from None
 
 
+TRANSLATIONS_SCHEMA = {
+    "type": "object",
+    "description": "Every language's texts: {language: {field: text}}; '' where a language has none.",
+    "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+}
+
+
+@extend_schema_field(TRANSLATIONS_SCHEMA)
+class TranslationsField(serializers.Field):
+    """``{"de": {"name": …}, "en": {…}}``: the catalogue texts ``fields`` in every language. Written
+    partially (the languages and fields given); each text fits its column, and a unique text is not
+    another entry's in that language. ``name`` beside it writes the request's language."""
+
+    def __init__(self, fields, **kwargs):
+        self.translated = tuple(fields)
+        super().__init__(source="*", required=False, **kwargs)
+
+    def to_representation(self, instance):
+        return translations(instance, self.translated)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(_('Expected an object of languages, such as {"de": {…}}.'))
+        model = self.parent.Meta.model
+        instance = getattr(self.parent, "instance", None)
+        errors: dict[str, object] = {}
+        values = {}
+        for language, texts in data.items():
+            if language not in languages():
+                errors[language] = [
+                    _("Unknown language; use one of: %(languages)s.") % {"languages": ", ".join(languages())}
+                ]
+                continue
+            if not isinstance(texts, Mapping):
+                errors[language] = [_('Expected an object of texts, such as {"name": "…"}.')]
+                continue
+            problems = {}
+            for name, text in texts.items():
+                problem = self._problem(model, instance, name, language, text)
+                if problem:
+                    problems[name] = [problem]
+                else:
+                    values[f"{name}_{language}"] = text.strip()
+            if problems:
+                errors[language] = problems
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+    def _problem(self, model, instance, name, language, text):
+        """What is wrong with ``text`` as ``name`` in ``language`` (None: nothing)."""
+        if name not in self.translated:
+            return _("Unknown field.")
+        if not isinstance(text, str):
+            return _("Not a valid string.")
+        column = model._meta.get_field(f"{name}_{language}")
+        if column.max_length is not None and len(text.strip()) > column.max_length:
+            return _("Ensure this field has no more than %(max)d characters.") % {"max": column.max_length}
+        if column.unique and text.strip():
+            others = model._default_manager.filter(**{column.name: text.strip()})
+            if instance is not None and not isinstance(instance, (list, tuple)) and instance.pk:
+                others = others.exclude(pk=instance.pk)
+            if others.exists():
+                return _("Another entry has this text in this language already.")
+        return None
+
+
 class NestedRowSerializer(StrictModelSerializer):
     """A row written inside its parent (a scale's level, a profile's requirement). The parent replaces
     its rows whole, so a row needs all its required fields even within a PATCH of the parent."""
@@ -134,9 +230,11 @@ class NestedRowSerializer(StrictModelSerializer):
 
 
 class ScaleLevelSerializer(NestedRowSerializer):
+    translations = TranslationsField(["label", "descriptor"])
+
     class Meta:
         model = ScaleLevel
-        fields = ["value", "label", "descriptor"]
+        fields = ["value", "label", "descriptor", "translations"]
         extra_kwargs = {"value": {"min_value": 0, "max_value": MAX_SCALE_LEVEL}}
 
 
@@ -146,25 +244,39 @@ class ScaleSerializer(StrictModelSerializer):
     (``services.scale_save``)."""
 
     levels = ScaleLevelSerializer(many=True, allow_empty=False)
+    translations = TranslationsField(["name", "description"])
 
     class Meta:
         model = Scale
-        fields = ["id", "name", "description", "levels"]
+        fields = ["id", "name", "description", "translations", "levels"]
         read_only_fields = ["id"]
 
 
 class CategorySerializer(StrictModelSerializer):
+    translations = TranslationsField(["name", "description"])
+
     class Meta:
         model = Category
-        fields = ["id", "name", "family", "description", "position"]
+        fields = ["id", "name", "family", "description", "position", "translations"]
         read_only_fields = ["id"]
         extra_kwargs = {"position": {"max_value": SMALLINT_MAX}}
 
 
 class CompetencySerializer(StrictModelSerializer):
+    translations = TranslationsField(["name", "description"])
+
     class Meta:
         model = Competency
-        fields = ["id", "category", "name", "description", "scale", "requires_certificate", "validity_months"]
+        fields = [
+            "id",
+            "category",
+            "name",
+            "description",
+            "scale",
+            "requires_certificate",
+            "validity_months",
+            "translations",
+        ]
         read_only_fields = ["id"]
         extra_kwargs = {"validity_months": {"min_value": 1, "max_value": 1200}}
 
@@ -181,10 +293,11 @@ class RoleProfileSerializer(StrictModelSerializer):
     once, each target on its scale (``services.role_profile_save``)."""
 
     requirements = RoleRequirementSerializer(many=True, required=False)
+    translations = TranslationsField(["name", "description"])
 
     class Meta:
         model = RoleProfile
-        fields = ["id", "name", "description", "requirements"]
+        fields = ["id", "name", "description", "translations", "requirements"]
         read_only_fields = ["id"]
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from . import hooks, notifications, selectors
 from .audit import audit_entry, audit_record, audit_write
+from .i18n import languages
 from .models import (
     AccountSettings,
     Assessment,
@@ -110,6 +111,7 @@ def assessment_record(
             employee=employee,
             competency=competency,
             level=level,
+            scale_id=competency.scale_id,
             source=source,
             assessed_on=assessed_on,
             assessed_by=assessed_by,
@@ -136,6 +138,11 @@ def fields_assign(instance: Model, fields: Mapping[str, Any], names: Iterable[st
     for name in names:
         if name in fields:
             setattr(instance, name, fields[name])
+        # A catalogue text's languages (``name_de``, ``name_en``), written after ``name``, which is the
+        # request's language: an explicit translation wins.
+        for language in languages():
+            if f"{name}_{language}" in fields:
+                setattr(instance, f"{name}_{language}", fields[f"{name}_{language}"])
 
 
 def _is_referenced(instance: Model) -> bool:
@@ -339,7 +346,7 @@ def self_assessment_submit(
     if employee.user_id != user.pk:
         raise PermissionDenied(_("A self-assessment can only be recorded for one's own record."))
     on = on or timezone.localdate()
-    competencies = Competency.objects.only("pk", "name").in_bulk(list(entries))
+    competencies = Competency.objects.only("pk", "name", "scale").in_bulk(list(entries))
     names = {pk: competency.name for pk, competency in competencies.items()}
     unknown = sorted(set(entries) - set(names))
     if unknown:
@@ -379,6 +386,7 @@ def self_assessment_submit(
                     employee=employee,
                     competency_id=competency_id,
                     level=level,
+                    scale_id=competencies[competency_id].scale_id,
                     source=Assessment.Source.SELF,
                     assessed_on=on,
                     assessed_by=user,
@@ -533,7 +541,7 @@ def assessments_review(
     ids = [d["competency_id"] for d in decisions]
     if len(set(ids)) != len(ids):
         raise ReviewInvalid(_("Each competency can only be decided once per form."))
-    competencies = Competency.objects.only("pk", "name").in_bulk(ids)
+    competencies = Competency.objects.only("pk", "name", "scale").in_bulk(ids)
     names = {pk: competency.name for pk, competency in competencies.items()}
     allowed = scale_levels(competency_ids=ids)
     for decision in decisions:
@@ -624,6 +632,7 @@ def assessments_review(
                         employee=employee,
                         competency_id=competency_id,
                         level=level,
+                        scale_id=competencies[competency_id].scale_id,
                         source=Assessment.Source.MANAGER,
                         assessed_on=on,
                         assessed_by=user,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from competencies.admin import level_on_scale_form
 
@@ -13,7 +14,7 @@ class MeasureCompetencyInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(TranslationAdmin):
     list_display = ["title", "kind", "duration_hours", "cost", "provider", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["title", "provider", "description"]

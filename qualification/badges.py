@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competencies.i18n import localized, localized_columns
 from competencies.models import Assessment
 
 from .models import PlanItem
@@ -52,7 +53,7 @@ def badges_for(*, employee_ids, on=None, include_certificates=True):
         PlanItem.objects.filter(status=PlanItem.Status.DONE)
         .filter(Q(plan__employee_id__in=employee_ids) | Q(mentor_id__in=employee_ids))
         .order_by()
-        .values_list(*DONE_COLUMNS)
+        .values_list(*localized_columns(PlanItem, DONE_COLUMNS))
     )
     found = plan_badges(done, employee_ids=employee_ids)
     if include_certificates:
@@ -106,7 +107,12 @@ def _add_certificate_badges(found, *, employee_ids, on):
         Assessment.objects.filter(employee_id__in=employee_ids, source=Assessment.Source.CERTIFICATE)
         .order_by("employee_id", "competency_id", "assessed_on", "id")
         .values_list(
-            "employee_id", "competency_id", "competency__name", "level", "assessed_on", "valid_until"
+            "employee_id",
+            "competency_id",
+            localized("competency__name"),
+            "level",
+            "assessed_on",
+            "valid_until",
         )
     ):
         latest[(employee_id, competency_id)] = (competency, level, assessed_on, valid_until)

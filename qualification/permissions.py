@@ -122,7 +122,7 @@ def item_for_employee(user: AnyUser, item_id: int | str) -> PlanItem:
 
 def team_for_planning(user: AnyUser, team_id: int | str) -> Team:
     """The team if ``user`` may generate and export plans for it (and the teams below); 404 unknown."""
-    team = get_object_or_404(Team.objects.select_related("parent"), pk=team_id)
+    team: Team = get_object_or_404(Team.objects.select_related("parent"), pk=team_id)
     if not may(user, "qualification.plan_for_team", team):
         raise PermissionDenied
     return team

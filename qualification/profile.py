@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from competencies.i18n import localized, localized_columns
 from jobs.models import Job
 
 from .badges import DONE_COLUMNS, certificate_badge, plan_badges
@@ -38,7 +39,7 @@ def _profile_items(employee):
             | Q(Q(status=PlanItem.Status.DONE), person | Q(mentor_id=employee.pk))
         )
         .order_by("priority", "competency__name", "id")
-        .values_list(*_ITEM_COLUMNS)
+        .values_list(*localized_columns(PlanItem, _ITEM_COLUMNS))
     )
     return [dict(zip(_ITEM_COLUMNS, row, strict=True)) for row in rows]
 
@@ -131,7 +132,7 @@ def personal_data(employee):
     mentoring = (
         PlanItem.objects.filter(mentor=employee)
         .order_by("plan__period", "competency__name", "id")
-        .values_list("plan__period", "competency__name", "target_level", "status")
+        .values_list("plan__period", localized("competency__name"), "target_level", "status")
     )
     jobs = (
         Job.objects.filter(owner=employee.user_id)
@@ -146,10 +147,10 @@ def personal_data(employee):
         .values_list(
             "plan__period",
             "plan__status",
-            "competency__name",
+            localized("competency__name"),
             "current_level",
             "target_level",
-            "measure__title",
+            localized("measure__title"),
             "mentor__name",
             "due_date",
             "status",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from competencies import percent as percent_rule
+from competencies.i18n import localized
 from competencies.models import Competency, Employee, Interest, RoleRequirement
 from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
@@ -532,7 +533,6 @@ def team_plan_overview(
             "plan__employee_id",
             "plan__employee__name",
             "competency_id",
-            "competency__name",
             "target_level",
             "mentor_id",
             "mentor__name",
@@ -540,6 +540,7 @@ def team_plan_overview(
             "cost",
             "status",
             "needs_approval",
+            competency__name=localized("competency__name"),
         )
     )
     interests = set(
@@ -637,10 +638,10 @@ def team_interests(
             "employee_id",
             "employee__name",
             "competency_id",
-            "competency__name",
-            "competency__category__name",
             "target_level",
             "created_at",
+            competency__name=localized("competency__name"),
+            competency__category__name=localized("competency__category__name"),
         )
     )
     ids = sorted({row["employee_id"] for row in interests})
@@ -767,12 +768,13 @@ def measure_list(
     include_inactive: bool = False,
 ) -> QuerySet[Measure]:
     """The measure catalogue with its ranges (two queries), filtered."""
-    measures = Measure.objects.prefetch_related(
-        Prefetch(
-            "ranges",
-            queryset=MeasureCompetency.objects.select_related("competency").order_by("competency__name"),
-        )
-    ).annotate(plan_item_count=Count("plan_items", distinct=True))
+    ranges: Prefetch = Prefetch(
+        "ranges", queryset=MeasureCompetency.objects.select_related("competency").order_by("competency__name")
+    )
+    # Measure's manager is modeltranslation's (translated titles); its stubs type prefetch_related narrowly.
+    measures = Measure.objects.prefetch_related(ranges).annotate(  # type: ignore[arg-type]
+        plan_item_count=Count("plan_items", distinct=True)
+    )
     if not include_inactive:
         measures = measures.filter(is_active=True)
     if kind:

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from competencies.models import MAX_SCALE_LEVEL
-from competencies.serializers import NestedRowSerializer, StrictModelSerializer
+from competencies.serializers import NestedRowSerializer, StrictModelSerializer, TranslationsField
 from jobs.models import Job
 
 from .models import Measure, MeasureCompetency, PlanItem, QualificationPlan
@@ -24,6 +24,7 @@ class MeasureSerializer(StrictModelSerializer):
     measure names at least one, each on its scale (``services.measure_competencies_check``)."""
 
     competencies = MeasureCompetencySerializer(source="ranges", many=True, required=False)
+    translations = TranslationsField(["title", "provider", "description"])
 
     class Meta:
         model = Measure
@@ -36,6 +37,7 @@ class MeasureSerializer(StrictModelSerializer):
             "cost",
             "provider",
             "is_active",
+            "translations",
             "competencies",
         ]
         read_only_fields = ["id"]

@@ -19,6 +19,7 @@ from django.db.models import Field, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from competencies.i18n import localized
 from competencies.models import Assessment, Competency, Employee, Interest
 from competencies.scales import level_check, scale_levels
 from competencies.selectors import employees_active
@@ -370,7 +371,7 @@ def _catalogue() -> tuple[pd.DataFrame, dict[int, int], dict[int, str]]:
             "from_level",
             "to_level",
             "measure__kind",
-            "measure__title",
+            localized("measure__title"),
             "measure__duration_hours",
             "measure__cost",
         ),

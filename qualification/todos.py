@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from competencies import hooks
+from competencies.i18n import localized
 from competencies.todos import Todo, TodoContext, TodoKind, short_date
 
 from .models import PlanItem, QualificationPlan
@@ -49,8 +50,8 @@ def plan_rows(context: TodoContext) -> list[dict[str, Any]]:
                 "plan__status",
                 "plan__period",
                 "plan__employee_id",
-                "competency__name",
                 "due_date",
+                competency__name=localized("competency__name"),
             )
         )
         return [dict(row) for row in rows]

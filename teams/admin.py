@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from competencies.admin import level_on_scale_form
 
@@ -32,7 +33,7 @@ class TeamRequirementInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(TranslationAdmin):
     form = TeamAdminForm
     list_display = ["name", "parent"]
     list_filter = ["parent"]

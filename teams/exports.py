@@ -23,6 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
+from competencies.i18n import localized
 from competencies.imports.columns import CANONICAL, LONG, WIDE
 from competencies.imports.limits import limit
 from competencies.imports.lookups import current_levels
@@ -147,7 +148,7 @@ def matrix_build(*, team=None, on=None):
         wanted = set(requirements["competency_id"].tolist()) | set(levels["competency_id"].tolist())
         competencies = competencies.filter(pk__in=wanted)
     catalogue = pd.DataFrame.from_records(
-        list(competencies.values_list("id", "name", "category__name", "scale_id")),
+        list(competencies.values_list("id", "name", localized("category__name"), "scale_id")),
         columns=["id", "name", "category", "scale_id"],
     ).set_index("id", drop=False)
     catalogue["heading"] = catalogue["category"] + " / " + catalogue["name"]
@@ -310,7 +311,7 @@ def _legend(workbook, matrix):
     for scale, value, label, descriptor in (
         ScaleLevel.objects.filter(scale_id__in=scale_ids)
         .order_by("scale__name", "value")
-        .values_list("scale__name", "value", "label", "descriptor")
+        .values_list(localized("scale__name"), "value", "label", "descriptor")
     ):
         sheet.append([safe_cell(scale), value, safe_cell(f"{label}: {descriptor}" if descriptor else label)])
     if not matrix.requirements.empty:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from competencies.models import MAX_SCALE_LEVEL
-from competencies.serializers import SMALLINT_MAX, StrictModelSerializer
+from competencies.serializers import SMALLINT_MAX, StrictModelSerializer, TranslationsField
 
 from .models import Membership, Team, TeamRequirement
 from .tree import team_parent_check
@@ -18,10 +18,11 @@ class TeamSerializer(StrictModelSerializer):
     leads = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), many=True, required=False, help_text="User ids."
     )
+    translations = TranslationsField(["description"])
 
     class Meta:
         model = Team
-        fields = ["id", "name", "description", "parent", "leads"]
+        fields = ["id", "name", "description", "translations", "parent", "leads"]
         read_only_fields = ["id"]
 
     def validate_parent(self, parent):

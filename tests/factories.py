@@ -137,6 +137,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     employee = factory.SubFactory(EmployeeFactory)
     competency = factory.SubFactory(CompetencyFactory)
     level = 2
+    scale = factory.LazyAttribute(lambda assessment: assessment.competency.scale)
     source = Assessment.Source.MANAGER
     assessed_on = factory.LazyFunction(lambda: days_ago(30))
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competencies import hooks
-from competencies.models import Assessment, Employee
+from competencies.models import Assessment, Competency, Employee
 
 from . import lookups
 from .problems import ImportRejected, Problem
@@ -64,6 +64,12 @@ def _create_people(new_people: pd.DataFrame) -> pd.Series:
     return created.set_index("personnel_no")["employee_id"]
 
 
+def _scales_of(competency_ids: pd.Series) -> dict[int, int]:
+    """Competency id → its scale id, for the competencies in ``competency_ids``."""
+    ids = sorted({int(pk) for pk in competency_ids.tolist()})
+    return dict(Competency.objects.filter(pk__in=ids).values_list("pk", "scale_id"))
+
+
 def _insert_assessments(writes: pd.DataFrame, *, user: User | None) -> None:
     """Insert the assessments with one statement per backend's fastest bulk path: COPY on PostgreSQL,
     ``executemany`` elsewhere. ``bulk_create`` spends about 0.1 ms per row in Django's SQL compiler
@@ -82,6 +88,8 @@ def _insert_assessments(writes: pd.DataFrame, *, user: User | None) -> None:
         "employee": writes["employee_id"].astype("int64").tolist(),
         "competency": writes["competency_id"].astype("int64").tolist(),
         "level": writes["level"].astype("int64").tolist(),
+        # The scale each level is given on (Assessment.scale), one query for the file's competencies.
+        "scale": writes["competency_id"].astype("int64").map(_scales_of(writes["competency_id"])).tolist(),
         "source": writes["source"].astype(str).tolist(),
         "assessed_on": assessed_on.tolist(),
         "valid_until": valid_until.tolist(),

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from competencies.models import Assessment, Competency, Employee, ScaleLevel
 from competencies.selectors import effective_levels
 
+from ..i18n import languages, localized
 from .columns import name_key
 
 # Ids per IN (...) list: well below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
@@ -49,7 +50,7 @@ class Catalogue:
         competencies = pd.DataFrame.from_records(
             list(
                 Competency.objects.order_by("id").values_list(
-                    "id", "name", "category__name", "scale_id", "validity_months"
+                    "id", "name", localized("category__name"), "scale_id", "validity_months"
                 )
             ),
             columns=["id", "name", "category", "scale_id", "validity_months"],
@@ -58,10 +59,27 @@ class Catalogue:
         allowed = pd.DataFrame.from_records(
             list(ScaleLevel.objects.values_list("scale_id", "value")), columns=["scale_id", "level"]
         ).astype("int64")
+        # A file names a competency in any language the catalogue keeps (a German export imports in an
+        # English session): every language's "Name" and "Category / Name" is a key.
+        codes = languages()
+        texts = Competency.objects.values_list(
+            "id", *(f"name_{code}" for code in codes), *(f"category__name_{code}" for code in codes)
+        )
         ids_by_key: dict[str, list[int]] = {}
+        for competency_id, *names in texts:
+            keys = set()
+            for name, category in zip(names[: len(codes)], names[len(codes) :], strict=True):
+                if name:
+                    keys.add(name_key(name))
+                    if category:
+                        keys.add(name_key(f"{category} / {name}"))
+            for key in keys:
+                ids_by_key.setdefault(key, []).append(int(competency_id))
         for competency_id, name, label in competencies[["id", "name", "label"]].itertuples(index=False):
             for key in {name_key(name), name_key(label)}:
-                ids_by_key.setdefault(key, []).append(int(competency_id))
+                found = ids_by_key.setdefault(key, [])
+                if int(competency_id) not in found:
+                    found.append(int(competency_id))
         return cls(
             competencies=competencies.set_index("id", drop=False),
             allowed=allowed,

@@ -65,9 +65,11 @@ def reset_domain_data(*, extra_usernames=()):
 
 def create_scale():
     """The default 0–4 scale with its labels and behavioural descriptors."""
-    scale = Scale.objects.create(name=catalogue.SCALE_NAME, description=catalogue.SCALE_DESCRIPTION)
+    scale = Scale.objects.create(
+        **catalogue.SCALE_NAME.columns("name"), **catalogue.SCALE_DESCRIPTION.columns("description")
+    )
     ScaleLevel.objects.bulk_create(
-        ScaleLevel(scale=scale, value=value, label=label, descriptor=descriptor)
+        ScaleLevel(scale=scale, value=value, **label.columns("label"), **descriptor.columns("descriptor"))
         for value, label, descriptor in catalogue.SCALE_LEVELS
     )
     return scale
@@ -76,7 +78,9 @@ def create_scale():
 def create_categories():
     """The catalogue's categories; returns category key → id."""
     categories = Category.objects.bulk_create(
-        Category(name=name, family=family, description=description, position=position)
+        Category(
+            **name.columns("name"), family=family, **description.columns("description"), position=position
+        )
         for position, (_key, name, family, description) in enumerate(catalogue.CATEGORIES, start=1)
     )
     return {
@@ -90,8 +94,8 @@ def create_competencies(specs, *, scale, category_ids):
         (
             Competency(
                 category_id=category_ids[spec.category],
-                name=spec.name,
-                description=spec.description,
+                **spec.name.columns("name"),
+                **spec.description.columns("description"),
                 scale=scale,
                 requires_certificate=spec.validity_months is not None,
                 validity_months=spec.validity_months,
@@ -104,9 +108,9 @@ def create_competencies(specs, *, scale, category_ids):
     if None in ids:  # backends that cannot return ids from a bulk insert
         by_name = {
             (category_id, name): pk
-            for pk, category_id, name in Competency.objects.values_list("pk", "category_id", "name")
+            for pk, category_id, name in Competency.objects.values_list("pk", "category_id", "name_en")
         }
-        ids = [by_name[(category_ids[spec.category], spec.name)] for spec in specs]
+        ids = [by_name[(category_ids[spec.category], spec.name.en)] for spec in specs]
     return ids
 
 

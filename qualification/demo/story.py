@@ -29,13 +29,30 @@ from qualification.models import Measure, MeasureCompetency
 from teams.models import Membership, Team, TeamRequirement
 
 from . import catalogue, operations, store
+from .catalogue import T
 
-DEPARTMENT = ("dept", "Kundendienst", "Customer service of Brandt Wärmetechnik: hotline, 2nd level, field.")
+# Team names are proper names (one for every language); their descriptions are catalogue texts.
+DEPARTMENT = (
+    "dept",
+    "Kundendienst",
+    T(
+        "Kundendienst von Brandt Wärmetechnik: Hotline, 2nd Level, Außendienst.",
+        "Customer service of Brandt Wärmetechnik: hotline, 2nd level, field.",
+    ),
+)
 TEAMS = [
-    ("hotline", "Hotline (1st level)", "Every customer and installer call; solves what it can remotely."),
-    ("support", "Technical Support (2nd level)", "Escalated cases, remote diagnostics, installer partners."),
-    ("north", "Field Service North", "Maintenance, repair and commissioning in postcode areas 1–4."),
-    ("south", "Field Service South", "Maintenance, repair and commissioning in postcode areas 5–9."),
+    ("hotline", "Hotline (1st level)",
+     T("Jeder Anruf von Kund:innen und Fachhandwerk; löst aus der Ferne, was möglich ist.",
+       "Every customer and installer call; solves what it can remotely.")),
+    ("support", "Technical Support (2nd level)",
+     T("Eskalierte Fälle, Ferndiagnose, Fachhandwerkspartner.",
+       "Escalated cases, remote diagnostics, installer partners.")),
+    ("north", "Field Service North",
+     T("Wartung, Reparatur und Inbetriebnahme in den Postleitzahlbereichen 1–4.",
+       "Maintenance, repair and commissioning in postcode areas 1–4.")),
+    ("south", "Field Service South",
+     T("Wartung, Reparatur und Inbetriebnahme in den Postleitzahlbereichen 5–9.",
+       "Maintenance, repair and commissioning in postcode areas 5–9.")),
 ]  # fmt: skip
 
 
@@ -310,7 +327,9 @@ def build(*, rng, today):
     )
     Interest.objects.bulk_create(_interests(rng, people, levels, employee_ids, competency_ids))
     Assessment.objects.bulk_create(
-        _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_ids, today),
+        _assessments(
+            rng, people, levels, flags, employee_ids, competency_ids, user_ids, today, scale_id=scale.pk
+        ),
         batch_size=store.BATCH_SIZE,
     )
     operations.build(rng=rng, today=today, competency_ids=competency_ids, team_ids=team_ids)
@@ -318,7 +337,7 @@ def build(*, rng, today):
 
 def _create_role_profiles(competency_ids):
     profiles = RoleProfile.objects.bulk_create(
-        RoleProfile(name=name, description=description)
+        RoleProfile(**name.columns("name"), **description.columns("description"))
         for name, description, _ in catalogue.ROLE_PROFILES.values()
     )
     role_ids = {key: profile.pk for key, profile in zip(catalogue.ROLE_PROFILES, profiles, strict=True)}
@@ -335,12 +354,12 @@ def _create_role_profiles(competency_ids):
 def _create_measures(competency_ids):
     measures = Measure.objects.bulk_create(
         Measure(
-            title=title,
+            **title.columns("title"),
             kind=kind,
-            description=description,
+            **description.columns("description"),
             duration_hours=hours,
             cost=cost,
-            provider=provider,
+            **provider.columns("provider"),
         )
         for title, kind, hours, cost, provider, _ranges, description in catalogue.MEASURES
     )
@@ -353,9 +372,10 @@ def _create_measures(competency_ids):
 
 def _create_teams(user_ids):
     key, name, description = DEPARTMENT
-    department = Team.objects.create(name=name, description=description)
+    department = Team.objects.create(name=name, **description.columns("description"))
     teams = Team.objects.bulk_create(
-        Team(name=name, description=description, parent=department) for _key, name, description in TEAMS
+        Team(name=name, **description.columns("description"), parent=department)
+        for _key, name, description in TEAMS
     )
     team_ids = {key: department.pk} | {key: team.pk for (key, *_), team in zip(TEAMS, teams, strict=True)}
     store.set_team_leads((team_ids[team], user_ids[login]) for team, login in LEADS.items())
@@ -397,7 +417,7 @@ def _interests(rng, people, levels, employee_ids, competency_ids):
         )
 
 
-def _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_ids, today):
+def _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_ids, today, *, scale_id):
     lead_of_team = {team: user_ids[login] for team, login in LEADS.items()}
     for person in people:
         start = today - timedelta(days=round(person.years * 365))
@@ -424,6 +444,7 @@ def _assessments(rng, people, levels, flags, employee_ids, competency_ids, user_
                     employee_id=employee_ids[person.handle],
                     competency_id=competency_ids[key],
                     level=row_level,
+                    scale_id=scale_id,
                     source=source,
                     assessed_on=assessed_on,
                     assessed_by_id=by,
@@ -518,4 +539,4 @@ def _history(rng, *, level, spec, flags, start, end, today):
 
 
 def _certificate_note(rng, spec):
-    return f"{spec.name.split(' (')[0]}: certificate no. {rng.randint(100000, 999999)}"
+    return f"{spec.name.en.split(' (')[0]}: certificate no. {rng.randint(100000, 999999)}"

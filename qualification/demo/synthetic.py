@@ -18,6 +18,7 @@ from qualification.models import Measure, MeasureCompetency
 from teams.models import Membership, Team, TeamRequirement
 
 from . import catalogue, store
+from .catalogue import T
 
 REGIONS = [
     "North", "South", "West", "East", "Central", "Bavaria", "Baden-Württemberg", "Rhine-Ruhr", "Hesse",
@@ -31,7 +32,13 @@ KIND_FOCUS = {
     "Hotline": {"communication", "operation", "process"},
     "Technical Support": {"heating", "controls", "collaboration"},
 }
-PROVIDERS = ["Brandt Academy (manufacturer)", "TÜV Akademie", "IHK Akademie", "Handwerkskammer", "Internal"]
+PROVIDERS = [
+    T("Brandt Akademie (Hersteller)", "Brandt Academy (manufacturer)"),
+    T("TÜV Akademie", "TÜV Akademie"),
+    T("IHK Akademie", "IHK Akademie"),
+    T("Handwerkskammer", "Handwerkskammer"),
+    T("Intern", "Internal"),
+]
 LEVEL_SHARES = [0.06, 0.2, 0.34, 0.28, 0.12]  # final levels 0..4
 SOURCES = np.array(["self", "manager", "certificate"])
 DAYS_OF_HISTORY = 365
@@ -65,7 +72,11 @@ def competency_specs(count):
     for index in range(count):
         spec = base[index % len(base)]
         round_ = index // len(base)
-        name = spec.name if round_ == 0 else f"{spec.name} · module {round_ + 1}"
+        name = (
+            spec.name
+            if round_ == 0
+            else spec.name.format(f"{{}} · Modul {round_ + 1}", f"{{}} · module {round_ + 1}")
+        )
         specs.append(catalogue.CompetencySpec(f"{spec.key}{round_}", spec.category, name, spec.description,
                                               spec.validity_months))  # fmt: skip
     return specs
@@ -92,7 +103,7 @@ def build(*, spec, today):
     _create_memberships(rng, spec, org, employee_ids, team_ids, today)
     _create_interests(rng, spec, org, employee_ids, competency_ids)
     _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, validity_days,
-                        requirement_mask, today)  # fmt: skip
+                        requirement_mask, today, scale_id=scale.pk)  # fmt: skip
 
 
 @dataclass
@@ -126,11 +137,16 @@ def _create_role_profiles(rng, spec, competency_ids):
     base = list(catalogue.ROLE_PROFILES.values())
     count = max(len(base), min(40, spec.competencies // 10))
     names = [
-        base[i % len(base)][0] if i < len(base) else f"{base[i % len(base)][0]} · grade {i // len(base) + 1}"
+        base[i % len(base)][0]
+        if i < len(base)
+        else base[i % len(base)][0].format(
+            f"{{}} · Stufe {i // len(base) + 1}", f"{{}} · grade {i // len(base) + 1}"
+        )
         for i in range(count)
     ]
     profiles = RoleProfile.objects.bulk_create(
-        RoleProfile(name=name, description=base[i % len(base)][1]) for i, name in enumerate(names)
+        RoleProfile(**name.columns("name"), **base[i % len(base)][1].columns("description"))
+        for i, name in enumerate(names)
     )
     per_profile = min(10, spec.competencies)
     requirements = []
@@ -148,20 +164,22 @@ def _create_role_profiles(rng, spec, competency_ids):
 def _create_measures(rng, specs, competency_ids):
     measures, ranges = [], []
     for index, spec in enumerate(specs):
-        offers = [("course", f"{spec.name}: course", 1, 3)]
+        offers = [("course", spec.name.format("{}: Kurs", "{}: course"), 1, 3)]
         if index % 4 == 0:
-            offers.append(("elearning", f"{spec.name}: e-learning", 0, 2))
+            offers.append(("elearning", spec.name.format("{}: E-Learning", "{}: e-learning"), 0, 2))
         if index % 5 == 0:
-            offers.append(("mentoring", f"{spec.name}: mentoring", 2, 4))
+            offers.append(("mentoring", spec.name.format("{}: Mentoring", "{}: mentoring"), 2, 4))
         for kind, title, low, high in offers:
             internal = kind != "course"
             measures.append(
                 Measure(
-                    title=title,
+                    **title.columns("title"),
                     kind=kind,
                     duration_hours=int(rng.choice([8, 16, 24])) if not internal else 4 if low == 0 else 20,
                     cost=0 if internal else int(rng.integers(3, 16)) * 100,
-                    provider="Internal" if internal else PROVIDERS[index % (len(PROVIDERS) - 1)],
+                    **(PROVIDERS[-1] if internal else PROVIDERS[index % (len(PROVIDERS) - 1)]).columns(
+                        "provider"
+                    ),
                 )
             )
             ranges.append((int(competency_ids[index]), low, high))
@@ -177,7 +195,12 @@ def _create_measures(rng, specs, competency_ids):
 
 def _create_teams(rng, spec, specs, competency_ids):
     departments = Team.objects.bulk_create(
-        Team(name=f"Customer Service {REGIONS[d]}", description=f"Customer service region {REGIONS[d]}.")
+        Team(
+            name=f"Customer Service {REGIONS[d]}",
+            **T(f"Kundendienst der Region {REGIONS[d]}.", f"Customer service region {REGIONS[d]}.").columns(
+                "description"
+            ),
+        )
         for d in range(spec.departments)
     )
     department_of = np.arange(spec.teams) * spec.departments // spec.teams
@@ -300,7 +323,8 @@ def _create_interests(rng, spec, org, employee_ids, competency_ids):
     store.insert_rows(Interest, ["employee", "competency", "target_level", "created_at"], rows)
 
 
-def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, validity_days, mask, today):
+def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, validity_days, mask, today, *,
+                        scale_id):  # fmt: skip
     """``assessed`` competencies per employee (biased to the home team's requirements), ``history``
     entries each over the last year, rising towards the current level; mostly self and manager."""
     assessed = min(spec.assessed, spec.competencies)
@@ -325,7 +349,7 @@ def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, 
     now = timezone.now()
     fields = [
         *("employee", "competency", "level", "source", "assessed_on"),
-        *("assessed_by", "valid_until", "note", "created_at"),
+        *("assessed_by", "valid_until", "note", "created_at", "scale"),
     ]
 
     def rows():
@@ -371,6 +395,6 @@ def _create_assessments(rng, spec, org, employee_ids, user_ids, competency_ids, 
                     valid_until = None
                 elif (valid_until := valid_until_cache.get(v)) is None:
                     valid_until = valid_until_cache[v] = today + timedelta(days=v)
-                yield (e, c, level, s, days[ago], None if b < 0 else b, valid_until, "", now)
+                yield (e, c, level, s, days[ago], None if b < 0 else b, valid_until, "", now, scale_id)
 
     store.insert_rows(Assessment, fields, rows())

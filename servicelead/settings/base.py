@@ -19,6 +19,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin: it registers the translated catalogue fields and its admin widgets.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -136,6 +138,21 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Catalogue content (competencies, categories, scales, role profiles, measures, team descriptions) is
+# stored once per language (django-modeltranslation: a column per language). A reader sees their own
+# language; where a text is missing there, the catalogue's language, marked as such on the page.
+SERVICELEAD_CATALOGUE_LANGUAGE = env.str("SERVICELEAD_CATALOGUE_LANGUAGE", default="de")
+if SERVICELEAD_CATALOGUE_LANGUAGE not in dict(LANGUAGES):
+    raise environ.ImproperlyConfigured(
+        f"SERVICELEAD_CATALOGUE_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}."
+    )
+MODELTRANSLATION_LANGUAGES = tuple(dict(LANGUAGES))
+MODELTRANSLATION_DEFAULT_LANGUAGE = SERVICELEAD_CATALOGUE_LANGUAGE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (
+    SERVICELEAD_CATALOGUE_LANGUAGE,
+    *(code for code in MODELTRANSLATION_LANGUAGES if code != SERVICELEAD_CATALOGUE_LANGUAGE),
+)
+MODELTRANSLATION_AUTO_POPULATE = False
 # One date format per language on every page (servicelead/formats/<language>/formats.py).
 FORMAT_MODULE_PATH = ["servicelead.formats"]
 TIME_ZONE = "Europe/Berlin"

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import BaseCache, InvalidCacheBackendError, caches
 from django.db import transaction
 
+from competencies.i18n import reader_language
 from competencies.selectors import count_unconfirmed
 
 from ..models import Membership
@@ -219,7 +220,8 @@ def cached(
         result = compute()
         return (result, None) if with_key else result
     counting = "u" if count_unconfirmed() else "c"
-    key = ":".join(["analysis", kind, *(str(part) for part in parts), counting, *tokens])
+    # Results carry catalogue texts (competency and category names) in the reader's language.
+    key = ":".join(["analysis", kind, *(str(part) for part in parts), counting, reader_language(), *tokens])
     cache = _cache()
     result = cache.get(key)
     if result is None:

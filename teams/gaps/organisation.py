@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from competencies.i18n import localized
 from competencies.models import Competency
 
 from ..models import Team
@@ -105,7 +106,9 @@ def organisation_overview(*, on: datetime.date, with_key: bool = False) -> Any:
 def _organisation_overview(on: datetime.date) -> dict[str, Any]:
     table = organisation_analysis(on=on).table
     competency_rows = list(
-        Competency.objects.order_by().values_list("id", "category_id", "category__name", "category__position")
+        Competency.objects.order_by().values_list(
+            "id", "category_id", localized("category__name"), "category__position"
+        )
     )
     competency_category = {pk: category for pk, category, _name, _position in competency_rows}
     by_category = engine.category_coverage(table, competency_category)

@@ -5,6 +5,7 @@ from typing import Any
 
 import pandas as pd
 
+from competencies.i18n import localized
 from competencies.models import Competency, Employee
 
 from . import engine
@@ -34,7 +35,7 @@ def gap_lookup(rows: pd.DataFrame) -> dict[str, dict[int, Any]]:
         pk: {"name": name, "category_id": category_id, "category": category}
         for pk, name, category_id, category in Competency.objects.filter(
             pk__in=set(rows["competency_id"].tolist())
-        ).values_list("id", "name", "category_id", "category__name")
+        ).values_list("id", "name", "category_id", localized("category__name"))
     }
     people_ids = {int(e) for column in ("holders", "near_holders") for ids in rows[column] for e in ids}
     people = Employee.objects.values_list("id", "name")

@@ -10,6 +10,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Max, Q, Value, When
 
+from competencies.i18n import localized
 from competencies.models import MAX_SCALE_LEVEL, Competency, Employee
 from competencies.privacy_threshold import min_group_size, nested_counts
 from competencies.selectors import (
@@ -42,9 +43,9 @@ def _requirements_frame(team_ids: Iterable[int]) -> pd.DataFrame:
         .order_by()
         .values_list(
             *engine.REQUIREMENT_COLUMNS,
-            "competency__name",
+            localized("competency__name"),
             "competency__category_id",
-            "competency__category__name",
+            localized("competency__category__name"),
         )
         .annotate(scale_max=Max("competency__scale__levels__value"))
     )

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
+from competencies.i18n import localized
 from competencies.models import Assessment, AuditEntry, Category, Competency, Employee
 from competencies.permissions import AnyUser
 from competencies.roles import is_hr_or_admin
@@ -198,11 +199,11 @@ def team_review_queue(
             "discussion_id",
             "discussion_reason",
             "discussion_by",
-            "competency__name",
             "competency__scale_id",
             "competency__category_id",
-            "competency__category__name",
             "competency__category__position",
+            competency__name=localized("competency__name"),
+            competency__category__name=localized("competency__category__name"),
         )
     )
     effective = {
@@ -301,7 +302,7 @@ def team_calibration(
     member_ids = [member.pk for member in members]
     names = {member.pk: member for member in members}
     latest_self = Assessment.objects.filter(pk__in=_latest_self_ids(member_ids, undecided=False)).values_list(
-        "employee_id", "competency_id", "level", "competency__name"
+        "employee_id", "competency_id", "level", localized("competency__name")
     )
     effective = {
         (row.employee_id, row.competency_id): row

@@ -43,6 +43,7 @@ def test_team_shows_structure_not_people(api_for, org):
         "id": org.team_a.pk,
         "name": "Field Service North",
         "description": "",
+        "translations": {"de": {"description": ""}, "en": {"description": ""}},
         "parent": org.department.pk,
         "leads": [org.users["lead_a"].pk],
     }

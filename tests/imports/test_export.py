@@ -6,8 +6,9 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
-from competencies.models import Assessment
+from competencies.models import Assessment, Competency
 from teams.exports import BELOW_FILL, MEETS_FILL, matrix_build, matrix_csv, matrix_export, matrix_xlsx
 from tests import factories
 
@@ -178,3 +179,29 @@ def test_export_queries_do_not_grow_with_the_team(organisation, catalogue):
         factories.MembershipFactory(employee=employee, team=organisation["north"])
         factories.AssessmentFactory(employee=employee, competency=catalogue.complaints, level=3)
     assert queries() == small
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize(("exported_in", "imported_in"), [("de", "en"), ("en", "de")])
+def test_export_in_one_language_imports_unchanged_in_the_other(
+    tmp_path, organisation, file_format, exported_in, imported_in
+):
+    for number, competency in enumerate(Competency.objects.select_related("category")):
+        competency.name_de, competency.name_en = f"Kompetenz {number}", f"Competency {number}"
+        competency.save()
+        category = competency.category
+        category.name_de, category.name_en = f"Bereich {category.pk}", f"Area {category.pk}"
+        category.save()
+    path = tmp_path / f"matrix.{file_format}"
+    with translation.override(exported_in), path.open("wb") as stream:
+        matrix_export(file_format=file_format, stream=stream)
+    if file_format == "csv":
+        assert ("Kompetenz 0" if exported_in == "de" else "Competency 0") in path.read_text()
+    before = row_counts()
+
+    with translation.override(imported_in):
+        plan, written = commit(path)
+
+    assert written == {"new_people": 0, "assessments": 0, "changes": 0}
+    assert plan.summary()["unchanged"] > 0
+    assert row_counts() == before
