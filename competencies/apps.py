@@ -20,3 +20,10 @@ class CompetenciesConfig(AppConfig):
 
         todos.register()
         notifications.register()
+        # What a merge of duplicate competencies moves (competencies.governance); teams and qualification
+        # declare theirs.
+        from . import hooks
+
+        hooks.register_competency_reference("competencies.Assessment")
+        hooks.register_competency_reference("competencies.RoleRequirement", unique_with=("role_profile",))
+        hooks.register_competency_reference("competencies.Interest", unique_with=("employee",))

@@ -398,7 +398,9 @@ class ReviewForm(forms.Form):
 class CertificateForm(forms.Form):
     competency = forms.ModelChoiceField(
         label=_("Competency"),
-        queryset=Competency.objects.select_related("category").order_by("category__position", "name"),
+        queryset=Competency.objects.filter(retired_at__isnull=True)
+        .select_related("category")
+        .order_by("category__position", "name"),
     )
     level = forms.IntegerField(label=_("Level"), min_value=0, max_value=10)
     issued_on = IsoDateField(label=_("Issued on"), widget=DATE_INPUT)

@@ -244,7 +244,8 @@ def competencies_for_employee(
     else:
         role_target = Value(None, output_field=IntegerField())
     return (
-        Competency.objects.select_related("category")
+        Competency.objects.filter(retired_at__isnull=True)
+        .select_related("category")
         .annotate(
             role_target=role_target,
             interest_id=Subquery(interest.values("pk")[:1]),
