@@ -20,6 +20,9 @@ class CompetenciesConfig(AppConfig):
 
         todos.register()
         notifications.register()
+        from . import proposals
+
+        proposals.register()
         # What a merge of duplicate competencies moves (competencies.governance); teams and qualification
         # declare theirs.
         from . import hooks

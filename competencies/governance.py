@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process, utils
@@ -254,3 +255,52 @@ def duplicate_candidates(
     ranked = sorted(best, key=lambda pk: (pk not in exact, -best[pk]))[:limit]
     found = Competency.objects.select_related("category").in_bulk(ranked)
     return [{"competency": found[pk], "score": round(best[pk]), "exact": pk in exact} for pk in ranked]
+
+
+def merge_removed_summary(merge: CompetencyMerge) -> dict[str, int]:
+    """Rows of the duplicate removed because the kept competency had them, by model verbose name."""
+    summary: dict[str, int] = {}
+    for key, serialised in merge.removed.items():
+        name = str(_model(key.rsplit(".", 1)[0])._meta.verbose_name_plural)  # noqa: SLF001
+        summary[name] = summary.get(name, 0) + len(list(serializers.deserialize("json", serialised)))
+    return summary
+
+
+def usage(competency: Competency) -> dict[str, int]:
+    """How many rows of each referring model name ``competency`` (what a merge would move)."""
+    found: dict[str, int] = {}
+    for (label, field), _unique in sorted(hooks.competency_references().items()):
+        model = _model(label)
+        count = model.objects.filter(**{f"{field}_id": competency.pk}).count()
+        if count:
+            found[str(model._meta.verbose_name_plural)] = count  # noqa: SLF001
+    return found
+
+
+def catalogue_competencies(*, query: str = "", category=None, status: str = "active"):
+    """The catalogue list: competencies matching ``query`` (name or description), of ``category``, in
+    use ("active"), retired ("retired") or both ("all"), in catalogue order."""
+    found = Competency.objects.select_related("category", "scale", "merged_into")
+    if status == "active":
+        found = found.filter(retired_at__isnull=True)
+    elif status == "retired":
+        found = found.filter(retired_at__isnull=False)
+    if category is not None:
+        found = found.filter(category=category)
+    for word in query.split()[:8]:
+        found = found.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    return found.order_by("category__position", "category__name", "name", "pk")
+
+
+def search_active(query: str, *, limit: int = 20) -> list[Competency]:
+    """Competencies in use whose name contains every word of ``query``: names starting with it first."""
+    words = query.split()[:8]
+    if not words:
+        return []
+    found = active_competencies().select_related("category")
+    for word in words:
+        found = found.filter(name__icontains=word)
+    rows = list(found.order_by("name", "pk")[: limit * 3])
+    start = query.casefold()
+    rows.sort(key=lambda c: (not c.name.casefold().startswith(start), c.name.casefold()))
+    return rows[:limit]
