@@ -107,6 +107,25 @@ class CompetencyAdmin(admin.ModelAdmin):
     def in_use(self, competency):
         return competency.retired_at is None
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new competency: point to possible duplicates (merge them on the catalogue page).
+            from django.contrib import messages
+
+            from .governance import duplicate_candidates
+
+            similar = duplicate_candidates([obj.name], exclude=[obj.pk])
+            if similar:
+                messages.warning(
+                    request,
+                    _(
+                        "Similar competencies exist already: %(names)s. "
+                        "Merge duplicates on the catalogue page."
+                    )
+                    % {"names": ", ".join(f"“{row['competency'].name}”" for row in similar)},
+                )
+
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if request.path.endswith("/autocomplete/"):

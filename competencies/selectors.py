@@ -271,13 +271,11 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
     """Everything the self-assessment page shows, in four queries (plus the providers' own).
 
     Returns ``rows`` (dicts, competencies that concern the person first: role profile and team
-    requirements, then those they assessed, are interested in or added), ``addable`` (competencies not
-    on the page) and ``version`` (the id of the person's latest self-assessment, 0 for none: a form
+    requirements, then those they assessed, are interested in or added), ``addable`` (an unevaluated
+    queryset of the competencies in use not on the page) and ``version`` (the id of the person's latest
+    self-assessment, 0 for none: a form
     rendered with an older version is stale)."""
     on = on or timezone.localdate()
-    competencies = list(competencies_for_employee(employee=employee))
-    levels = scale_levels_by_scale()
-    effective = {row.competency_id: row for row in effective_level_records(on=on, employee_ids=[employee.pk])}
     required = _required_by_others(employee, on)
     try:
         # Read with the employee when the caller used select_related("self_assessment_draft").
@@ -286,7 +284,23 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
         draft = None
     draft_rows = draft.rows if draft else {}
     added = {int(pk) for pk in (draft.added if draft else [])}
-    rows, addable, version = [], [], 0
+    # Only what concerns the person is read: a catalogue of 14,000 (ESCO) costs nothing here (#15 item 6).
+    named = set(required) | added | {int(pk) for pk in draft_rows if str(pk).isdigit()}
+    concerning = (
+        Q(pk__in=sorted(named))
+        | Q(pk__in=Assessment.objects.filter(employee_id=employee.pk).values("competency_id"))
+        | Q(pk__in=Interest.objects.filter(employee_id=employee.pk).values("competency_id"))
+    )
+    if employee.role_profile_id:
+        concerning |= Q(
+            pk__in=RoleRequirement.objects.filter(role_profile_id=employee.role_profile_id).values(
+                "competency_id"
+            )
+        )
+    competencies = list(competencies_for_employee(employee=employee).filter(concerning))
+    levels = scale_levels_by_scale(scale_ids={competency.scale_id for competency in competencies})
+    effective = {row.competency_id: row for row in effective_level_records(on=on, employee_ids=[employee.pk])}
+    rows, not_shown, version = [], [], 0
     for competency in competencies:
         version = max(version, competency.self_id or 0)
         team_level, team_labels = required.get(competency.pk, (None, []))
@@ -303,7 +317,7 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
             or str(competency.pk) in draft_rows
         )
         if not concerns:
-            addable.append(competency)
+            not_shown.append(competency.pk)
             continue
         saved = draft_rows.get(str(competency.pk))
         level = saved.get("level") if saved else competency.self_level
@@ -333,6 +347,13 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
             }
         )
     rows.sort(key=lambda row: not row["is_required"])  # stable: category order within each part
+    # Not read here: the page searches the catalogue as the person types (catalogue:search).
+    addable = (
+        Competency.objects.filter(retired_at__isnull=True)
+        .exclude(pk__in=[row["competency"].pk for row in rows])
+        .select_related("category")
+        .order_by("category__position", "category__name", "name")
+    )
     return {"rows": rows, "addable": addable, "version": version, "draft": draft}
 
 
