@@ -132,21 +132,23 @@ def import_esco(*, files: Sequence[EscoFile], version: str = "") -> EscoReport:
     report = EscoReport(version=version, languages=[f.language for f in files])
     incoming: dict[str, dict[str, Any]] = {}
     for esco_file in files:
-        for skill in esco_file.skills:
+        for row in esco_file.skills:
             entry = incoming.setdefault(
-                skill["uri"],
+                row["uri"],
                 {"labels": {}, "alt_labels": {}, "descriptions": {}, "skill_type": "", "reuse_level": ""},
             )
-            entry["labels"][esco_file.language] = skill["label"]
-            entry["alt_labels"][esco_file.language] = skill["alt_labels"]
-            if skill["description"]:
-                entry["descriptions"][esco_file.language] = skill["description"]
-            entry["skill_type"] = entry["skill_type"] or skill["skill_type"]
-            entry["reuse_level"] = entry["reuse_level"] or skill["reuse_level"]
+            entry["labels"][esco_file.language] = row["label"]
+            entry["alt_labels"][esco_file.language] = row["alt_labels"]
+            if row["description"]:
+                entry["descriptions"][esco_file.language] = row["description"]
+            entry["skill_type"] = entry["skill_type"] or row["skill_type"]
+            entry["reuse_level"] = entry["reuse_level"] or row["reuse_level"]
     report.skills = len(incoming)
     with transaction.atomic():
         existing = {skill.uri: skill for skill in EscoSkill.objects.filter(uri__in=list(incoming))}
-        new, changed, version_only = [], [], []
+        new: list[EscoSkill] = []
+        changed: list[EscoSkill] = []
+        version_only: list[int] = []
         for uri, entry in incoming.items():
             skill = existing.get(uri)
             if skill is None:

@@ -300,7 +300,8 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
     competencies = list(competencies_for_employee(employee=employee).filter(concerning))
     levels = scale_levels_by_scale(scale_ids={competency.scale_id for competency in competencies})
     effective = {row.competency_id: row for row in effective_level_records(on=on, employee_ids=[employee.pk])}
-    rows, not_shown, version = [], [], 0
+    rows, version = [], 0
+    shown: list[int] = []
     for competency in competencies:
         version = max(version, competency.self_id or 0)
         team_level, team_labels = required.get(competency.pk, (None, []))
@@ -317,8 +318,8 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
             or str(competency.pk) in draft_rows
         )
         if not concerns:
-            not_shown.append(competency.pk)
             continue
+        shown.append(competency.pk)
         saved = draft_rows.get(str(competency.pk))
         level = saved.get("level") if saved else competency.self_level
         target = saved.get("target") if saved else competency.interest_target
@@ -350,7 +351,7 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
     # Not read here: the page searches the catalogue as the person types (catalogue:search).
     addable = (
         Competency.objects.filter(retired_at__isnull=True)
-        .exclude(pk__in=[row["competency"].pk for row in rows])
+        .exclude(pk__in=shown)
         .select_related("category")
         .order_by("category__position", "category__name", "name")
     )
