@@ -12,9 +12,18 @@ class CatalogueFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search name or description"), required=False, max_length=100)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("All categories"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=STATUS_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
 
 class EscoUploadForm(forms.Form):

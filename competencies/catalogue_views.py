@@ -376,7 +376,8 @@ def proposal_detail(request, proposal_id):
 @require_GET
 def competency_search(request):
     """Competencies in use whose name contains what the person typed (htmx partial)."""
-    query = request.GET.get("q", "").strip()[:100]
+    # ``add_q`` is the self-assessment page's field, sent as typed.
+    query = (request.GET.get("q") or request.GET.get("add_q") or "").strip()[:100]
     found = governance.search_active(query, limit=SEARCH_SHOWN) if len(query) >= 2 else []
     if request.GET.get("exclude"):
         excluded = {int(pk) for pk in request.GET["exclude"].split(",") if pk.isdigit()}

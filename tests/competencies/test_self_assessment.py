@@ -87,7 +87,8 @@ def test_page_lists_required_competencies_first_then_the_others(client_for, rate
     assert others == ["Solar thermal"]
     # Not on the page (nor in it, #15 item 6): found by the search as the person types.
     assert "Pellet boilers" not in response.content.decode()
-    found = client_for("employee").get(reverse("catalogue:search"), {"q": "pellet", "exclude": "1"})
+    # As htmx sends the page's search field.
+    found = client_for("employee").get(reverse("catalogue:search"), {"add_q": "pellet", "exclude": "1"})
     assert [c.name for c in found.context["found"]] == ["Pellet boilers"]
     assert f'name="add" value="{rated["unrelated"].pk}"' in found.content.decode()
 
