@@ -364,9 +364,17 @@ def proposal_detail(request, proposal_id):
         {
             "proposal": proposal,
             "form": form,
-            "candidates": governance.duplicate_candidates([proposal.name], limit=8),
+            "candidates": _proposal_candidates(proposal, request.GET.get("q", "").strip()[:100]),
+            "query": request.GET.get("q", "").strip()[:100],
         },
     )
+
+
+def _proposal_candidates(proposal, query):
+    """Existing competencies to merge the proposal into: those HR searched for, else similar names."""
+    if query:
+        return [{"competency": c, "score": None} for c in governance.search_active(query, limit=SEARCH_SHOWN)]
+    return governance.duplicate_candidates([proposal.name], limit=8)
 
 
 # --- Search for the self-assessment page -----------------------------------------------------------------

@@ -151,3 +151,21 @@ def test_competency_search_finds_only_competencies_in_use(client_for, query):
     governance.competency_retire(competency=CompetencyFactory(name="Heat pump (old)"))
     response = client_for("employee").get(reverse("catalogue:search"), {"q": query})
     assert [c.name for c in response.context["found"]] == ["Heat pump diagnostics"]
+
+
+def test_hr_merges_a_proposal_into_a_competency_it_searched_for(client_for, org):
+    proposal = CompetencyProposal.objects.create(
+        name="Wärmepumpen-Diagnose", justification="x", proposed_by=org.users["employee"]
+    )
+    existing = CompetencyFactory(name="Heat pump diagnostics")
+    client = client_for("hr")
+    response = client.get(reverse("catalogue:proposal_detail", args=[proposal.pk]), {"q": "heat pump"})
+    assert [row["competency"] for row in response.context["candidates"]] == [existing]
+    client.post(
+        reverse("catalogue:proposal_detail", args=[proposal.pk]),
+        {"decision": "merge", "competency": existing.pk},
+    )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.competency) == ("merged", existing)
+    items = employee_todos(todo_context(user=org.users["employee"]))
+    assert any("is covered by “Heat pump diagnostics”" in item.text for item in items)
