@@ -268,7 +268,7 @@ def _required_by_others(employee: Employee, on: datetime.date) -> dict[int, tupl
 
 
 def self_assessment_page(*, employee: Employee, on: datetime.date | None = None) -> dict[str, Any]:
-    """Everything the self-assessment page shows, in four queries (plus the providers' own).
+    """Everything the self-assessment page shows, in five queries (plus the providers' own).
 
     Returns ``rows`` (dicts, competencies that concern the person first: role profile and team
     requirements, then those they assessed, are interested in or added), ``addable`` (an unevaluated
@@ -285,19 +285,21 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
     draft_rows = draft.rows if draft else {}
     added = {int(pk) for pk in (draft.added if draft else [])}
     # Only what concerns the person is read: a catalogue of 14,000 (ESCO) costs nothing here (#15 item 6).
+    # The ids first (one UNION query), then the rows by id: with the subqueries in the competencies'
+    # WHERE, PostgreSQL estimated most of a large catalogue to match and JIT-compiled the query (0.6 s).
     named = set(required) | added | {int(pk) for pk in draft_rows if str(pk).isdigit()}
-    concerning = (
-        Q(pk__in=sorted(named))
-        | Q(pk__in=Assessment.objects.filter(employee_id=employee.pk).values("competency_id"))
-        | Q(pk__in=Interest.objects.filter(employee_id=employee.pk).values("competency_id"))
-    )
+    sources = [
+        Assessment.objects.filter(employee_id=employee.pk).order_by().values_list("competency_id"),
+        Interest.objects.filter(employee_id=employee.pk).order_by().values_list("competency_id"),
+    ]
     if employee.role_profile_id:
-        concerning |= Q(
-            pk__in=RoleRequirement.objects.filter(role_profile_id=employee.role_profile_id).values(
-                "competency_id"
-            )
+        sources.append(
+            RoleRequirement.objects.filter(role_profile_id=employee.role_profile_id)
+            .order_by()
+            .values_list("competency_id")
         )
-    competencies = list(competencies_for_employee(employee=employee).filter(concerning))
+    named |= {pk for (pk,) in sources[0].union(*sources[1:])}
+    competencies = list(competencies_for_employee(employee=employee).filter(pk__in=sorted(named)))
     levels = scale_levels_by_scale(scale_ids={competency.scale_id for competency in competencies})
     effective = {row.competency_id: row for row in effective_level_records(on=on, employee_ids=[employee.pk])}
     rows, version = [], 0
