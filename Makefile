@@ -67,6 +67,7 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/imports.sqlite3 $(BIN)/python -m bench.imports
 	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/catalogue.sqlite3 $(BIN)/python -m bench.catalogue
 	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/operations.sqlite3 $(BIN)/python -m bench.operations
+	DATABASE_URL=sqlite:///$(CURDIR)/bench-results/esco.sqlite3 $(BIN)/python -m bench.esco
 	$(BIN)/python -m bench.plans
 
 # The production stack natively (gunicorn, Celery worker and beat on the local PostgreSQL and Redis), used

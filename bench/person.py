@@ -26,6 +26,8 @@ PERSON_COMPETENCIES = 80
 PERSON_USERNAME = "bench-person"
 ROLE_NAME = "Bench role"
 REQUESTS = 50
+LARGE_CATALOGUE = 14_000
+LARGE_CATEGORY = "Bench: ESCO-sized catalogue"
 
 
 def _rows(employee):
@@ -159,3 +161,43 @@ def measure_person_pages(label, team, report):
         report(label, f"{name} median", statistics.median(durations), "ms")
         report(label, f"{name} p95", float(np.percentile(durations, 95)), "ms")
         report(label, f"{name} queries", queries, "")
+    # #15 item 6: the same page with an ESCO-sized catalogue (14,000 competencies), the person's own 80
+    # unchanged; the added competencies are removed again afterwards.
+    with _large_catalogue(LARGE_CATALOGUE):
+        durations, queries = _timed(lambda: own.get(assessment), 200)
+    name = f"self-assessment, {LARGE_CATALOGUE} in the catalogue"
+    report(label, f"{name} median", statistics.median(durations), "ms")
+    report(label, f"{name} p95", float(np.percentile(durations, 95)), "ms")
+    report(label, f"{name} queries", queries, "")
+
+
+class _large_catalogue:  # noqa: N801 - used as a context manager
+    """Fill the catalogue up to ``size`` competencies in a category of its own; removed on exit."""
+
+    def __init__(self, size):
+        self.size = size
+
+    def __enter__(self):
+        from competencies.models import Category, Competency, Scale
+
+        missing = self.size - Competency.objects.count()
+        self.category = Category.objects.create(name=LARGE_CATEGORY, family=Category.Family.TECHNICAL)
+        scale = Scale.objects.order_by("pk").first()
+        Competency.objects.bulk_create(
+            (
+                Competency(category=self.category, scale=scale, name=f"ESCO-sized skill {number:05d}")
+                for number in range(max(missing, 0))
+            ),
+            batch_size=2_000,
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE competencies_competency")
+        return self
+
+    def __exit__(self, *exc):
+        from competencies.models import Category, Competency
+
+        Competency.objects.filter(category=self.category).delete()
+        Category.objects.filter(pk=self.category.pk).delete()
+        return False

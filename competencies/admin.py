@@ -80,10 +80,59 @@ class CategoryAdmin(TranslationAdmin):
 
 @admin.register(Competency)
 class CompetencyAdmin(TranslationAdmin):
-    list_display = ["name", "category", "scale", "requires_certificate", "validity_months"]
-    list_filter = ["category", "scale", "requires_certificate"]
-    search_fields = ["name", "description"]
+    list_display = ["name", "category", "scale", "requires_certificate", "validity_months", "in_use"]
+    list_filter = ["category", "scale", "requires_certificate", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "description", "esco_uri"]
     list_select_related = ["category", "scale"]
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = ["retired_at", "merged_into", "esco_uri", "esco_version"]
+
+    actions = ["retire", "reinstate"]
+
+    @admin.action(description=_("Retire the selected competencies (history stays)"))
+    def retire(self, request, queryset):
+        from .governance import competency_retire
+
+        for competency in queryset:
+            competency_retire(competency=competency, actor=request.user)
+
+    @admin.action(description=_("Reinstate the selected competencies"))
+    def reinstate(self, request, queryset):
+        from .governance import competency_reinstate
+
+        for competency in queryset.filter(merged_into__isnull=True):
+            competency_reinstate(competency=competency, actor=request.user)
+
+    @admin.display(boolean=True, description=_("in use"))
+    def in_use(self, competency):
+        return competency.retired_at is None
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new competency: point to possible duplicates (merge them on the catalogue page).
+            from django.contrib import messages
+
+            from .governance import duplicate_candidates
+
+            similar = duplicate_candidates([obj.name], exclude=[obj.pk])
+            if similar:
+                messages.warning(
+                    request,
+                    _(
+                        "Similar competencies exist already: %(names)s. "
+                        "Merge duplicates on the catalogue page."
+                    )
+                    % {"names": ", ".join(f"“{row['competency'].name}”" for row in similar)},
+                )
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            # Requirements, interests and plan items choose among the competencies in use only.
+            found = found.filter(retired_at__isnull=True)
+        return found, may_have_duplicates
 
 
 class RoleRequirementInline(admin.TabularInline):

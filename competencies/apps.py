@@ -20,3 +20,13 @@ class CompetenciesConfig(AppConfig):
 
         todos.register()
         notifications.register()
+        from . import proposals
+
+        proposals.register()
+        # What a merge of duplicate competencies moves (competencies.governance); teams and qualification
+        # declare theirs.
+        from . import hooks
+
+        hooks.register_competency_reference("competencies.Assessment")
+        hooks.register_competency_reference("competencies.RoleRequirement", unique_with=("role_profile",))
+        hooks.register_competency_reference("competencies.Interest", unique_with=("employee",))

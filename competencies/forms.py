@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .dates import IsoDateField
-from .html import html_join, html_rows
+from .html import html_rows
 from .i18n import marked
 from .models import AuditEntry, Competency
 from .services import REVIEW_ACTIONS
@@ -153,28 +153,6 @@ def _target_options(parts: _ScaleParts, selected: object, minimum: int = 1) -> S
     )
 
 
-def _add_options(choices, chosen: str = "") -> SafeString:
-    """The <option>s and <optgroup>s of the "add a competency" select (a few hundred: rendering them
-    through the widget's templates took longer than the rest of the page), ``chosen`` selected."""
-
-    def options(pairs):
-        return html_rows(
-            OPTION,
-            (
-                (value, _SELECTED if chosen and str(value) == chosen else _NOTHING, label)
-                for value, label in pairs
-            ),
-        )
-
-    html = []
-    for value, label in choices:
-        if isinstance(label, list | tuple):
-            html.append(format_html('<optgroup label="{}">{}</optgroup>', value, options(label)))
-        else:
-            html.append(options([(value, label)]))
-    return html_join(html, "")
-
-
 def _decision_choices():
     """(value, key, style, label, escaped value, key, style and label) of the decision radios, labels in
     the active language; read once per form, so each row escapes only what is its own."""
@@ -208,15 +186,10 @@ class SelfAssessmentForm(forms.Form):
     rendered with (a stale form is detected by the service) and a competency to add."""
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    add = forms.TypedChoiceField(
-        label=_("Add a competency"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    # The id of a competency found with the search (catalogue:search) and added with its button.
+    add = forms.IntegerField(label=_("Add a competency"), required=False, min_value=1)
 
-    def __init__(self, *args, rows, addable=(), version=0, **kwargs):
+    def __init__(self, *args, rows, version=0, **kwargs):
         super().__init__(*args, initial={"version": version}, **kwargs)
         self.rows = rows
         self._scales = {}
@@ -227,15 +200,14 @@ class SelfAssessmentForm(forms.Form):
             self.fields[f"{prefix}-note"] = forms.CharField(required=False, max_length=NOTE_MAX, strip=True)
             self.fields[f"{prefix}-grow"] = forms.BooleanField(required=False)
             self.fields[f"{prefix}-target"] = LevelField(parts.targets)
-        groups = {}
-        for competency in addable:
-            groups.setdefault(competency.category.name, []).append((competency.pk, competency.name))
-        self.fields["add"].choices = [("", _("Choose a competency …")), *groups.items()]
 
-    def add_options(self):
-        """The options of the "add a competency" select, the posted one selected (see ``_add_options``)."""
-        chosen = str(self.data.get("add", "")) if self.is_bound else ""
-        return _add_options(self.fields["add"].choices, chosen if chosen.isdigit() else "")
+    def clean_add(self):
+        pk = self.cleaned_data.get("add")
+        if pk is not None and not Competency.objects.filter(pk=pk, retired_at__isnull=True).exists():
+            raise forms.ValidationError(
+                _("This competency is not in the catalogue (any more); search again.")
+            )
+        return pk
 
     def clean(self):
         cleaned = super().clean()
@@ -402,7 +374,9 @@ class ReviewForm(forms.Form):
 class CertificateForm(forms.Form):
     competency = forms.ModelChoiceField(
         label=_("Competency"),
-        queryset=Competency.objects.select_related("category").order_by("category__position", "name"),
+        queryset=Competency.objects.filter(retired_at__isnull=True)
+        .select_related("category")
+        .order_by("category__position", "name"),
     )
     level = forms.IntegerField(label=_("Level"), min_value=0, max_value=10)
     issued_on = IsoDateField(label=_("Issued on"), widget=DATE_INPUT)

@@ -260,3 +260,20 @@ def todo_kinds():
 def todo_providers():
     """Registered ``(role, provider)`` pairs, in registration order."""
     return list(_todo_providers)
+
+
+# --- Catalogue governance (#15) --------------------------------------------------------------------------
+_competency_references: dict = {}
+
+
+def register_competency_reference(model_label, *, field="competency", unique_with=()):
+    """Declare that ``model_label`` ("app_label.Model") refers to a competency through ``field``, unique
+    together with ``unique_with`` (field names, empty: not unique). Merging a duplicate moves these rows to
+    the kept competency; a row the kept one has already (same ``unique_with`` values) stays with the kept
+    one and the duplicate's is removed, to be restored should the merge be undone."""
+    _competency_references[(model_label, field)] = tuple(unique_with)
+
+
+def competency_references():
+    """``{(model_label, field): unique_with}`` as registered."""
+    return dict(_competency_references)

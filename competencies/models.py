@@ -82,6 +82,19 @@ class Competency(models.Model):
     validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"), null=True, blank=True
     )
+    # Governance (#15): a retired competency is offered for no new rating or requirement; its history stays.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    # ESCO (#15): the skill's concept URI and the ESCO version its labels were last taken from.
+    esco_uri = models.CharField(_("ESCO concept URI"), max_length=255, blank=True, db_index=True)
+    esco_version = models.CharField(_("ESCO version"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("competency")
@@ -103,6 +116,133 @@ class Competency(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_retired(self):
+        return self.retired_at is not None
+
+
+class CompetencyMerge(models.Model):
+    """Duplicate ``source`` merged into ``target``: what moved (``moved``: model label → row ids) and what
+    was removed because ``target`` had it already (``removed``: serialised rows), so that the merge can be
+    undone until HR confirms it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Merged, not yet confirmed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNDONE = "undone", _("Undone")
+
+    source = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="merges_out", verbose_name=_("duplicate")
+    )
+    target = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="merges_in", verbose_name=_("kept competency")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    moved = models.JSONField(_("moved rows"), default=dict, blank=True)
+    removed = models.JSONField(_("removed rows"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    decided_at = models.DateTimeField(_("confirmed or undone at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed or undone by"),
+    )
+
+    class Meta:
+        verbose_name = _("competency merge")
+        verbose_name_plural = _("competency merges")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.source_id} → {self.target_id} ({self.status})"
+
+
+class CompetencyProposal(models.Model):
+    """A competency an employee or lead asks HR to add to the catalogue, and HR's decision."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        MERGED = "merged", _("Merged into an existing competency")
+        DECLINED = "declined", _("Declined")
+
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    justification = models.TextField(_("justification"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("resulting competency"),
+    )
+    reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("competency proposal")
+        verbose_name_plural = _("competency proposals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="proposal_status_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class EscoSkill(models.Model):
+    """One skill of an ESCO skills file, kept for HR to search and adopt (staging, not the catalogue).
+
+    ``labels`` / ``alt_labels`` / ``descriptions``: language → text (alternative labels: a list).
+    ``search_text``: every label and alternative label of every language, lower-cased and stripped of
+    accents, so that a search is one indexed-column LIKE."""
+
+    uri = models.CharField(_("concept URI"), max_length=255, unique=True)
+    version = models.CharField(_("ESCO version"), max_length=30, blank=True)
+    skill_type = models.CharField(_("skill type"), max_length=100, blank=True)
+    reuse_level = models.CharField(_("reuse level"), max_length=100, blank=True)
+    labels = models.JSONField(_("preferred labels"), default=dict)
+    alt_labels = models.JSONField(_("alternative labels"), default=dict, blank=True)
+    descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
+    search_text = models.TextField(_("search text"), blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ESCO skill")
+        verbose_name_plural = _("ESCO skills")
+        ordering = ["uri"]
+
+    def __str__(self):
+        return self.uri
 
 
 class RoleProfile(models.Model):
@@ -439,6 +579,11 @@ class AuditEntry(models.Model):
         ANONYMISED = "anonymised", _("Anonymised the person")
         VIEWED = "viewed", _("Viewed individual levels")
         NOTES_PURGED = "notes_purged", _("Removed personal notes past their retention")
+        RETIRED = "retired", _("Retired a competency")
+        REINSTATED = "reinstated", _("Reinstated a competency")
+        MERGED = "merged", _("Merged a duplicate competency")
+        MERGE_UNDONE = "merge_undone", _("Undid a competency merge")
+        MERGE_CONFIRMED = "merge_confirmed", _("Confirmed a competency merge")
 
     class Read(models.TextChoices):
         """What a ``VIEWED`` entry records as read: a person's page, or a team's (team in ``after``)."""

@@ -30,6 +30,7 @@ from .models import (
     AuditEntry,
     CertificateNotice,
     Competency,
+    CompetencyProposal,
     EvidenceFile,
     Interest,
     SelfAssessmentDraft,
@@ -86,6 +87,14 @@ COVERAGE = {
     },
     "authtoken.Token.user": {"sections": ("login",), "anonymised": "deleted"},
     "competencies.AccountSettings.user": {"sections": ("login",), "anonymised": "deleted"},
+    "competencies.CompetencyProposal.proposed_by": {
+        "sections": ("competency_proposals",),
+        "anonymised": "justification and description blanked; the proposed name and HR's decision stay, "
+        "attributed to the anonymised login",
+    },
+    "competencies.CompetencyProposal.decided_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
+    "competencies.CompetencyMerge.created_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
+    "competencies.CompetencyMerge.decided_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
 }
 
 
@@ -185,6 +194,21 @@ def personal_data(*, employee):
             .select_related("competency")
             .order_by("created_at", "id")
         ],
+        "competency_proposals": [
+            {
+                "name": row["name"],
+                "description": row["description"],
+                "justification": row["justification"],
+                "proposed_at": row["created_at"],
+                "status": row["status"],
+                "reason": row["reason"],
+            }
+            for row in CompetencyProposal.objects.filter(proposed_by=user)
+            .order_by("created_at", "id")
+            .values("name", "description", "justification", "created_at", "status", "reason")
+        ]
+        if user is not None
+        else [],
     }
     data.update(hooks.personal_data(employee))
     return data
@@ -310,6 +334,10 @@ def employee_anonymise(*, employee, user):
             "evidence_files": EvidenceFile.objects.filter(employee=employee).delete()[0],
             "certificate_notices": CertificateNotice.objects.filter(employee=employee).delete()[0],
         }
+        if employee.user_id is not None:
+            removed["proposal_texts"] = CompetencyProposal.objects.filter(
+                proposed_by_id=employee.user_id
+            ).update(justification="", description="")
         _blank_audit_texts(employee)
         # Higher apps first: they may still need the login (e.g. to remove it from the teams it led).
         hooks.anonymise(employee)

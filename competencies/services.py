@@ -346,7 +346,12 @@ def self_assessment_submit(
     if employee.user_id != user.pk:
         raise PermissionDenied(_("A self-assessment can only be recorded for one's own record."))
     on = on or timezone.localdate()
-    competencies = Competency.objects.only("pk", "name", "scale").in_bulk(list(entries))
+    # A retired competency (competencies.governance) is rated no more.
+    competencies = (
+        Competency.objects.filter(retired_at__isnull=True)
+        .only("pk", "name", "scale")
+        .in_bulk(list(entries))
+    )
     names = {pk: competency.name for pk, competency in competencies.items()}
     unknown = sorted(set(entries) - set(names))
     if unknown:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import audit, charts, hooks, privacy, selectors, services, tables
 from .forms import AnonymiseForm, CertificateForm, ReadsFilterForm, SelfAssessmentForm
+from .governance import search_active
 from .models import AuditEntry, Employee, EvidenceFile
 from .permissions import employee_for_levels
 from .roles import is_admin, is_hr_or_admin
@@ -78,10 +79,12 @@ def _own_employee(user):
 def self_assessment(request):
     employee = _own_employee(request.user)
     page = selectors.self_assessment_page(employee=employee)
-    form = SelfAssessmentForm(
-        request.POST or None, rows=page["rows"], addable=page["addable"], version=page["version"]
-    )
-    if request.method == "POST":
+    form = SelfAssessmentForm(request.POST or None, rows=page["rows"], version=page["version"])
+    search = request.POST.get("add_q", "").strip()[:100] if request.method == "POST" else ""
+    if request.method == "POST" and request.POST.get("action") == "search":
+        # Without JavaScript the search button posts the page: shown again with the matches, nothing saved.
+        form.is_valid()
+    elif request.method == "POST":
         if form.is_valid():
             response = _self_assessment_save(request, employee, form, page["draft"])
             if response is not None:
@@ -110,6 +113,9 @@ def self_assessment(request):
                 },
             ],
             "row_count": len(rows),
+            "add_query": search,
+            "add_found": search_active(search, limit=20) if len(search) >= 2 else None,
+            "on_page": ",".join(str(row["competency"].pk) for row in rows),
             "draft": page["draft"],
             "version": page["version"],
         },

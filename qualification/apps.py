@@ -26,3 +26,10 @@ class QualificationConfig(AppConfig):
         from . import todos
 
         todos.register()
+        # Merging duplicate competencies moves measure links and plan items (competencies.governance).
+        from competencies import hooks as competency_hooks
+
+        competency_hooks.register_competency_reference(
+            "qualification.MeasureCompetency", unique_with=("measure",)
+        )
+        competency_hooks.register_competency_reference("qualification.PlanItem", unique_with=("plan",))

@@ -192,7 +192,9 @@ def _measure_label(measure):
 class PlanItemAddForm(forms.Form):
     competency = forms.ModelChoiceField(
         label=_("Competency"),
-        queryset=Competency.objects.select_related("category").order_by("category__name", "name"),
+        queryset=Competency.objects.filter(retired_at__isnull=True)
+        .select_related("category")
+        .order_by("category__name", "name"),
     )
     target_level = forms.IntegerField(label=_("Target level"), min_value=1, max_value=10)
     reason = forms.ChoiceField(label=_("Reason"), choices=PlanItem.Reason.choices)
@@ -304,7 +306,9 @@ class MeasureRangeForm(forms.Form):
 
     competency = forms.ModelChoiceField(
         label=_("Competency"),
-        queryset=Competency.objects.select_related("category").order_by("category__name", "name"),
+        queryset=Competency.objects.filter(retired_at__isnull=True)
+        .select_related("category")
+        .order_by("category__name", "name"),
     )
     from_level = forms.IntegerField(label=_("From level"), min_value=0, max_value=10)
     to_level = forms.IntegerField(label=_("To level"), min_value=1, max_value=10)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("qualification/", include("qualification.urls")),
     path("operations/", include("operations.urls")),
     path("import/", include("competencies.imports.urls")),
+    path("catalogue/", include("competencies.catalogue_urls")),
     path("jobs/", include("jobs.urls")),
     path("notifications/", include("competencies.notification_urls")),
     path("todos/propose-drafts/", project_views.propose_drafts, name="propose_drafts"),

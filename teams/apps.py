@@ -24,6 +24,8 @@ class TeamsConfig(AppConfig):
         competency_hooks.register_levels_changed(cache.levels_changed)
         # The importer compares a file's team column with the person's teams.
         competency_hooks.register_team_names(selectors.employee_team_names)
+        # Merging duplicate competencies moves team requirements too (competencies.governance).
+        competency_hooks.register_competency_reference("teams.TeamRequirement", unique_with=("team",))
         # An employee's "who read my data" includes the team pages read while they were in the team.
         competency_hooks.register_membership_periods(selectors.employee_membership_periods)
         # Leads and heads, campaigns, reviews and gaps on the to-do lists (competencies.todos).

@@ -64,6 +64,19 @@ def team_requirement_save(
             {"team": [_("A requirement cannot move to another team; create a new one there.")]}
         )
     competency = fields.get("competency", requirement.competency if requirement else None)
+    if (
+        "competency" in fields
+        and competency is not None
+        and (requirement is None or requirement.competency_id != competency.pk)
+        and type(competency).objects.filter(pk=competency.pk, retired_at__isnull=False).exists()
+    ):
+        raise ValidationError(
+            {
+                "competency": [
+                    _("“%(name)s” is retired: no new requirement can ask for it.") % {"name": competency.name}
+                ]
+            }
+        )
     level = fields.get("required_level", requirement.required_level if requirement else None)
     if competency is not None and level is not None:
         level_check(competency=competency, level=level, minimum=1, field="required_level")

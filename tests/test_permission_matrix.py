@@ -14,7 +14,7 @@ from competencies.notifications import unsubscribe_token
 from tests.api.permission_cases import API_EXPECTATIONS
 from tests.competencies.test_certificates import evidence_for
 from tests.conftest import ROLES
-from tests.factories import MeasureFactory, TeamRequirementFactory
+from tests.factories import CompetencyFactory, MeasureFactory, TeamRequirementFactory
 from tests.qualification.test_views import completed_plan_for, export_job_for, item_of, job_for, plan_for
 from tests.teams.test_review_campaigns import campaign_for
 
@@ -65,6 +65,23 @@ def api(**status):
 
 
 EVERYONE = {"employee": 200, "lead_a": 200, "lead_b": 200, "hr": 200, "admin": 200}
+HR_ONLY = {"employee": 403, "lead_a": 403, "lead_b": 403, "hr": 200, "admin": 200}
+HR_ONLY_POST = {"employee": 403, "lead_a": 403, "lead_b": 403, "hr": 302, "admin": 302}
+
+
+def merge_for():
+    from competencies.governance import competency_merge
+
+    return competency_merge(source=CompetencyFactory(), target=CompetencyFactory()).pk
+
+
+def proposal_for(org):
+    from competencies.models import CompetencyProposal
+
+    return CompetencyProposal.objects.create(
+        name="Sizing", justification="Needed", proposed_by=org.users["employee"]
+    ).pk
+
 
 EXPECTATIONS = {
     "home": [Case("home", page(**EVERYONE))],
@@ -689,6 +706,52 @@ EXPECTATIONS = {
             page(employee=403, lead_a=403, lead_b=403, hr=200, admin=200),
             lambda org: {"job_id": job_for(org.users["hr"], kind=import_jobs.KIND)},
         ),
+    ],
+    # The catalogue (competencies/catalogue_views.py): HR and admins keep it; everyone with an employee
+    # record proposes and searches it (the self-assessment page's autocomplete).
+    "catalogue:list": [Case("catalogue", page(**HR_ONLY))],
+    "catalogue:search": [Case("search", page(**EVERYONE))],
+    "catalogue:retire": [
+        Case(
+            "retire",
+            page(**HR_ONLY_POST),
+            lambda org: {"competency_id": CompetencyFactory().pk},
+            method="post",
+        )
+    ],
+    "catalogue:reinstate": [
+        Case(
+            "reinstate",
+            page(**HR_ONLY_POST),
+            lambda org: {"competency_id": CompetencyFactory().pk},
+            method="post",
+        )
+    ],
+    "catalogue:merge": [
+        Case("merge form", page(**HR_ONLY), lambda org: {"competency_id": CompetencyFactory().pk}),
+    ],
+    "catalogue:merge_detail": [Case("a merge", page(**HR_ONLY), lambda org: {"merge_id": merge_for()})],
+    "catalogue:merge_undo": [
+        Case("undo", page(**HR_ONLY_POST), lambda org: {"merge_id": merge_for()}, method="post"),
+    ],
+    "catalogue:merge_confirm": [
+        Case("confirm", page(**HR_ONLY_POST), lambda org: {"merge_id": merge_for()}, method="post"),
+    ],
+    "catalogue:esco": [Case("ESCO skills", page(**HR_ONLY))],
+    "catalogue:esco_upload": [
+        Case(
+            "upload without a file",
+            page(employee=403, lead_a=403, lead_b=403, hr=400, admin=400),
+            method="post",
+        ),
+    ],
+    "catalogue:esco_adopt": [Case("adopt nothing", page(**HR_ONLY_POST), method="post")],
+    "catalogue:propose": [
+        Case("proposal form", page(employee=200, lead_a=403, lead_b=403, hr=200, admin=200))
+    ],
+    "catalogue:proposals": [Case("proposals", page(**HR_ONLY))],
+    "catalogue:proposal_detail": [
+        Case("a proposal", page(**HR_ONLY), lambda org: {"proposal_id": proposal_for(org)}),
     ],
 }
 

@@ -45,17 +45,43 @@ class _Request:
     format: str | None
     sheet: str | None
     settings: dict[str, int]
+    # Another reader than the spreadsheet importer's, by name (READERS): it is called with ``data`` and
+    # ``filename`` and returns something picklable.
+    reader: str = ""
+
+
+# Readers other than ``reading.parse_bytes`` that may run in the child: name → (module, function).
+READERS = {"esco_skills": ("competencies.esco_reading", "read_skills")}
+
+
+def run_in_reader_process(*, reader: str, data: bytes, filename: str) -> Any:
+    """``READERS[reader](data=…, filename=…)`` run in a limited child process, as
+    ``parse_in_reader_process`` runs the spreadsheet reader; ImportRejected for every failure there."""
+    if reader not in READERS:
+        raise ValueError(f"unknown reader {reader!r}")
+    return _run(_Request(data=data, filename=filename, format=None, sheet=None, settings={}, reader=reader))
 
 
 def parse_in_reader_process(
     *, data: bytes, filename: str, format: str | None, sheet: str | None
 ) -> ParsedFile:
     """``reading.parse_bytes`` run in a limited child process; ImportRejected for every failure there."""
+    return _run(_Request(data=data, filename=filename, format=format, sheet=sheet, settings={}))
+
+
+def _run(request: _Request) -> Any:
     settings = {name: limits.limit(name) for name in limits.DEFAULTS}
     seconds = settings["SERVICELEAD_IMPORT_MAX_SECONDS"]
     context = _reader_context()
     receiver, sender = context.Pipe(duplex=False)
-    request = _Request(data=data, filename=filename, format=format, sheet=sheet, settings=settings)
+    request = _Request(
+        data=request.data,
+        filename=request.filename,
+        format=request.format,
+        sheet=request.sheet,
+        settings=settings,
+        reader=request.reader,
+    )
     process = context.Process(target=_read, args=(sender, request), daemon=True)
     _start(process)
     sender.close()
@@ -74,7 +100,7 @@ def parse_in_reader_process(
     return _answer(message, process.exitcode, settings)
 
 
-def _answer(message: tuple[Any, ...] | None, exitcode: int | None, settings: dict[str, int]) -> ParsedFile:
+def _answer(message: tuple[Any, ...] | None, exitcode: int | None, settings: dict[str, int]) -> Any:
     if message is not None:
         kind, *payload = message
         if kind == "parsed":
@@ -144,12 +170,20 @@ def _read(connection: Connection, request: _Request) -> None:
 
     if not settings.configured:
         settings.configure(USE_I18N=False, **request.settings)
-    from .reading import parse_bytes
-
     try:
-        parsed = parse_bytes(
-            data=request.data, filename=request.filename, format=request.format, sheet=request.sheet
-        )
+        if request.reader:
+            import importlib
+
+            module, function = READERS[request.reader]
+            parsed = getattr(importlib.import_module(module), function)(
+                data=request.data, filename=request.filename
+            )
+        else:
+            from .reading import parse_bytes
+
+            parsed = parse_bytes(
+                data=request.data, filename=request.filename, format=request.format, sheet=request.sheet
+            )
         message: tuple = ("parsed", parsed)
     except ImportRejected as rejection:
         message = ("rejected", rejection.problems, rejection.problem_count)

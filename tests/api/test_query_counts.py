@@ -94,3 +94,30 @@ def test_list_query_count_does_not_grow(
         response = client.get(reverse(f"api:{route}_list"))
     assert response.status_code == 200
     assert response.json()["count"] >= size
+
+
+def test_a_catalogue_of_thousands_pages_and_searches_within_the_count(
+    api_for, org, django_assert_num_queries
+):
+    """#15 item 6: 5,000 competencies (ESCO-sized catalogues have 14,000) are paged, searched and
+    filtered in the same four queries as three (the search matches each word: 00499 and 04990–04999)."""
+    from competencies.models import Competency
+
+    category = factories.CategoryFactory()
+    scale = factories.default_scale()
+    Competency.objects.bulk_create(
+        (Competency(category=category, scale=scale, name=f"Skill {n:05d}") for n in range(5000)),
+        batch_size=1000,
+    )
+    client = api_for("hr")
+    url = reverse("api:competency_list")
+    for params, count in (
+        ({}, 5000),
+        ({"search": "Skill 0499"}, 11),
+        ({"category": category.pk, "page": 100}, 5000),
+    ):
+        with django_assert_num_queries(4):
+            response = client.get(url, params)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == count and len(body["results"]) == min(50, count)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from competencies import governance, proposals
 from competencies import services as competency_services
 from competencies.imports import jobs as import_jobs
 from competencies.models import Assessment
@@ -52,6 +53,7 @@ NOT_PAGES = {
     "notifications:open",  # marks read and redirects to the notification's link
     "teams:staffing_request_send",  # a form's POST target, redirects to the request
     "operations:dispatch_export",  # a CSV or JSON download
+    "catalogue:search",  # a fragment of the self-assessment page, visited there
 }
 
 
@@ -72,6 +74,8 @@ class Site:
     export_job: int
     import_job: int
     bad_import: object
+    merge: int = 0
+    proposal: int = 0
 
 
 @pytest.fixture
@@ -138,7 +142,15 @@ def site(org, settings, tmp_path):
     )
     export = plans_export_job_create(scope="all", owner=org.users["hr"], language="en")
     notifications_collect(users=[org.users["employee"], org.users["lead_a"]])
+    # Catalogue governance (#15): a duplicate merged and waiting for confirmation, an open proposal.
+    duplicate = CompetencyFactory(category=technical, name="Heat-pump diagnosis")
+    merge = governance.competency_merge(source=duplicate, target=heat, actor=org.users["hr"])
+    proposal = proposals.proposal_create(
+        user=org.users["employee"], name="Heat pump sizing", justification="Customers ask us to size units."
+    )
     return Site(
+        merge=merge.pk,
+        proposal=proposal.pk,
         org=org,
         course=course,
         colleague_draft=colleague_draft,
@@ -182,6 +194,7 @@ VISITS = {
         ("qualification:team_progress", lambda s: {"team_id": s.org.team_a.pk}),
         ("qualification:measure_list", lambda s: {}),
         ("qualification:measure_detail", lambda s: {"measure_id": s.course.pk}),
+        ("catalogue:propose", lambda s: {}),
         ("notifications:list", lambda s: {}),
         ("notifications:settings", lambda s: {}),
         (
@@ -235,6 +248,12 @@ VISITS = {
         ("imports:upload", lambda s: {}),
         ("imports:job", lambda s: {"job_id": s.import_job}),
         ("operations:import", lambda s: {}),
+        ("catalogue:list", lambda s: {}),
+        ("catalogue:merge", lambda s: {"competency_id": s.course.ranges.first().competency_id}),
+        ("catalogue:merge_detail", lambda s: {"merge_id": s.merge}),
+        ("catalogue:esco", lambda s: {}),
+        ("catalogue:proposals", lambda s: {}),
+        ("catalogue:proposal_detail", lambda s: {"proposal_id": s.proposal}),
     ],
     "admin": [
         ("home", lambda s: {}),

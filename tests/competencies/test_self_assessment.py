@@ -5,9 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from competencies import services
-from competencies.models import Assessment, AuditEntry, Interest, SelfAssessmentDraft
+from competencies.models import Assessment, AuditEntry, Competency, Interest, SelfAssessmentDraft
 from competencies.selectors import self_assessment_page
 from teams.review import register_competency_hooks
 from tests.factories import (
@@ -84,7 +85,41 @@ def test_page_lists_required_competencies_first_then_the_others(client_for, rate
     others = [row["competency"].name for g in sections[1]["groups"] for row in g["rows"]]
     assert sorted(required) == ["Electrical safety", "Gas boilers", "Heat pump diagnostics"]
     assert others == ["Solar thermal"]
-    assert "Pellet boilers" in response.content.decode()  # offered to add, not rated
+    # Not on the page (nor in it, #15 item 6): found by the search as the person types.
+    assert "Pellet boilers" not in response.content.decode()
+    # As htmx sends the page's search field.
+    found = client_for("employee").get(reverse("catalogue:search"), {"add_q": "pellet", "exclude": "1"})
+    assert [c.name for c in found.context["found"]] == ["Pellet boilers"]
+    assert f'name="add" value="{rated["unrelated"].pk}"' in found.content.decode()
+
+
+def test_the_search_button_without_javascript_shows_the_matches_and_keeps_the_entries(client_for, rated):
+    client = client_for("employee")
+    boilers = rated["boilers"]
+    response = post(client, {"add_q": "pellet", f"c{boilers.pk}-level": "3"}, action="search")
+    content = response.content.decode()
+    assert "Pellet boilers" in content and f'id="c{boilers.pk}-l3" value="3" checked>' in content
+
+
+def test_a_large_catalogue_is_not_read_by_the_page(client_for, rated):
+    client = client_for("employee")
+    page(client)  # the session's first request reads more
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = page(client)
+        return len(captured), response
+
+    small, _response = queries()
+    category = rated["unrelated"].category
+    Competency.objects.bulk_create(
+        Competency(category=category, scale=rated["unrelated"].scale, name=f"ESCO skill {n}")
+        for n in range(2000)
+    )
+    large, response = queries()
+    assert large == small
+    assert "ESCO skill" not in response.content.decode()
+    assert len(response.context["sections"][1]["groups"][0]["rows"]) == 1
 
 
 def test_page_shows_each_levels_descriptor_with_a_labelled_radio(client_for, rated):

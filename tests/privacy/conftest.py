@@ -13,6 +13,8 @@ from competencies.models import (
     AccountSettings,
     AuditEntry,
     CertificateNotice,
+    CompetencyMerge,
+    CompetencyProposal,
     EvidenceFile,
     Notification,
     NotificationPreference,
@@ -105,6 +107,16 @@ def everything(org):
     PlanComment.objects.create(plan=carls_plan, author=login, text="Carl, see you Monday")
     JobFactory(kind=job_kinds.GENERATE_PLANS, owner=login)
     DutyEntry.objects.create(employee=erika, kind=DutyEntry.ABSENT, start=days_ago(3), end=days_ago(1))
+    # Catalogue governance (#15): her proposal, decided by HR; a merge she (as HR) made and confirmed.
+    CompetencyProposal.objects.create(
+        name="Heat pump commissioning",
+        justification="NOTE-MARK Erika needs it on site",
+        proposed_by=login,
+        decided_by=login,
+    )
+    CompetencyMerge.objects.create(
+        source=CompetencyFactory(), target=competency, created_by=login, decided_by=login
+    )
     for obj, text in ((erika, str(erika)), (login, login.get_username())):
         LogEntry.objects.create(
             user=login,

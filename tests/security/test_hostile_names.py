@@ -216,10 +216,32 @@ class World:
             "measure_id": [self.measure.pk],
             "token": [unsubscribe_token(user=org.users["employee"], kind="campaign")],
             "notification_id": list(Notification.objects.values_list("pk", flat=True)[:3]),
+            "competency_id": [self.competency.pk],
+            "merge_id": [self._catalogue_ids()["merge"]],
+            "proposal_id": [self._catalogue_ids()["proposal"]],
         }
         if parameter == "pk" and name.startswith("api:"):
             return self._api_objects().get(name.removeprefix("api:").removesuffix("_detail"))
         return known.get(parameter)
+
+    def _catalogue_ids(self):
+        """A duplicate named NAME merged into the hostile competency, and a proposal named NAME (#15)."""
+        if not hasattr(self, "_catalogue"):
+            from competencies import governance
+            from competencies.models import CompetencyProposal
+
+            duplicate = CompetencyFactory(
+                name=f"Duplicate {NAME}", category=self.competency.category, scale=self.competency.scale
+            )
+            merge = governance.competency_merge(source=duplicate, target=self.competency)
+            proposal = CompetencyProposal.objects.create(
+                name=f"Proposed {NAME}",
+                description=NAME,
+                justification=NAME,
+                proposed_by=self.org.users["employee"],
+            )
+            self._catalogue = {"merge": merge.pk, "proposal": proposal.pk}
+        return self._catalogue
 
     def _api_objects(self):
         org = self.org
@@ -288,6 +310,11 @@ def fragments(world):
         ("teams:what_if", reverse("teams:what_if", args=[team]), {"date": NAME}, htmx),
         ("qualification:measure_list", reverse("qualification:measure_list"), {"q": NAME, "page": NAME}, {}),
         ("api:employee_list", reverse("api:employee_list"), {"search": NAME, "ordering": NAME}, {}),
+        ("catalogue:search", reverse("catalogue:search"), {"add_q": NAME[:20], "exclude": NAME}, htmx),
+        ("catalogue:search", reverse("catalogue:search"), {"q": "script"}, htmx),
+        ("catalogue:list", reverse("catalogue:list"), {"q": NAME, "status": NAME, "page": NAME}, {}),
+        ("catalogue:esco", reverse("catalogue:esco"), {"q": NAME}, {}),
+        ("catalogue:merge", reverse("catalogue:merge", args=[world.competency.pk]), {"q": NAME}, {}),
     ]
 
 
@@ -460,6 +487,16 @@ def test_forms_that_echo_their_input_show_it_as_text(client_for, world):
         ),
         client_for("lead_a").post(
             reverse("teams:review_member", args=[org.colleague.pk]), {"action": NAME, "x-action": NAME}
+        ),
+        employee.post(reverse("catalogue:propose"), {"name": NAME, "justification": NAME}),
+        employee.post(reverse("competencies:self_assessment"), {"action": "search", "add_q": NAME}),
+        hr.post(
+            reverse("catalogue:esco_upload"),
+            {
+                "file_1": SimpleUploadedFile(f"{NAME}.csv", f"{NAME},x\n1,2\n".encode()),
+                "language_1": "en",
+                "version": NAME,
+            },
         ),
     ]
     # A success message that names what was saved, on the page the form redirects to.

@@ -86,11 +86,3 @@ def test_level_inputs_escape_labels_and_descriptors():
     assert radios.count(ESCAPED) == 2
     assert 'id="c7-l1" value="1" checked>' in radios
     assert options == f'<option value="1" selected>1 · {ESCAPED}</option>'
-
-
-def test_add_options_escape_names_and_select_the_chosen_one():
-    html = forms._add_options([("", "Choose"), (NAME, [(3, NAME), (4, "Other")])], "4")
-    assert "<script>" not in html
-    assert f'<optgroup label="{ESCAPED}">' in html
-    assert '<option value="">Choose</option>' in html
-    assert '<option value="4" selected>Other</option>' in html
