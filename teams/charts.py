@@ -18,6 +18,7 @@ STATUS_COLOURS = {"gap": "#c0392b", "single_point": "#e08a1e", "ok": "#2e8b57"}
 NEEDED_COLOUR = "#c9d1da"
 TREND_COLOUR = "#1f5f99"
 FORECAST_COLOUR = "#7b4fa0"
+EVENT_COLOUR = "#b35c00"  # assessment campaigns on the trend
 # Level minus required level, from "3 or more below" to "above": red to green, one colour per step.
 LEVEL_STEPS = [
     (-3, "#b2182b"),
@@ -66,8 +67,9 @@ def _wrap(label, width=22):
     return "<br>".join(lines)
 
 
-def trend_figure(trend, forecast):
-    """Coverage over the last months and, dashed, the forecast with agreed plans and expiring certificates."""
+def trend_figure(trend, forecast, events=()):
+    """Coverage over the last months and, dashed, the forecast with agreed plans and expiring certificates;
+    ``events`` ({"on", "name"}: assessment campaigns opened) as markers on the line where they happened."""
     formats = _locale()
     hover = f"%{{x|{formats['day']}}}: %{{y:.1f}} %<extra>%{{fullData.name}}</extra>"
     data = [
@@ -92,6 +94,24 @@ def trend_figure(trend, forecast):
             "hovertemplate": hover,
         },
     ]
+    if events and trend:
+
+        def coverage_on(day):
+            before = [p for p in trend if p["on"] <= day] or trend[:1]
+            return _percent(before[-1]["coverage"])
+
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [event["on"].isoformat() for event in events],
+                "y": [coverage_on(event["on"]) for event in events],
+                "text": [escape(event["name"]) for event in events],
+                "name": _("Assessment campaign opened"),
+                "marker": {"size": 12, "symbol": "star", "color": EVENT_COLOUR},
+                "hovertemplate": f"%{{x|{formats['day']}}}: %{{text}}<extra>%{{fullData.name}}</extra>",
+            }
+        )
     shapes, annotations = [], []
     if forecast:
         on = forecast[0]["on"].isoformat()

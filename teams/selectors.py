@@ -9,7 +9,7 @@ from django.utils import timezone
 from competencies.models import Employee
 from competencies.viewer import viewer_of
 
-from .models import Membership, Team, TeamRequirement
+from .models import Campaign, Membership, Team, TeamRequirement
 from .tree import TeamTree
 
 
@@ -152,3 +152,14 @@ def closing_signals(*, employee_ids: list[int]) -> dict[str, Any]:
         Interest.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "competency_id")
     )
     return {"pending": pending, "planned": planned, "interests": interests}
+
+
+def team_campaign_events(*, team_id: int, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """The assessment campaigns of the team that opened between ``start`` and ``end``, oldest first, as
+    events for the dashboard's trend ({"on", "name"}; one query)."""
+    return [
+        {"on": opens_on, "name": name}
+        for name, opens_on in Campaign.objects.filter(teams=team_id, opens_on__range=(start, end))
+        .order_by("opens_on", "id")
+        .values_list("name", "opens_on")
+    ]

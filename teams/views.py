@@ -1,3 +1,4 @@
+import hashlib
 from functools import partial
 from urllib.parse import urlencode
 
@@ -193,6 +194,12 @@ def dashboard(request, team_id):
         **selectors.closing_signals(employee_ids=[m["id"] for m in data["members"]]),
     )
     parent = team.parent
+    # Campaigns opened within the trend's window: markers on the line (and rows of its table).
+    events = (
+        selectors.team_campaign_events(team_id=team.pk, start=data["trend"][0]["on"], end=on)
+        if data["trend"]
+        else []
+    )
     return render(
         request,
         "teams/team_dashboard.html",
@@ -219,7 +226,12 @@ def dashboard(request, team_id):
             # under the figures' key, and the charts are only drawn (called) when it is rendered.
             "figures_key": data["cache_key"],
             "figures_seconds": cache.timeout() if data["cache_key"] else 0,
-            "trend_figure": partial(charts.trend_figure, data["trend"], data["forecast"]),
+            "trend_figure": partial(charts.trend_figure, data["trend"], data["forecast"], events),
+            "events": events,
+            # Campaigns are not part of the figures' version: the cached fragment names them itself.
+            "events_key": hashlib.sha256(
+                repr([(e["on"].isoformat(), e["name"]) for e in events]).encode()
+            ).hexdigest()[:16],
             "heatmap_figure": partial(charts.heatmap_figure, shown["heatmap"]),
             "scroll_heatmap": len(shown["heatmap"]["rows"]) > SCROLL_ROWS,
             "bar_figure": partial(charts.coverage_bar_figure, requirements),

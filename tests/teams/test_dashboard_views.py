@@ -419,10 +419,10 @@ def requirements(org):
 # whether teams sit below it (a department's dashboard is its department page), and the dashboard's
 # four: people and memberships, requirements, effective levels on 19 dates, planned levels; certificates
 # expiring (with any, one more: the levels they leave); pending self-assessments, agreed plan items and
-# interests for the "closest to closing" lists; and the audit entry of the read (one INSERT naming the
-# team, not one per member).
+# interests for the "closest to closing" lists; the campaigns opened within the trend's window (markers
+# on the trend); and the audit entry of the read (one INSERT naming the team, not one per member).
 @pytest.mark.parametrize("members", [5, 200])
-@pytest.mark.parametrize(("role", "queries"), [("lead_a", 15), ("lead_dept", 15), ("hr", 15)])
+@pytest.mark.parametrize(("role", "queries"), [("lead_a", 16), ("lead_dept", 16), ("hr", 16)])
 def test_dashboard_query_count_does_not_grow_with_the_team(
     client_for, org, requirements, django_assert_num_queries, members, role, queries
 ):
@@ -460,3 +460,30 @@ def test_what_if_panel_offers_the_people_each_role_may_add(client_for, org, heat
     assert add_b not in lead_page
     assert 'name="find"' not in lead_page
     assert 'name="find"' in client_for("hr").get(dashboard_url(org.team_a)).content.decode()
+
+
+def test_the_trend_marks_the_campaigns_opened_in_its_window(client_for, org, heat_pump):
+    from teams.models import Campaign
+
+    today = timezone.localdate()
+    for name, opened in (("Spring <round>", 60), ("Long ago", 800)):
+        campaign = Campaign.objects.create(
+            name=name,
+            opens_on=today - datetime.timedelta(days=opened),
+            deadline=today + datetime.timedelta(days=5),
+        )
+        campaign.teams.set([org.team_a])
+    response = client_for("lead_a").get(dashboard_url(org.team_a))
+    [events] = [
+        trace for trace in json_figure(response, "trend-figure")["data"] if trace["mode"] == "markers"
+    ]
+    assert events["text"] == ["Spring &lt;round&gt;"]  # escaped; the one before the window is left out
+    assert events["x"] == [(today - datetime.timedelta(days=60)).isoformat()]
+    assert "assessment campaign “Spring &lt;round&gt;” opened" in response.content.decode()
+    # A campaign opened later shows although the team's figures are cached.
+    Campaign.objects.create(name="Autumn", opens_on=today, deadline=today).teams.set([org.team_a])
+    response = client_for("lead_a").get(dashboard_url(org.team_a))
+    [events] = [
+        trace for trace in json_figure(response, "trend-figure")["data"] if trace["mode"] == "markers"
+    ]
+    assert events["text"] == ["Spring &lt;round&gt;", "Autumn"]
