@@ -13,6 +13,7 @@ COPY manage.py ./
 COPY servicelead ./servicelead
 COPY competencies ./competencies
 COPY teams ./teams
+COPY operations ./operations
 COPY qualification ./qualification
 COPY jobs ./jobs
 COPY templates ./templates

@@ -71,6 +71,7 @@ MUST_SHOW = {
     "teams:dashboard",
     "teams:matrix",
     "teams:staffing_hints",
+    "teams:staffing_request",
     "teams:what_if",
     "teams:department",
     "teams:organisation",
@@ -220,9 +221,26 @@ class World:
             "merge_id": [self._catalogue_ids()["merge"]],
             "proposal_id": [self._catalogue_ids()["proposal"]],
         }
+        if name == "teams:staffing_request" and parameter == "pk":
+            return [self._staffing_request()]
         if parameter == "pk" and name.startswith("api:"):
             return self._api_objects().get(name.removeprefix("api:").removesuffix("_detail"))
         return known.get(parameter)
+
+    def _staffing_request(self):
+        """Team A asks who could help with the hostile competency (#14 staffing requests)."""
+        from teams.models import StaffingRequest
+
+        if not hasattr(self, "_request"):
+            self._request = StaffingRequest.objects.create(
+                team=self.org.team_a,
+                competency=self.competency,
+                required_level=3,
+                message=NAME,
+                requested_by=self.org.users["lead_a"],
+                addressed_to=self.org.department,
+            ).pk
+        return self._request
 
     def _catalogue_ids(self):
         """A duplicate named NAME merged into the hostile competency, and a proposal named NAME (#15)."""

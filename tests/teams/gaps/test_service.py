@@ -126,7 +126,7 @@ def ref_work(tickets, needs_rows):
     return {k: (j, round(h, 6), o) for k, (j, h, o) in totals.items()}
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     tickets=st.lists(
         st.tuples(
@@ -199,7 +199,7 @@ topics = st.integers(1, 4)
 level_rows = st.lists(st.tuples(people, topics, st.integers(0, 4)), max_size=20, unique_by=lambda r: r[:2])
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     levels=level_rows,
     members=st.lists(people, max_size=6),
@@ -218,7 +218,7 @@ def test_system_table_matches_reference(levels, members, system_needs, count):
     )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     levels=level_rows,
     members=st.lists(people, min_size=1, max_size=6),
