@@ -186,3 +186,21 @@ def test_duty_strip_is_a_fragment_for_htmx_and_the_whole_page_otherwise(client_f
     client = client_for("lead_a")
     assert "<html" not in client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" in client.get(url).content.decode()
+
+
+def test_suggestions_and_catalogue_queries_do_not_grow_with_tickets_and_systems(
+    client_for, org, field, django_assert_max_num_queries
+):
+    tickets(org.team_a, field["aqua"], field["heat"], 5)
+    client = client_for("lead_a")
+    suggestions = reverse("operations:team_suggestions", args=[org.team_a.pk])
+    catalogue = reverse("operations:system_list")
+    client.get(suggestions)
+    for i in range(10):
+        system = System.objects.create(name=f"Line {i}", parent=field["aqua"])
+        SystemNeed.objects.create(system=system, competency=CompetencyFactory(), required_level=2)
+        tickets(org.team_a, system, field["heat"], 3)
+    with django_assert_max_num_queries(14):
+        assert client.get(suggestions).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(catalogue).status_code == 200
