@@ -242,11 +242,19 @@ def duty_ranges(*, employee_ids: Iterable[int], first: datetime.date, last: date
     return absent, (pd.DataFrame(duty, columns=gap_service.RANGE_COLUMNS) if duty else None)
 
 
-def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_DAYS) -> dict:
+def team_duty(
+    *,
+    team: Team,
+    first: datetime.date,
+    days: int = gap_service.DUTY_DAYS,
+    planned_absences: Iterable[tuple[int, datetime.date, datetime.date]] = (),
+) -> dict:
     """The team's duty coverage for ``days`` days from ``first``: one record per day, the days short, the
     days by week, and the requirements the team misses even with everyone present (``missing``). The days
     are judged on the requirements the team meets with everyone present: what it already misses is a gap
-    of the dashboard on every day, and would hide the days the holiday plan makes short."""
+    of the dashboard on every day, and would hide the days the holiday plan makes short.
+
+    ``planned_absences`` (employee id, start, end) are a what-if: counted as absences, written nowhere."""
     dates = [first + datetime.timedelta(days=i) for i in range(days)]
     data = analysis_input(on=first, team_ids=[team.pk])
     everyone = engine.requirement_table(data)
@@ -254,6 +262,9 @@ def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_
     met = data.requirements[~data.requirements["competency_id"].isin(missing_ids)]
     members = engine.team_members(data, team.pk)
     absent, on_duty = duty_ranges(employee_ids=members, first=dates[0], last=dates[-1])
+    planned = pd.DataFrame(list(planned_absences), columns=gap_service.RANGE_COLUMNS)
+    if not planned.empty:
+        absent = pd.concat([absent, planned], ignore_index=True)
     table = gap_service.duty_table(
         replace(data, requirements=met), team_id=team.pk, days=dates, absent=absent, on_duty=on_duty
     )
@@ -268,6 +279,7 @@ def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_
         "weeks": [strip[i : i + 7] for i in range(0, len(strip), 7)],
         "short_days": [d for d in strip if d["status"] == engine.STATUS_GAP],
         "missing": sorted(names.get(c, "") for c in missing_ids),
+        "members": list(Employee.objects.filter(pk__in=members).order_by("name", "pk").values("pk", "name")),
     }
 
 

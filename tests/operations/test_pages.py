@@ -204,3 +204,43 @@ def test_suggestions_and_catalogue_queries_do_not_grow_with_tickets_and_systems(
         assert client.get(suggestions).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(catalogue).status_code == 200
+
+
+def test_holiday_plan_is_a_what_if_that_writes_nothing(client_for, org, field):
+    TeamRequirement.objects.create(team=org.team_a, competency=field["heat"], required_level=3, min_people=1)
+    start = TODAY() + datetime.timedelta(days=3)
+    url = reverse("operations:team_duty", args=[org.team_a.pk])
+    response = client_for("lead_a").get(
+        url,
+        {
+            "person": org.employee.pk,
+            "start": start.isoformat(),
+            "end": (start + datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert len(response.context["planned"]["short_days"]) == 2
+    assert response.context["duty"]["short_days"] == []
+    assert not DutyEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field_name"),
+    [("2026-12-10", "2026-12-01", "end"), ("10.12.2026", "2026-12-11", "start")],
+)
+def test_holiday_plan_with_reversed_or_badly_written_dates_is_refused(
+    client_for, org, field, start, end, field_name
+):
+    url = reverse("operations:team_duty", args=[org.team_a.pk])
+    response = client_for("lead_a").get(url, {"person": org.employee.pk, "start": start, "end": end})
+    assert response.status_code == 400
+    assert field_name in response.context["plan"].errors
+
+
+def test_holiday_plan_cannot_name_someone_outside_the_team(client_for, org, field):
+    url = reverse("operations:team_duty", args=[org.team_a.pk])
+    response = client_for("lead_a").get(
+        url, {"person": org.member_b.pk, "start": "2026-12-10", "end": "2026-12-11"}
+    )
+    assert response.status_code == 400
+    assert "person" in response.context["plan"].errors
