@@ -244,3 +244,20 @@ def test_holiday_plan_cannot_name_someone_outside_the_team(client_for, org, fiel
     )
     assert response.status_code == 400
     assert "person" in response.context["plan"].errors
+
+
+def test_end_of_life_lowers_and_a_launch_raises_the_forecast_need(client_for, org, field):
+    today = TODAY()
+    field["aqua"].end_of_life = today + datetime.timedelta(days=100)
+    field["aqua"].save()
+    successor = System.objects.create(name="AquaHeat 10", launch_date=today + datetime.timedelta(days=50))
+    SystemNeed.objects.create(system=successor, competency=field["heat"], required_level=4)
+    InstalledBase.objects.create(
+        team=org.team_a, system=successor, on=today + datetime.timedelta(days=50), units=300
+    )
+    response = client_for("lead_a").get(reverse("operations:team_systems", args=[org.team_a.pk]))
+    needs_rows = {
+        (n["level"]): (n["units_now"], n["units_later"], n["holders"])
+        for n in response.context["coverage"]["needs"]
+    }
+    assert needs_rows == {3: (1800, 0, 1), 4: (0, 300, 0)}
