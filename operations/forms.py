@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from competencies.dates import IsoDateField
 from competencies.models import MAX_SCALE_LEVEL
 
 
@@ -33,3 +34,22 @@ class SuggestionAcceptForm(forms.Form):
         coerce=int,
         choices=[(1, _("useful")), (2, _("important")), (3, _("critical"))],
     )
+
+
+class HolidayPlanForm(forms.Form):
+    """A planned absence to try on the duty page (a what-if: nothing is saved)."""
+
+    person = forms.TypedChoiceField(label=_("Who"), coerce=int)
+    start = IsoDateField(label=_("From (YYYY-MM-DD)"))
+    end = IsoDateField(label=_("Until (YYYY-MM-DD)"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "—"), *((m["pk"], m["name"]) for m in members)]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end lies before the start."))
+        return cleaned

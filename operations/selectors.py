@@ -66,9 +66,11 @@ def team_system_coverage(*, team: Team, on: datetime.date, forecast_on: datetime
     planned = installed["system_id"].drop_duplicates().tolist()
     table = gap_service.system_table(data, needs, units, team_ids=[team.pk], system_ids=planned)
     forecast = {}
+    later = None
     if forecast_on is not None:
         later = gap_service.installed_units(installed, systems, on=forecast_on)
         forecast = {int(s): int(u) for s, u in zip(later["system_id"], later["units"], strict=True)}
+    need_rows = _need_rows(data, needs, units, later, team_id=team.pk)
     ids = set(table["system_id"].tolist())
     details = {
         s["id"]: s
@@ -108,7 +110,53 @@ def team_system_coverage(*, team: Team, on: datetime.date, forecast_on: datetime
         "date": on.isoformat(),
         "systems": rows,
         "risks": risks,
+        "needs": need_rows,
     }
+
+
+def _need_rows(
+    data: engine.AnalysisInput,
+    needs: pd.DataFrame,
+    units: pd.DataFrame,
+    later: pd.DataFrame | None,
+    *,
+    team_id: int,
+) -> list[dict]:
+    """Per (competency, level) the systems need: units now and at the forecast date, and how many members
+    hold the level (the engine's requirement table, one requirement per pair)."""
+    frame = gap_service.competency_need(units, needs).rename(columns={"units": "units_now"})
+    if later is not None:
+        ahead = gap_service.competency_need(later, needs).rename(columns={"units": "units_later"})
+        frame = frame.merge(ahead, on=["team_id", "competency_id", "required_level"], how="outer")
+    else:
+        frame = frame.assign(units_later=frame["units_now"])
+    frame = frame.fillna(0)
+    frame = frame[frame["team_id"] == team_id].astype("int64")
+    if frame.empty:
+        return []
+    holders = {}
+    # One engine run per level: the engine holds one requirement per (team, competency).
+    for level, part in frame.groupby("required_level"):
+        requirements = part[["team_id", "competency_id", "required_level"]].assign(min_people=1, weight=1)
+        table = engine.requirement_table(replace(data, requirements=requirements[engine.REQUIREMENT_COLUMNS]))
+        holders.update(
+            {
+                (int(c), int(level)): int(n)
+                for c, n in zip(table["competency_id"], table["covered"], strict=True)
+            }
+        )
+    names = dict(Competency.objects.filter(pk__in=frame["competency_id"].tolist()).values_list("id", "name"))
+    rows = [
+        {
+            "competency": names.get(int(r.competency_id), ""),
+            "level": int(r.required_level),
+            "units_now": int(r.units_now),
+            "units_later": int(r.units_later),
+            "holders": holders.get((int(r.competency_id), int(r.required_level)), 0),
+        }
+        for r in frame.itertuples(index=False)
+    ]
+    return sorted(rows, key=lambda r: (-max(r["units_now"], r["units_later"]), r["competency"], r["level"]))
 
 
 # --- Demand ----------------------------------------------------------------------------------------------
@@ -242,11 +290,19 @@ def duty_ranges(*, employee_ids: Iterable[int], first: datetime.date, last: date
     return absent, (pd.DataFrame(duty, columns=gap_service.RANGE_COLUMNS) if duty else None)
 
 
-def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_DAYS) -> dict:
+def team_duty(
+    *,
+    team: Team,
+    first: datetime.date,
+    days: int = gap_service.DUTY_DAYS,
+    planned_absences: Iterable[tuple[int, datetime.date, datetime.date]] = (),
+) -> dict:
     """The team's duty coverage for ``days`` days from ``first``: one record per day, the days short, the
     days by week, and the requirements the team misses even with everyone present (``missing``). The days
     are judged on the requirements the team meets with everyone present: what it already misses is a gap
-    of the dashboard on every day, and would hide the days the holiday plan makes short."""
+    of the dashboard on every day, and would hide the days the holiday plan makes short.
+
+    ``planned_absences`` (employee id, start, end) are a what-if: counted as absences, written nowhere."""
     dates = [first + datetime.timedelta(days=i) for i in range(days)]
     data = analysis_input(on=first, team_ids=[team.pk])
     everyone = engine.requirement_table(data)
@@ -254,6 +310,9 @@ def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_
     met = data.requirements[~data.requirements["competency_id"].isin(missing_ids)]
     members = engine.team_members(data, team.pk)
     absent, on_duty = duty_ranges(employee_ids=members, first=dates[0], last=dates[-1])
+    planned = pd.DataFrame(list(planned_absences), columns=gap_service.RANGE_COLUMNS)
+    if not planned.empty:
+        absent = pd.concat([absent, planned], ignore_index=True)
     table = gap_service.duty_table(
         replace(data, requirements=met), team_id=team.pk, days=dates, absent=absent, on_duty=on_duty
     )
@@ -268,6 +327,7 @@ def team_duty(*, team: Team, first: datetime.date, days: int = gap_service.DUTY_
         "weeks": [strip[i : i + 7] for i in range(0, len(strip), 7)],
         "short_days": [d for d in strip if d["status"] == engine.STATUS_GAP],
         "missing": sorted(names.get(c, "") for c in missing_ids),
+        "members": list(Employee.objects.filter(pk__in=members).order_by("name", "pk").values("pk", "name")),
     }
 
 

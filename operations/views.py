@@ -144,10 +144,23 @@ def team_duty(request, team_id):
     team = team_for_levels(request.user, team_id)
     today = timezone.localdate()
     result = selectors.team_duty(team=team, first=today)
+    plan = forms.HolidayPlanForm(request.GET or None, members=result["members"])
+    planned = None
+    if request.GET and plan.is_valid():
+        absence = (plan.cleaned_data["person"], plan.cleaned_data["start"], plan.cleaned_data["end"])
+        planned = selectors.team_duty(team=team, first=today, planned_absences=[absence])
     return render(
         request,
         "operations/team_duty.html",
-        {"team": team, "duty": result, "days": gap_service.DUTY_DAYS, "today": today},
+        {
+            "team": team,
+            "duty": result,
+            "plan": plan,
+            "planned": planned,
+            "days": gap_service.DUTY_DAYS,
+            "today": today,
+        },
+        status=400 if request.GET and not plan.is_valid() else 200,
     )
 
 

@@ -113,10 +113,13 @@ def build(*, rng, today: datetime.date, competency_ids: dict, team_ids: dict) ->
 
 
 def _holidays(rng, today, team_ids):
-    """Christmas holidays of about half of each field team, and one long absence."""
+    """Holidays of about half of each team (over Christmas when it is near), and some shorter absences."""
     christmas = datetime.date(today.year, 12, 22)
     if christmas < today:
         christmas = datetime.date(today.year + 1, 12, 22)
+    # Far from Christmas, the same plan falls in the summer holidays, so the next eight weeks show it.
+    if (christmas - today).days > 40:
+        christmas = today + timedelta(days=17)
     members = list(
         Membership.objects.filter(
             team_id__in=[team_ids["north"], team_ids["south"], team_ids["support"]], end__isnull=True

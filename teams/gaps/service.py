@@ -336,3 +336,18 @@ def duty_days(table: pd.DataFrame, days: list[datetime.date]) -> list[dict]:
         if status == engine.STATUS_GAP:
             day["short"].append(int(competency_id))
     return [by_day[d] for d in days]
+
+
+def competency_need(units: pd.DataFrame, needs: pd.DataFrame) -> pd.DataFrame:
+    """Units in the field per (team, competency, level): the sum of the units of the systems needing the
+    competency at that level (``units`` from ``installed_units``, ``needs`` with ancestors')."""
+    merged = units.merge(needs, on="system_id")
+    if merged.empty:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64") for c in ["team_id", "competency_id", "required_level", "units"]}
+        )
+    return (
+        merged.groupby(["team_id", "competency_id", "required_level"], as_index=False)["units"]
+        .sum()
+        .astype("int64")
+    )

@@ -186,3 +186,78 @@ def test_duty_strip_is_a_fragment_for_htmx_and_the_whole_page_otherwise(client_f
     client = client_for("lead_a")
     assert "<html" not in client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" in client.get(url).content.decode()
+
+
+def test_suggestions_and_catalogue_queries_do_not_grow_with_tickets_and_systems(
+    client_for, org, field, django_assert_max_num_queries
+):
+    tickets(org.team_a, field["aqua"], field["heat"], 5)
+    client = client_for("lead_a")
+    suggestions = reverse("operations:team_suggestions", args=[org.team_a.pk])
+    catalogue = reverse("operations:system_list")
+    client.get(suggestions)
+    for i in range(10):
+        system = System.objects.create(name=f"Line {i}", parent=field["aqua"])
+        SystemNeed.objects.create(system=system, competency=CompetencyFactory(), required_level=2)
+        tickets(org.team_a, system, field["heat"], 3)
+    with django_assert_max_num_queries(14):
+        assert client.get(suggestions).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(catalogue).status_code == 200
+
+
+def test_holiday_plan_is_a_what_if_that_writes_nothing(client_for, org, field):
+    TeamRequirement.objects.create(team=org.team_a, competency=field["heat"], required_level=3, min_people=1)
+    start = TODAY() + datetime.timedelta(days=3)
+    url = reverse("operations:team_duty", args=[org.team_a.pk])
+    response = client_for("lead_a").get(
+        url,
+        {
+            "person": org.employee.pk,
+            "start": start.isoformat(),
+            "end": (start + datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert len(response.context["planned"]["short_days"]) == 2
+    assert response.context["duty"]["short_days"] == []
+    assert not DutyEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field_name"),
+    [("2026-12-10", "2026-12-01", "end"), ("10.12.2026", "2026-12-11", "start")],
+)
+def test_holiday_plan_with_reversed_or_badly_written_dates_is_refused(
+    client_for, org, field, start, end, field_name
+):
+    url = reverse("operations:team_duty", args=[org.team_a.pk])
+    response = client_for("lead_a").get(url, {"person": org.employee.pk, "start": start, "end": end})
+    assert response.status_code == 400
+    assert field_name in response.context["plan"].errors
+
+
+def test_holiday_plan_cannot_name_someone_outside_the_team(client_for, org, field):
+    url = reverse("operations:team_duty", args=[org.team_a.pk])
+    response = client_for("lead_a").get(
+        url, {"person": org.member_b.pk, "start": "2026-12-10", "end": "2026-12-11"}
+    )
+    assert response.status_code == 400
+    assert "person" in response.context["plan"].errors
+
+
+def test_end_of_life_lowers_and_a_launch_raises_the_forecast_need(client_for, org, field):
+    today = TODAY()
+    field["aqua"].end_of_life = today + datetime.timedelta(days=100)
+    field["aqua"].save()
+    successor = System.objects.create(name="AquaHeat 10", launch_date=today + datetime.timedelta(days=50))
+    SystemNeed.objects.create(system=successor, competency=field["heat"], required_level=4)
+    InstalledBase.objects.create(
+        team=org.team_a, system=successor, on=today + datetime.timedelta(days=50), units=300
+    )
+    response = client_for("lead_a").get(reverse("operations:team_systems", args=[org.team_a.pk]))
+    needs_rows = {
+        (n["level"]): (n["units_now"], n["units_later"], n["holders"])
+        for n in response.context["coverage"]["needs"]
+    }
+    assert needs_rows == {3: (1800, 0, 1), 4: (0, 300, 0)}

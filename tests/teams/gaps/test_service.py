@@ -247,3 +247,9 @@ def test_duty_table_matches_reference(levels, members, requirement, absences):
     )
     got = list(zip(table["on"], table["covered"].astype(int), table["status"], strict=True))
     assert got == ref_duty(levels, members, requirement, days, absent_rows)
+
+
+def test_competency_need_sums_the_units_of_the_systems_needing_each_pair():
+    installed = units([(7, 1, 100), (7, 2, 40), (8, 1, 5)])
+    need = service.competency_need(installed, needs([(1, 10, 3), (2, 10, 3), (2, 11, 1)]))
+    assert need.to_numpy().tolist() == [[7, 10, 3, 140], [7, 11, 1, 40], [8, 10, 3, 5]]
