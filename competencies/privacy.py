@@ -149,7 +149,7 @@ def personal_data(*, employee):
         "interests": [
             {"competency": name, "target_level": target, "stated_at": created}
             for name, target, created in Interest.objects.filter(employee=employee)
-            .order_by("competency__name")
+            .order_by(localized("competency__name"))
             .values_list(localized("competency__name"), "target_level", "created_at")
         ],
         "self_assessment_draft": _draft_rows(employee),

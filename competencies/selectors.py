@@ -255,7 +255,7 @@ def competencies_for_employee(
             self_id=_latest_self(employee.pk, "pk"),
             self_on=_latest_self(employee.pk, "assessed_on"),
         )
-        .order_by("category__position", "category__name", "name")
+        .order_by("category__position", localized("category__name"), localized("name"))
     )
 
 
@@ -450,7 +450,7 @@ def employee_profile(*, employee: Employee, on: datetime.date | None = None) -> 
                 .values("value")[:1]
             ),
         )
-        .order_by("category__position", "category__name", "name")
+        .order_by("category__position", localized("category__name"), localized("name"))
     )
     # The label of a level is read from the person's own assessments (a level held was assessed).
     labels: dict[tuple[int, int], str] = {}
@@ -545,7 +545,7 @@ def certificates_expiring(
         .exclude(employee__is_active=False)
         .annotate(renewed=Exists(renewed))
         .filter(renewed=False)
-        .order_by("valid_until", "employee__name", "competency__name", "id")
+        .order_by("valid_until", "employee__name", localized("competency__name"), "id")
         .values(
             "id",
             "employee_id",

@@ -348,9 +348,7 @@ def self_assessment_submit(
     on = on or timezone.localdate()
     # A retired competency (competencies.governance) is rated no more.
     competencies = (
-        Competency.objects.filter(retired_at__isnull=True)
-        .only("pk", "name", "scale")
-        .in_bulk(list(entries))
+        Competency.objects.filter(retired_at__isnull=True).only("pk", "name", "scale").in_bulk(list(entries))
     )
     names = {pk: competency.name for pk, competency in competencies.items()}
     unknown = sorted(set(entries) - set(names))

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from .html import html_rows
+from .i18n import marked
 
 DASH = "—"
 
@@ -118,7 +119,7 @@ def level_groups(groups: Sequence[Mapping], *, with_target: bool) -> SafeString:
                 source = format_html("{}{}", row["source_label"], "" if row["confirmed"] else unconfirmed)
             rows.append(
                 (
-                    row["competency"].name,
+                    marked(row["competency"], "name"),
                     grow if row["interest_target"] is not None else "",
                     int(row["level"]),
                     row["label"],
@@ -127,5 +128,7 @@ def level_groups(groups: Sequence[Mapping], *, with_target: bool) -> SafeString:
                     dates(row["assessed_on"]) if row["assessed_on"] else missing,
                 )
             )
-        bodies.append((5 if with_target else 4, group["category"].name, html_rows(LEVEL_ROW, rows)))
+        bodies.append(
+            (5 if with_target else 4, marked(group["category"], "name"), html_rows(LEVEL_ROW, rows))
+        )
     return html_rows(LEVEL_GROUP, bodies, "\n")

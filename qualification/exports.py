@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from competencies.i18n import localized_columns
+from competencies.i18n import localized, localized_columns
 from competencies.spreadsheets import safe_cell
 from teams.gaps import engine
 from teams.gaps.inputs import analysis_input, organisation_analysis
@@ -178,7 +178,13 @@ def export_build(*, team_ids=None, period=None, on=None, title=""):
         members[team_id].add(employee_id)
     rows = (
         _items(team_ids=team_ids, period=period, on=on)
-        .order_by("plan__employee__name", "plan__employee_id", "plan__period", "priority", "competency__name")
+        .order_by(
+            "plan__employee__name",
+            "plan__employee_id",
+            "plan__period",
+            "priority",
+            localized("competency__name"),
+        )
         .values_list(*localized_columns(PlanItem, _QUERY_COLUMNS))
     )
     # Labels and texts resolved once: a lazy label turned into text per cell cost more than the query.

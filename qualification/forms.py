@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from competencies.dates import IsoDateField
+from competencies.i18n import localized
 from competencies.models import Assessment, Competency, Employee
 
 from . import generation
@@ -189,12 +190,17 @@ def _measure_label(measure):
     }
 
 
+def competencies_in_reader_order():
+    """The catalogue by category and name as the reader reads them (built per form: the language is the
+    request's, not the one active when this module was imported); retired competencies are offered no more."""
+    competencies = Competency.objects.filter(retired_at__isnull=True).select_related("category")
+    return competencies.order_by(localized("category__name"), localized("name"))
+
+
 class PlanItemAddForm(forms.Form):
     competency = forms.ModelChoiceField(
         label=_("Competency"),
-        queryset=Competency.objects.filter(retired_at__isnull=True)
-        .select_related("category")
-        .order_by("category__name", "name"),
+        queryset=Competency.objects.none(),  # the catalogue in the reader's language: see __init__
     )
     target_level = forms.IntegerField(label=_("Target level"), min_value=1, max_value=10)
     reason = forms.ChoiceField(label=_("Reason"), choices=PlanItem.Reason.choices)
@@ -215,6 +221,7 @@ class PlanItemAddForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "add")
         super().__init__(*args, **kwargs)
+        self.fields["competency"].queryset = competencies_in_reader_order()
         self.helper = _helper()
 
 
@@ -306,12 +313,14 @@ class MeasureRangeForm(forms.Form):
 
     competency = forms.ModelChoiceField(
         label=_("Competency"),
-        queryset=Competency.objects.filter(retired_at__isnull=True)
-        .select_related("category")
-        .order_by("category__name", "name"),
+        queryset=Competency.objects.none(),  # the catalogue in the reader's language: see __init__
     )
     from_level = forms.IntegerField(label=_("From level"), min_value=0, max_value=10)
     to_level = forms.IntegerField(label=_("To level"), min_value=1, max_value=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competency"].queryset = competencies_in_reader_order()
 
     def clean(self):
         cleaned = super().clean()

@@ -38,7 +38,7 @@ def _profile_items(employee):
             (person & ~Q(plan__status__in=QualificationPlan.NOT_SHOWN_STATUSES))
             | Q(Q(status=PlanItem.Status.DONE), person | Q(mentor_id=employee.pk))
         )
-        .order_by("priority", "competency__name", "id")
+        .order_by("priority", localized("competency__name"), "id")
         .values_list(*localized_columns(PlanItem, _ITEM_COLUMNS))
     )
     return [dict(zip(_ITEM_COLUMNS, row, strict=True)) for row in rows]
@@ -131,7 +131,7 @@ def personal_data(employee):
     )
     mentoring = (
         PlanItem.objects.filter(mentor=employee)
-        .order_by("plan__period", "competency__name", "id")
+        .order_by("plan__period", localized("competency__name"), "id")
         .values_list("plan__period", localized("competency__name"), "target_level", "status")
     )
     jobs = (

@@ -114,7 +114,7 @@ def fitting_measures(*, items: Iterable[PlanItem]) -> dict[int, list[Measure]]:
             competency_id__in={item.competency_id for item in items}, measure__is_active=True
         )
         .select_related("measure")
-        .order_by("measure__cost", "measure__duration_hours", "measure__title", "measure_id")
+        .order_by("measure__cost", "measure__duration_hours", localized("measure__title"), "measure_id")
     )
     by_competency: defaultdict[int, list[MeasureCompetency]] = defaultdict(list)
     for entry in ranges:
@@ -526,7 +526,7 @@ def team_plan_overview(
     items = list(
         PlanItem.objects.filter(plan_id__in=[p["id"] for p in plans.values()])
         .exclude(status=PlanItem.Status.DROPPED)
-        .order_by("plan__employee__name", "competency__name", "id")
+        .order_by("plan__employee__name", localized("competency__name"), "id")
         .values(
             "id",
             "plan_id",
@@ -633,7 +633,9 @@ def team_interests(
     members = scope_members(team_ids=[team.pk], on=on)
     interests = list(
         Interest.objects.filter(employee_id__in=members)
-        .order_by("employee__name", "employee_id", "competency__category__position", "competency__name")
+        .order_by(
+            "employee__name", "employee_id", "competency__category__position", localized("competency__name")
+        )
         .values(
             "employee_id",
             "employee__name",
@@ -769,7 +771,10 @@ def measure_list(
 ) -> QuerySet[Measure]:
     """The measure catalogue with its ranges (two queries), filtered."""
     ranges: Prefetch = Prefetch(
-        "ranges", queryset=MeasureCompetency.objects.select_related("competency").order_by("competency__name")
+        "ranges",
+        queryset=MeasureCompetency.objects.select_related("competency").order_by(
+            localized("competency__name")
+        ),
     )
     # Measure's manager is modeltranslation's (translated titles); its stubs type prefetch_related narrowly.
     measures = Measure.objects.prefetch_related(ranges).annotate(  # type: ignore[arg-type]

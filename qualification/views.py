@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from competencies.audit import audit_record_view
+from competencies.i18n import localized
 from competencies.models import AuditEntry, Competency, ScaleLevel
 from competencies.roles import is_hr_or_admin
 from competencies.services import AssessmentInvalid
@@ -560,7 +561,7 @@ def plan_certificate(request, plan_id):
     items = list(
         plan.items.filter(status=PlanItem.Status.DONE)
         .select_related("competency", "measure", "mentor")
-        .order_by("completed_on", "competency__name")
+        .order_by("completed_on", localized("competency__name"))
     )
     lead_names = [user.get_full_name() or user.get_username() for user in team_leads(plan.employee)]
     return render(
@@ -693,7 +694,7 @@ def _measure_form(request, measure):
     initial_ranges = (
         [
             {"competency": r.competency_id, "from_level": r.from_level, "to_level": r.to_level}
-            for r in measure.ranges.order_by("competency__name")
+            for r in measure.ranges.order_by(localized("competency__name"))
         ]
         if measure
         else []

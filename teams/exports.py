@@ -310,7 +310,7 @@ def _legend(workbook, matrix):
     scale_ids = sorted(set(matrix.competencies["scale_id"].tolist()))
     for scale, value, label, descriptor in (
         ScaleLevel.objects.filter(scale_id__in=scale_ids)
-        .order_by("scale__name", "value")
+        .order_by(localized("scale__name"), "value")
         .values_list(localized("scale__name"), "value", "label", "descriptor")
     ):
         sheet.append([safe_cell(scale), value, safe_cell(f"{label}: {descriptor}" if descriptor else label)])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from competencies.audit import audit_record_view
+from competencies.i18n import localized
 from competencies.models import AuditEntry
 from competencies.permissions import visible_employees
 from competencies.privacy_threshold import min_group_size
@@ -56,7 +57,7 @@ def team_detail(request, team_id):
     can_view_parent = team.parent is not None and request.user.has_perm("teams.view_team", team.parent)
     today = timezone.localdate()
     members = list(selectors.team_members_active(team=team, on=today))
-    requirements = list(selectors.team_requirements(team=team).order_by("competency__name"))
+    requirements = list(selectors.team_requirements(team=team).order_by(localized("competency__name")))
     report = gap_report(team=team, on=today)
     rows = _requirement_rows(requirements, report, members, with_names=can_view_levels)
     member_rows = [{"employee": member} for member in members]

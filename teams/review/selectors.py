@@ -114,7 +114,7 @@ def member_review_rows(*, employee: Employee, on: datetime.date | None = None) -
             discussion_by=_discussion(employee.pk, "actor_name"),
             discussion_created=_discussion(employee.pk, "created_at"),
         )
-        .order_by("category__position", "category__name", "name")
+        .order_by("category__position", localized("category__name"), localized("name"))
     )
     effective = {
         (row.employee_id, row.competency_id): row

@@ -96,3 +96,16 @@ def test_tr_passes_records_and_plain_texts_through(only_german):
     with translation.override("en"):
         assert render({"id": 1, "name": "Abgasmessung"}) == "Abgasmessung"
         assert render("Abgasmessung") == "Abgasmessung"
+
+
+def test_profile_marks_an_untranslated_competency(client, org, only_german):
+    factories.AssessmentFactory(employee=org.employee, competency=only_german, level=2)
+    client.force_login(org.employee.user)
+
+    page = client.get(
+        reverse("competencies:employee_detail", args=[org.employee.pk]), headers={"accept-language": "en"}
+    )
+
+    assert (
+        '<span lang="de">Abgasmessung</span> <abbr class="badge sl-badge-fallback"' in page.content.decode()
+    )

@@ -55,7 +55,11 @@ def _profile_of(org, count):
 
 def test_profile_shows_radar_history_interests_and_certificates(client_for, org):
     _profile_of(org, 5)
-    fgas = CompetencyFactory(name="F-gas", requires_certificate=True, validity_months=24)
+    # In a category of its own after the others: the first history figure is one of the rated five
+    # (factory names sort by sequence number, "Category 10" before "Category 9").
+    fgas = CompetencyFactory(
+        name="F-gas", category=CategoryFactory(position=1), requires_certificate=True, validity_months=24
+    )
     AssessmentFactory(
         employee=org.employee,
         competency=fgas,
