@@ -44,7 +44,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/bandit -c pyproject.toml -r jobs competencies teams qualification servicelead scripts -ll -q
+	$(BIN)/bandit -c pyproject.toml -r jobs competencies teams operations qualification servicelead scripts -ll -q
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

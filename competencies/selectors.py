@@ -309,7 +309,7 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
         version = max(version, competency.self_id or 0)
         team_level, team_labels = required.get(competency.pk, (None, []))
         targets = [t for t in (competency.role_target, team_level) if t]
-        sources = ([_("role profile")] if competency.role_target else []) + team_labels
+        source_labels = ([_("role profile")] if competency.role_target else []) + team_labels
         current = effective.get(competency.pk)
         is_required = bool(targets)
         concerns = (
@@ -335,7 +335,7 @@ def self_assessment_page(*, employee: Employee, on: datetime.date | None = None)
                 "competency": competency,
                 "levels": levels.get(competency.scale_id, []),
                 "required": max(targets) if targets else None,
-                "required_by": sources,
+                "required_by": source_labels,
                 "is_required": is_required,
                 "self_level": competency.self_level,
                 "self_on": competency.self_on,

@@ -470,12 +470,12 @@ class _TicketWriter:
         columns = ", ".join(quote(Ticket._meta.get_field(f).column) for f in fields)
         values = ", ".join(["%s"] * len(fields))
         # Table and column names come from the models, quoted by the backend; values are parameters.
-        self.ticket_sql = f"INSERT INTO {quote(Ticket._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+        self.ticket_sql = f"INSERT INTO {quote(Ticket._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608  # nosec B608 (names from the models, values are parameters)
         need_columns = ", ".join(
             quote(TicketNeed._meta.get_field(f).column) for f in ("ticket", "competency", "required_level")
         )
         table = quote(TicketNeed._meta.db_table)
-        self.need_sql = f"INSERT INTO {table} ({need_columns}) VALUES (%s, %s, %s)"  # noqa: S608
+        self.need_sql = f"INSERT INTO {table} ({need_columns}) VALUES (%s, %s, %s)"  # noqa: S608  # nosec B608 (names from the models)
         self.tickets: list[tuple] = []
         self.needs: list[tuple] = []
         self.written = 0

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -259,14 +259,12 @@ def staffing_requests(context: TodoContext) -> list[Any]:
         hr = "hr" in context.roles
         if not scope and not hr:
             return []
-        from django.db.models import Q
-
         from .staffing import _annotated
 
         wanted = Q(team_id__in=scope, answered=True) | Q(addressed_to_id__in=scope, answered=False)
         if hr:
             wanted |= Q(addressed_to__isnull=True, answered=False)
-        return list(_annotated().filter(wanted, closed=False).order_by("created_at", "id"))
+        return list(_annotated().filter(wanted & Q(closed=False)).order_by("created_at", "id"))
 
     return context.memo("teams.staffing_requests", load)
 

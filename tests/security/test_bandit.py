@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-PACKAGES = ("jobs", "competencies", "teams", "qualification", "servicelead", "scripts")
+PACKAGES = ("jobs", "competencies", "teams", "operations", "qualification", "servicelead", "scripts")
 
 
 def test_bandit_finds_no_medium_or_high_issue():
