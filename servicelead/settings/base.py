@@ -141,7 +141,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # language; where a text is missing there, the catalogue's language, marked as such on the page.
 SERVICELEAD_CATALOGUE_LANGUAGE = env.str("SERVICELEAD_CATALOGUE_LANGUAGE", default="de")
 if SERVICELEAD_CATALOGUE_LANGUAGE not in dict(LANGUAGES):
-    raise environ.ImproperlyConfigured(f"SERVICELEAD_CATALOGUE_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}.")
+    raise environ.ImproperlyConfigured(
+        f"SERVICELEAD_CATALOGUE_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}."
+    )
 MODELTRANSLATION_LANGUAGES = tuple(dict(LANGUAGES))
 MODELTRANSLATION_DEFAULT_LANGUAGE = SERVICELEAD_CATALOGUE_LANGUAGE
 MODELTRANSLATION_FALLBACK_LANGUAGES = (
