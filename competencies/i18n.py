@@ -99,8 +99,8 @@ def marked(instance: object, field: str = "name") -> str:
         return ""
     if isinstance(instance, Mapping):  # a record read with values(): its text is already localized
         return str(instance.get(field, ""))
-    if not isinstance(instance, Model):
-        return str(instance)
+    if not isinstance(instance, Model):  # plain text, or an object with the field (not translated)
+        return str(getattr(instance, field, instance))
     text = str(getattr(instance, field, "") or "")
     shown = shown_language(instance, field)
     if shown is None or shown == reader_language():
