@@ -104,6 +104,8 @@ def test_page_works_under_the_content_security_policy(
     page.wait_for_selector(ready)
     page.wait_for_load_state("networkidle")
 
+    # Folded sections (the dashboard's heatmap) draw their charts when opened: open them all.
+    page.eval_on_selector_all("details.sl-fold", "folds => folds.forEach(fold => { fold.open = true; })")
     figures = page.locator("[data-figure]")
     for index in range(figures.count()):
         # plotly drew it: the element became a plot with its SVG.
