@@ -1,5 +1,6 @@
 from .roles import is_admin, is_hr
 from .viewer import viewer_of
+from .works_council import page_purpose
 
 
 def roles(request):
@@ -24,4 +25,5 @@ def roles(request):
         def employee(self):
             return viewer_of(user).employee
 
-    return {"roles": _Roles()}
+    match = getattr(request, "resolver_match", None)
+    return {"roles": _Roles(), "page_purpose": page_purpose(match.view_name if match else None)}

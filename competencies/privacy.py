@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 
@@ -43,54 +44,60 @@ from .spreadsheets import safe_cell
 ANONYMISED_NAME = "Anonymised #{pk}"
 ANONYMISED_LOGIN = "anonymised-{pk}"
 
-KEPT_FOR_OTHERS = "kept: part of another person's record, attributed to the anonymised login"
+KEPT_FOR_OTHERS = gettext_lazy("kept: part of another person's record, attributed to the anonymised login")
 
 # How "download my data" and anonymisation cover the fields of this app and of Django's apps that refer to
 # a person; see hooks.register_privacy_coverage.
 COVERAGE = {
     "competencies.Employee.user": {
         "sections": ("employee", "login"),
-        "anonymised": "name, personnel number and e-mail replaced; the login renamed anonymised-<id>, its "
-        "names and e-mail blanked, deactivated, password unusable, roles and API token removed",
+        "anonymised": gettext_lazy(
+            "name, personnel number and e-mail replaced; the login renamed anonymised-<id>, its "
+            "names and e-mail blanked, deactivated, password unusable, roles and API token removed"
+        ),
     },
-    "competencies.Interest.employee": {"sections": ("interests",), "anonymised": "deleted"},
+    "competencies.Interest.employee": {"sections": ("interests",), "anonymised": gettext_lazy("deleted")},
     "competencies.Assessment.employee": {
         "sections": ("assessments",),
-        "anonymised": "notes blanked; levels, sources and dates kept as anonymous statistics",
+        "anonymised": gettext_lazy("notes blanked; levels, sources and dates kept as anonymous statistics"),
     },
     "competencies.Assessment.assessed_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
     "competencies.SelfAssessmentDraft.employee": {
         "sections": ("self_assessment_draft",),
-        "anonymised": "deleted",
+        "anonymised": gettext_lazy("deleted"),
     },
     "competencies.EvidenceFile.employee": {
         "sections": ("evidence_files",),
-        "anonymised": "deleted, with the stored files",
+        "anonymised": gettext_lazy("deleted, with the stored files"),
     },
     "competencies.EvidenceFile.uploaded_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
     "competencies.CertificateNotice.employee": {
         "sections": ("certificate_notices",),
-        "anonymised": "deleted",
+        "anonymised": gettext_lazy("deleted"),
     },
     "competencies.AuditEntry.employee": {
         "sections": ("history",),
-        "anonymised": "reasons and notes blanked; who did what when stays",
+        "anonymised": gettext_lazy("reasons and notes blanked; who did what when stays"),
     },
     "competencies.AuditEntry.actor": {
         "sections": (),
-        "anonymised": "the login name in the entry replaced by the anonymised login",
+        "anonymised": gettext_lazy("the login name in the entry replaced by the anonymised login"),
     },
     "admin.LogEntry.user": {
         "sections": (),
-        "anonymised": "the admin site's change log: kept, attributed to the anonymised login; entries about "
-        "the person's records show the anonymised name",
+        "anonymised": gettext_lazy(
+            "the admin site's change log: kept, attributed to the anonymised login; entries about "
+            "the person's records show the anonymised name"
+        ),
     },
-    "authtoken.Token.user": {"sections": ("login",), "anonymised": "deleted"},
-    "competencies.AccountSettings.user": {"sections": ("login",), "anonymised": "deleted"},
+    "authtoken.Token.user": {"sections": ("login",), "anonymised": gettext_lazy("deleted")},
+    "competencies.AccountSettings.user": {"sections": ("login",), "anonymised": gettext_lazy("deleted")},
     "competencies.CompetencyProposal.proposed_by": {
         "sections": ("competency_proposals",),
-        "anonymised": "justification and description blanked; the proposed name and HR's decision stay, "
-        "attributed to the anonymised login",
+        "anonymised": gettext_lazy(
+            "justification and description blanked; the proposed name and HR's decision stay, "
+            "attributed to the anonymised login"
+        ),
     },
     "competencies.CompetencyProposal.decided_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},
     "competencies.CompetencyMerge.created_by": {"sections": (), "anonymised": KEPT_FOR_OTHERS},

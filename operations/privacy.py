@@ -1,9 +1,13 @@
+from django.utils.translation import gettext_lazy
+
 """What operations stores about a person (see competencies.hooks.register_privacy_coverage)."""
 
 PRIVACY_COVERAGE = {
     "operations.DutyEntry.employee": {
         "sections": ("duty",),
-        "anonymised": "kept: which anonymous person was absent or on duty when (duty coverage statistics)",
+        "anonymised": gettext_lazy(
+            "kept: which anonymous person was absent or on duty when (duty coverage statistics)"
+        ),
     },
 }
 

@@ -8,6 +8,7 @@ from collections import namedtuple
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from competencies.i18n import localized, localized_columns
 from jobs.models import Job
@@ -207,26 +208,32 @@ def purge_notes(cutoff):
 PRIVACY_COVERAGE = {
     "qualification.QualificationPlan.employee": {
         "sections": ("qualification_plans", "qualification_plan_items", "qualification_plan_comments"),
-        "anonymised": "comments and the employee's comment blanked; plans and items (levels, targets, "
-        "measures) kept as anonymous statistics",
+        "anonymised": gettext_lazy(
+            "comments and the employee's comment blanked; plans and items (levels, targets, "
+            "measures) kept as anonymous statistics"
+        ),
     },
     "qualification.QualificationPlan.created_by": {
         "sections": (),
-        "anonymised": "kept: part of another person's plan, attributed to the anonymised login",
+        "anonymised": gettext_lazy("kept: part of another person's plan, attributed to the anonymised login"),
     },
     "qualification.PlanItem.mentor": {
         "sections": ("mentoring",),
-        "anonymised": "kept: the mentee's plan names the anonymised person",
+        "anonymised": gettext_lazy("kept: the mentee's plan names the anonymised person"),
     },
     "qualification.PlanComment.author": {
         "sections": (),
-        "anonymised": "comments on others' plans are part of their conversation: kept, by the anonymised "
-        "login; comments on the person's own plans blanked",
+        "anonymised": gettext_lazy(
+            "comments on others' plans are part of their conversation: kept, by the anonymised "
+            "login; comments on the person's own plans blanked"
+        ),
     },
     "jobs.Job.owner": {
         "sections": ("jobs",),
-        "anonymised": "kept: imports, exports and plan generation of the organisation, requested by the "
-        "anonymised login",
+        "anonymised": gettext_lazy(
+            "kept: imports, exports and plan generation of the organisation, requested by the "
+            "anonymised login"
+        ),
     },
 }
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_annex
 
 app_name = "qualification"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("works-agreement-annex/", views_annex.works_agreement_annex, name="works_agreement_annex"),
     path("my-plan/", views.my_plan, name="my_plan"),
     path("generate/", views.generate, name="generate"),
     path("export/", views.export, name="export"),

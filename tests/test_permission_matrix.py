@@ -207,6 +207,9 @@ EXPECTATIONS = {
             lambda org: {"team_id": org.department.pk + 1000},
         ),
     ],
+    "qualification:works_agreement_annex": [
+        Case("page", page(employee=403, lead_a=403, lead_b=403, hr=403, admin=200)),
+    ],
     "teams:staffing_requests": [
         Case("list", page(employee=403, lead_a=200, lead_b=200, hr=200, admin=200)),
     ],

@@ -350,6 +350,11 @@ if not _min_group_size.isdigit() or int(_min_group_size) < 1:
         f"not {_min_group_size!r}."
     )
 SERVICELEAD_MIN_GROUP_SIZE = int(_min_group_size)
+# Works-council mode (README "Works-council mode", competencies/works_council.py): one switch for every
+# part; each part may be set on its own (unset: follows the switch).
+SERVICELEAD_WORKS_COUNCIL_MODE = env.bool("SERVICELEAD_WORKS_COUNCIL_MODE", default=False)
+SERVICELEAD_WC_NO_RANKING = env.bool("SERVICELEAD_WC_NO_RANKING", default=None)
+SERVICELEAD_WC_PURPOSE_LINES = env.bool("SERVICELEAD_WC_PURPOSE_LINES", default=None)
 # Evidence files of certificates: at most this many bytes, of these types (file suffix → content type;
 # the content is checked too).
 SERVICELEAD_EVIDENCE_MAX_BYTES = env.int("SERVICELEAD_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)

@@ -6,9 +6,13 @@ and HSTS are on. ``SECURE_SSL_REDIRECT=false`` and ``SECURE_COOKIES=false`` exis
 load tests over plain HTTP on 127.0.0.1; a real deployment keeps both on."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, REDIS_URL, STATIC_ROOT, env
+from .base import DATABASES, MIDDLEWARE, REDIS_URL, SERVICELEAD_CATALOGUE_LANGUAGE, STATIC_ROOT, env
 
 DEBUG = False
+# A German-language deployment (its catalogue in German) runs in works-council mode unless told otherwise.
+SERVICELEAD_WORKS_COUNCIL_MODE = env.bool(
+    "SERVICELEAD_WORKS_COUNCIL_MODE", default=SERVICELEAD_CATALOGUE_LANGUAGE == "de"
+)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

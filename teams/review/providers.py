@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy
 
 from competencies.models import AuditEntry
 
@@ -104,20 +105,29 @@ def anonymise(employee):
 PRIVACY_COVERAGE = {
     "teams.Membership.employee": {
         "sections": ("memberships", "campaigns"),
-        "anonymised": "kept: which anonymous person belonged to which team when (team statistics)",
+        "anonymised": gettext_lazy(
+            "kept: which anonymous person belonged to which team when (team statistics)"
+        ),
     },
-    "teams.MatrixColumns.user": {"sections": ("matrix_columns",), "anonymised": "deleted"},
-    "teams.Team.leads": {"sections": ("teams_led",), "anonymised": "removed from the leads of every team"},
+    "teams.MatrixColumns.user": {"sections": ("matrix_columns",), "anonymised": gettext_lazy("deleted")},
+    "teams.Team.leads": {
+        "sections": ("teams_led",),
+        "anonymised": gettext_lazy("removed from the leads of every team"),
+    },
     "teams.Campaign.created_by": {
         "sections": ("campaigns_opened",),
-        "anonymised": "kept: a campaign belongs to its teams; opened by the anonymised login",
+        "anonymised": gettext_lazy("kept: a campaign belongs to its teams; opened by the anonymised login"),
     },
     "teams.StaffingRequest.requested_by": {
         "sections": (),
-        "anonymised": "kept: a staffing request belongs to its team; sent by the anonymised login",
+        "anonymised": gettext_lazy(
+            "kept: a staffing request belongs to its team; sent by the anonymised login"
+        ),
     },
     "teams.StaffingRequestEvent.actor": {
         "sections": (),
-        "anonymised": "kept: the answer belongs to the team's request; written by the anonymised login",
+        "anonymised": gettext_lazy(
+            "kept: the answer belongs to the team's request; written by the anonymised login"
+        ),
     },
 }

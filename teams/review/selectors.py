@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
+from competencies import works_council
 from competencies.i18n import localized
 from competencies.models import Assessment, AuditEntry, Category, Competency, Employee
 from competencies.permissions import AnyUser
@@ -338,8 +339,20 @@ def team_calibration(
         }
         for employee_id, differences in per_person.items()
     ]
+    if works_council.enabled("no_ranking"):
+        # No ranking of persons: the pairs by name, and one tendency for the team instead of one per person.
+        pairs.sort(key=lambda p: (p["employee"].name, p["employee"].pk, p["competency"]))
+        differences = [d for values in per_person.values() for d in values]
+        team_figure = {
+            "compared": len(differences),
+            "people": len(per_person),
+            "mean": round(sum(differences) / len(differences), 2) if differences else 0.0,
+            "higher": sum(1 for d in differences if d > 0),
+            "lower": sum(1 for d in differences if d < 0),
+        }
+        return {"pairs": pairs[:limit], "total": len(pairs), "people": [], "team": team_figure}
     people.sort(key=lambda p: (-abs(p["mean"]), p["employee"].name))
-    return {"pairs": pairs[:limit], "total": len(pairs), "people": people}
+    return {"pairs": pairs[:limit], "total": len(pairs), "people": people, "team": None}
 
 
 def team_certificates_expiring(

@@ -257,6 +257,7 @@ VISITS = {
     ],
     "admin": [
         ("home", lambda s: {}),
+        ("qualification:works_agreement_annex", lambda s: {}),
     ],
 }
 
