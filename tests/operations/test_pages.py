@@ -6,6 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from operations.models import DutyEntry, InstalledBase, System, SystemNeed, Ticket, TicketNeed
 from teams.models import TeamRequirement
@@ -125,7 +126,7 @@ def test_duty_page_shows_the_days_the_only_holder_is_absent(
         response = client.get(reverse("operations:team_duty", args=[org.team_a.pk]))
     text = response.content.decode()
     assert text.count("sl-duty-day sl-duty-gap") == 3 + 1  # three short days plus the legend
-    assert start.isoformat() in text
+    assert date_format(start, "SHORT_DATE_FORMAT") in text  # dates in the reader's format
     api = client.get(reverse("api:team_duty", args=[org.team_a.pk])).json()
     assert [d["date"] for d in api["days"] if d["status"] == "gap"] == [
         (start + datetime.timedelta(days=i)).isoformat() for i in range(3)
