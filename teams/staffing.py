@@ -148,23 +148,6 @@ def _annotated() -> QuerySet[StaffingRequest]:
     )
 
 
-def requests_waiting_for_answer(user: Any) -> list[StaffingRequest]:
-    """Open requests ``user`` may answer (one query)."""
-    rows = _annotated().filter(answered=False, closed=False)
-    if not is_hr_or_admin(user):
-        rows = rows.filter(addressed_to_id__in=list(led_team_ids(user)))
-    return list(rows.order_by("created_at", "id"))
-
-
-def answers_waiting(user: Any) -> list[StaffingRequest]:
-    """Answered requests of the teams ``user`` leads, not yet closed (one query)."""
-    return list(
-        _annotated()
-        .filter(answered=True, closed=False, team_id__in=list(led_team_ids(user)))
-        .order_by("created_at", "id")
-    )
-
-
 def requests_of(user: Any) -> dict[str, list[StaffingRequest]]:
     """The requests page: those sent for the teams ``user`` leads, and those ``user`` may answer."""
     sent = _annotated().filter(team_id__in=list(led_team_ids(user)))
