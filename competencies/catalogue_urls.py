@@ -7,6 +7,7 @@ app_name = "catalogue"
 urlpatterns = [
     path("", views.catalogue_list, name="list"),
     path("search/", views.competency_search, name="search"),
+    path("sheet/", views.catalogue_sheet, name="sheet"),
     path("<int:competency_id>/retire/", views.competency_retire, name="retire"),
     path("<int:competency_id>/reinstate/", views.competency_reinstate, name="reinstate"),
     path("<int:competency_id>/merge/", views.competency_merge, name="merge"),

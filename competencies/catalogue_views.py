@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import catalogue_sheet as catalogue_sheet_module
 from . import esco, governance, proposals
 from .catalogue_forms import (
     CatalogueFilterForm,
@@ -23,6 +25,7 @@ from .catalogue_forms import (
     ProposalDecisionForm,
     ProposalForm,
 )
+from .imports.problems import ImportRejected
 from .models import Competency, CompetencyMerge, CompetencyProposal, Employee, EscoSkill
 from .roles import is_hr_or_admin
 
@@ -391,3 +394,60 @@ def competency_search(request):
         excluded = {int(pk) for pk in request.GET["exclude"].split(",") if pk.isdigit()}
         found = [c for c in found if c.pk not in excluded]
     return render(request, "catalogue/_search_results.html", {"found": found, "query": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue_sheet(request):
+    """The catalogue as a spreadsheet with a column per language: download it, or upload it back."""
+    _require_hr(request.user)
+    fmt = request.GET.get("format")
+    if request.method == "GET" and fmt is not None:
+        if fmt not in catalogue_sheet_module.FORMATS:
+            return HttpResponseBadRequest(_("Choose the format xlsx or csv."))
+        response = HttpResponse(
+            catalogue_sheet_module.catalogue_export(fmt),
+            content_type="text/csv; charset=utf-8"
+            if fmt == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="catalogue.{fmt}"'
+        return response
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file."))
+        else:
+            try:
+                result = catalogue_sheet_module.catalogue_import(
+                    data=upload.read(), filename=upload.name, dry_run=bool(request.POST.get("dry_run"))
+                )
+            except ImportRejected as rejection:
+                messages.error(request, " ".join(problem.message for problem in rejection.problems))
+            else:
+                if not result.problems:
+                    messages.success(
+                        request,
+                        _("%(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                        % {
+                            "created": result.created,
+                            "updated": result.updated,
+                            "unchanged": result.unchanged,
+                        }
+                        + (
+                            ""
+                            if not request.POST.get("dry_run")
+                            else " " + _("Checked only: nothing was written.")
+                        ),
+                    )
+                    return redirect("catalogue:sheet")
+    return render(
+        request,
+        "catalogue/sheet.html",
+        {
+            "result": result,
+            "columns": catalogue_sheet_module.columns(),
+            "formats": catalogue_sheet_module.FORMATS,
+        },
+    )

@@ -713,6 +713,7 @@ EXPECTATIONS = {
     # The catalogue (competencies/catalogue_views.py): HR and admins keep it; everyone with an employee
     # record proposes and searches it (the self-assessment page's autocomplete).
     "catalogue:list": [Case("catalogue", page(**HR_ONLY))],
+    "catalogue:sheet": [Case("spreadsheet", page(**HR_ONLY))],
     "catalogue:search": [Case("search", page(**EVERYONE))],
     "catalogue:retire": [
         Case(

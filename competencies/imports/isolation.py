@@ -51,7 +51,10 @@ class _Request:
 
 
 # Readers other than ``reading.parse_bytes`` that may run in the child: name → (module, function).
-READERS = {"esco_skills": ("competencies.esco_reading", "read_skills")}
+READERS = {
+    "esco_skills": ("competencies.esco_reading", "read_skills"),
+    "catalogue_sheet": ("competencies.catalogue_sheet_reading", "read_sheet"),
+}
 
 
 def run_in_reader_process(*, reader: str, data: bytes, filename: str) -> Any:

@@ -249,6 +249,7 @@ VISITS = {
         ("imports:job", lambda s: {"job_id": s.import_job}),
         ("operations:import", lambda s: {}),
         ("catalogue:list", lambda s: {}),
+        ("catalogue:sheet", lambda s: {}),
         ("catalogue:merge", lambda s: {"competency_id": s.course.ranges.first().competency_id}),
         ("catalogue:merge_detail", lambda s: {"merge_id": s.merge}),
         ("catalogue:esco", lambda s: {}),
