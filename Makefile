@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet -e '.[ldap]' || echo "python-ldap could not be built (apt-get install libldap2-dev libsasl2-dev): LDAP sign-in stays off"
 	@touch $(STAMP)
 
 install: $(STAMP)

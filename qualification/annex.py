@@ -107,12 +107,21 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Exports: competency matrix (HR), qualification plans (HR), dispatch export of confirmed "
         "levels only (team lead, HR), one's own data (each person for themselves).",
     },
-    "sso": {
-        "de": "Anmeldung: lokale Konten mit Passwort; eine Anmeldung über den Verzeichnisdienst "
-        "(OpenID Connect, LDAP) ist in dieser Version nicht eingerichtet.",
-        "en": "Sign-in: local accounts with a password; sign-in through a directory (OpenID Connect, "
-        "LDAP) is not set up in this version.",
+    "sso_local": {
+        "de": "Anmeldung: lokale Konten mit Passwort; die Anmeldung über den Verzeichnisdienst (LDAP) ist "
+        "nicht eingerichtet.",
+        "en": "Sign-in: local accounts with a password; sign-in through the directory (LDAP) is not set up.",
     },
+    "sso_ldap": {
+        "de": "Anmeldung über den Verzeichnisdienst (LDAP, {uri}): Name, E-Mail und Rollen werden bei jeder "
+        "Anmeldung aus dem Verzeichnis übernommen; wer das Verzeichnis verlässt, wird spätestens nach "
+        "{seconds} Sekunden abgemeldet. Lokale Passwörter: {local}.",
+        "en": "Sign-in through the directory (LDAP, {uri}): name, e-mail and roles are taken from the "
+        "directory at every sign-in; whoever leaves the directory is signed out within {seconds} seconds. "
+        "Local passwords: {local}.",
+    },
+    "local_on": {"de": "erlaubt", "en": "allowed"},
+    "local_off": {"de": "nur Notfallkonten", "en": "break-glass accounts only"},
     "days": {"de": "{n} Tage", "en": "{n} days"},
     "forever": {"de": "unbegrenzt", "en": "without limit"},
     "hours": {"de": "{n} Stunden", "en": "{n} hours"},
@@ -382,9 +391,19 @@ def _interfaces_section(language: str) -> Section:
         for name in sub.reverse_dict
         if isinstance(name, str)
     )
+    if settings.SERVICELEAD_LDAP_URI:
+        local = "local_on" if settings.SERVICELEAD_LOCAL_PASSWORDS else "local_off"
+        sign_in = _t(
+            "sso_ldap",
+            language,
+            uri=settings.SERVICELEAD_LDAP_URI,
+            seconds=settings.SERVICELEAD_LDAP_RECHECK_SECONDS,
+            local=_t(local, language),
+        )
+    else:
+        sign_in = _t("sso_local", language)
     return Section(
-        _t("interfaces_h", language),
-        [_t("api", language), ", ".join(api), _t("exports", language), _t("sso", language)],
+        _t("interfaces_h", language), [_t("api", language), ", ".join(api), _t("exports", language), sign_in]
     )
 
 

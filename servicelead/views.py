@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
+from competencies import directory
 from competencies.models import Employee, Notification
 from competencies.notifications import unread_count as unread_count_of
 from competencies.roles import is_hr_or_admin
@@ -29,6 +31,24 @@ from teams.gaps.report import team_summaries
 from teams.models import Team
 from teams.todos import department_overviews, own_campaigns
 
+DIRECTORY_MESSAGES = {
+    "unreachable": _(
+        "The directory (LDAP) cannot be reached right now. Try again in a few minutes; administrators can "
+        "sign in with their local break-glass account."
+    ),
+    "not_allowed": _(
+        "Your directory account is not in the group allowed to use servicelead (%(group)s). Ask your "
+        "administrator for access."
+    ),
+    "conflict": _(
+        "Your directory account's personnel number or e-mail (%(key)s) belongs to another account. Sign-in "
+        "was refused and the administrators have been told."
+    ),
+    "missing_attribute": _(
+        "Your directory account has no %(attribute)s and no e-mail, so it cannot be linked to an employee."
+    ),
+}
+
 
 class LoginView(auth_views.LoginView):
     """Django's login, plus the demo accounts hint on development machines (DEBUG only). Signing in
@@ -40,6 +60,14 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["show_demo_logins"] = settings.DEBUG
         return context
+
+    def form_invalid(self, form):
+        """A directory refusal says why (competencies.directory), instead of "wrong password"."""
+        problem = directory.sign_in_problem(self.request)
+        if problem is not None:
+            code, params = problem
+            form._errors[NON_FIELD_ERRORS] = form.error_class([DIRECTORY_MESSAGES[code] % params])  # noqa: SLF001
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "teams.middleware.TeamTreeLoopMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a directory user who left or lost access (a no-op without SERVICELEAD_LDAP_URI).
+    "competencies.directory.DirectorySessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: turns a lockout into servicelead.login_throttling's page.
@@ -101,8 +103,51 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend; with SERVICELEAD_LOCAL_PASSWORDS=false only the break-glass users.
+    "competencies.directory.LocalBackend",
 ]
+SERVICELEAD_LOCAL_PASSWORDS = env.bool("SERVICELEAD_LOCAL_PASSWORDS", default=True)
+SERVICELEAD_BREAK_GLASS_USERS = env.list("SERVICELEAD_BREAK_GLASS_USERS", default=[])
+
+# Sign-in through LDAP / Active Directory (competencies/directory.py, README), off unless the URI is set.
+SERVICELEAD_LDAP_URI = env.str("SERVICELEAD_LDAP_URI", default="")
+SERVICELEAD_LDAP_ALLOWED_GROUP = env.str("SERVICELEAD_LDAP_ALLOWED_GROUP", default="")
+SERVICELEAD_LDAP_HR_GROUP = env.str("SERVICELEAD_LDAP_HR_GROUP", default="")
+SERVICELEAD_LDAP_ADMIN_GROUP = env.str("SERVICELEAD_LDAP_ADMIN_GROUP", default="")
+SERVICELEAD_LDAP_LINK_ATTRIBUTE = env.str("SERVICELEAD_LDAP_LINK_ATTRIBUTE", default="employeeNumber")
+SERVICELEAD_LDAP_RECHECK_SECONDS = env.int("SERVICELEAD_LDAP_RECHECK_SECONDS", default=300)
+if SERVICELEAD_LDAP_URI:
+    import ldap
+    from django_auth_ldap.config import ActiveDirectoryGroupType, GroupOfNamesType, LDAPSearch
+
+    _ldap_timeout = env.int("SERVICELEAD_LDAP_TIMEOUT", default=5)
+    AUTH_LDAP_SERVER_URI = SERVICELEAD_LDAP_URI
+    AUTH_LDAP_BIND_DN = env.str("SERVICELEAD_LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env.str("SERVICELEAD_LDAP_BIND_PASSWORD", default="")
+    AUTH_LDAP_START_TLS = env.bool("SERVICELEAD_LDAP_START_TLS", default=False)
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        env.str("SERVICELEAD_LDAP_USER_BASE"),
+        ldap.SCOPE_SUBTREE,
+        env.str("SERVICELEAD_LDAP_USER_FILTER", default="(uid=%(user)s)"),
+    )
+    AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+        env.str("SERVICELEAD_LDAP_GROUP_BASE"),
+        ldap.SCOPE_SUBTREE,
+        env.str("SERVICELEAD_LDAP_GROUP_FILTER", default="(objectClass=groupOfNames)"),
+    )
+    AUTH_LDAP_GROUP_TYPE = (
+        ActiveDirectoryGroupType()
+        if env.str("SERVICELEAD_LDAP_GROUP_TYPE", default="groupOfNames") == "active_directory"
+        else GroupOfNamesType()
+    )
+    AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
+    AUTH_LDAP_ALWAYS_UPDATE_USER = True
+    AUTH_LDAP_CONNECTION_OPTIONS = {
+        ldap.OPT_NETWORK_TIMEOUT: _ldap_timeout,
+        ldap.OPT_TIMEOUT: _ldap_timeout,
+        ldap.OPT_REFERRALS: 0,
+    }
+    AUTHENTICATION_BACKENDS.insert(2, "competencies.directory.DirectoryBackend")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
