@@ -78,13 +78,10 @@ def _allowed(ldap_user: Any) -> bool:
     return not group or group.lower() in _group_names(ldap_user)
 
 
-def _apply_roles(user: Any, ldap_user: Any) -> None:
-    names = _group_names(ldap_user)
-    for setting, role in (
-        ("SERVICELEAD_LDAP_HR_GROUP", HR_GROUP),
-        ("SERVICELEAD_LDAP_ADMIN_GROUP", ADMIN_GROUP),
-    ):
-        directory_group = getattr(settings, setting, "")
+def apply_roles(user: Any, group_names: set[str], *, hr_group: str, admin_group: str) -> None:
+    """Give or take the HR and Admin roles by the directory groups (names compared without case)."""
+    names = {name.lower() for name in group_names}
+    for directory_group, role in ((hr_group, HR_GROUP), (admin_group, ADMIN_GROUP)):
         if not directory_group:
             continue
         group, _created = Group.objects.get_or_create(name=role)
@@ -94,19 +91,14 @@ def _apply_roles(user: Any, ldap_user: Any) -> None:
             user.groups.remove(group)
 
 
-def _link_employee(user: Any, ldap_user: Any, request: Any) -> bool:
-    """Link ``user`` to its Employee by the link attribute, else by e-mail; False (refused, reported)
-    when that employee belongs to another login or two employees claim the key."""
-    attribute = getattr(settings, "SERVICELEAD_LDAP_LINK_ATTRIBUTE", "employeeNumber")
-    values = ldap_user.attrs.get(attribute.lower()) or ldap_user.attrs.get(attribute) or []
-    key = values[0].strip() if values else ""
+def link_employee(user: Any, key: str, request: Any) -> bool:
+    """Link ``user`` to its Employee by ``key`` (the personnel number), else by e-mail, and update the
+    employee's name and e-mail; False (refused, reported) when that employee belongs to another login or
+    two employees match."""
     if key:
         employees = list(Employee.objects.filter(personnel_no=key))
-    elif user.email:
-        employees = list(Employee.objects.filter(email__iexact=user.email))
     else:
-        _note(request, "missing_attribute", attribute=attribute)
-        return False
+        employees = list(Employee.objects.filter(email__iexact=user.email))
     if len(employees) > 1:
         _report_conflict(user, key or user.email, request)
         return False
@@ -130,6 +122,16 @@ def _link_employee(user: Any, ldap_user: Any, request: Any) -> bool:
     if changed:
         employee.save(update_fields=changed)
     return True
+
+
+def _link_ldap_user(user: Any, ldap_user: Any, request: Any) -> bool:
+    attribute = getattr(settings, "SERVICELEAD_LDAP_LINK_ATTRIBUTE", "employeeNumber")
+    values = ldap_user.attrs.get(attribute.lower()) or ldap_user.attrs.get(attribute) or []
+    key = values[0].strip() if values else ""
+    if not key and not user.email:
+        _note(request, "missing_attribute", attribute=attribute)
+        return False
+    return link_employee(user, key, request)
 
 
 def _report_conflict(user: Any, key: str, request: Any) -> None:
@@ -164,9 +166,14 @@ class DirectoryBackend(LDAPBackend):  # type: ignore[misc,valid-type]
             _note(request, "not_allowed", group=settings.SERVICELEAD_LDAP_ALLOWED_GROUP)
             return None
         with transaction.atomic():
-            if not _link_employee(user, ldap_user, request):
+            if not _link_ldap_user(user, ldap_user, request):
                 return None
-            _apply_roles(user, ldap_user)
+            apply_roles(
+                user,
+                set(ldap_user.group_names),
+                hr_group=settings.SERVICELEAD_LDAP_HR_GROUP,
+                admin_group=settings.SERVICELEAD_LDAP_ADMIN_GROUP,
+            )
         if request is not None and hasattr(request, "session"):
             request.session[CHECKED_KEY] = time.time()
         return user

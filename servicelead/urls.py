@@ -1,17 +1,30 @@
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from servicelead import health
 from servicelead import views as project_views
 
+
+def oidc_urlpatterns():
+    """Sign-in with OpenID Connect (competencies.oidc), only when configured: its start (which checks the
+    provider first) and mozilla-django-oidc's flow. Signing out (``project_views.logout``) ends the
+    provider's session too."""
+    from competencies import oidc
+
+    return [
+        path("oidc/start/", oidc.start, name="oidc_start"),
+        path("oidc/", include("mozilla_django_oidc.urls")),
+    ]
+
+
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("login/", project_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", project_views.logout, name="logout"),
     # Django's language switch at its usual address, keeping the choice on the account too.
     path("i18n/setlang/", project_views.set_language, name="set_language"),
     path("people/", include("competencies.urls")),
@@ -31,3 +44,7 @@ urlpatterns = [
 ]
 # Uploaded files (certificate evidence, exports) are never served as plain media: each has a view
 # that checks who may read it.
+
+
+if settings.SERVICELEAD_OIDC_CLIENT_ID:
+    urlpatterns += oidc_urlpatterns()

@@ -50,6 +50,27 @@ DIRECTORY_MESSAGES = {
 }
 
 
+def logout(request, *args, **kwargs):
+    """Sign out; after an OpenID Connect sign-in, at the provider too (competencies.oidc)."""
+    if (
+        request.method == "POST"
+        and settings.SERVICELEAD_OIDC_CLIENT_ID
+        and request.session.get("oidc_id_token")
+    ):
+        from django.contrib.auth import logout as end_session
+
+        from competencies.oidc import provider_logout_url, provider_name
+
+        target = provider_logout_url(request)
+        end_session(request)
+        # A page, not a redirect: the content security policy's form-action keeps a form's redirects on this
+        # site, so the way to the provider's sign-out is a link the page follows at once.
+        return render(
+            request, "registration/provider_logout.html", {"target": target, "name": provider_name()}
+        )
+    return auth_views.LogoutView.as_view()(request, *args, **kwargs)
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, plus the demo accounts hint on development machines (DEBUG only). Signing in
     switches to the language the person chose on their account (``set_language``), on any browser."""
@@ -59,6 +80,11 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_demo_logins"] = settings.DEBUG
+        context["oidc_name"] = None
+        if settings.SERVICELEAD_OIDC_CLIENT_ID:
+            from competencies.oidc import provider_name
+
+            context["oidc_name"] = provider_name()
         return context
 
     def form_invalid(self, form):

@@ -32,6 +32,15 @@ def test_the_compose_file_runs_exactly_the_native_production_services():
     assert {"db", "redis"} <= set(SERVICES)
 
 
+def test_keycloak_is_an_optional_profile_for_trying_sign_in():
+    keycloak = SERVICES["keycloak"]
+    assert keycloak["profiles"] == ["sso"]  # not started by a plain `docker compose up`
+    assert keycloak["command"] == ["start-dev"]
+    assert keycloak["image"].startswith("quay.io/keycloak/keycloak:")
+    # Every other service runs without a profile.
+    assert [name for name, service in SERVICES.items() if "profiles" in service] == ["keycloak"]
+
+
 @pytest.mark.parametrize("service", sorted(prod_commands.SERVICES))
 def test_compose_command_equals_the_native_command(service):
     assert SERVICES[service]["command"] == prod_commands.command(service)

@@ -1,0 +1,170 @@
+"""Sign-in with OpenID Connect through a real provider (npm oidc-provider, run with node by the fixture
+below) in Chromium: through the provider's login form as HR and as an employee, refusals with a message,
+a provider that is down, and signing out at both ends."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from competencies.models import Employee
+from competencies.roles import HR_GROUP
+from tests import factories
+from tests.browser.support import new_page
+
+pytestmark = pytest.mark.browser
+
+PROVIDER = Path(__file__).with_name("oidc_provider.mjs")
+ROOT = Path(__file__).resolve().parents[2]
+ACCOUNTS = {
+    "hanna": {
+        "email": "hanna@example.org", "given_name": "Hanna", "family_name": "Richter",
+        "preferred_username": "hanna", "employee_number": "P-9001",
+        "groups": ["servicelead-users", "servicelead-hr"],
+    },
+    "erik": {
+        "email": "erik@example.org", "given_name": "Erik", "family_name": "Neumann",
+        "preferred_username": "erik", "employee_number": "P-0001", "groups": ["servicelead-users"],
+    },
+    "otto": {
+        "email": "otto@example.org", "given_name": "Otto", "family_name": "Außen",
+        "preferred_username": "otto", "employee_number": "P-0002", "groups": [],
+    },
+}  # fmt: skip
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def provider(live_server):
+    if shutil.which("node") is None or not (ROOT / "node_modules" / "oidc-provider").exists():
+        if os.environ.get("SERVICELEAD_REQUIRE_SERVICES") == "1":
+            pytest.fail("SERVICELEAD_REQUIRE_SERVICES=1 but node or the npm package oidc-provider is missing")
+        pytest.skip("no node or oidc-provider (npm ci)")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        ["node", str(PROVIDER), str(port), f"{live_server.url}/oidc/callback/", f"{live_server.url}/login/"],  # noqa: S607
+        cwd=ROOT,
+        env={**os.environ, "OIDC_ACCOUNTS": json.dumps(ACCOUNTS)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if process.poll() is not None:
+                pytest.fail(process.stdout.read().decode()[-2000:])
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def oidc(provider, settings):
+    settings.ROOT_URLCONF = "tests.directory.oidc_urls"
+    settings.SERVICELEAD_OIDC_CLIENT_ID = settings.OIDC_RP_CLIENT_ID = "servicelead"
+    settings.OIDC_RP_CLIENT_SECRET = "servicelead-test-secret"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider}/auth"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{provider}/me"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{provider}/jwks"
+    settings.OIDC_RP_SCOPES = "openid email profile servicelead"
+    settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_USE_PKCE = True
+    settings.OIDC_STORE_ID_TOKEN = True
+    settings.OIDC_OP_LOGOUT_URL_METHOD = "competencies.oidc.provider_logout_url"
+    settings.LOGIN_REDIRECT_URL_FAILURE = "/login/"
+    settings.SERVICELEAD_OIDC_NAME = "Test Provider"
+    settings.SERVICELEAD_OIDC_ISSUER = provider
+    settings.SERVICELEAD_OIDC_LOGOUT_ENDPOINT = f"{provider}/session/end"
+    settings.SERVICELEAD_OIDC_ALLOWED_GROUP = "servicelead-users"
+    settings.SERVICELEAD_OIDC_HR_GROUP = "servicelead-hr"
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "rules.permissions.ObjectPermissionBackend",
+        "competencies.directory.LocalBackend",
+        "competencies.oidc.OIDCBackend",
+    ]
+    from django.urls import clear_url_caches
+
+    clear_url_caches()
+    yield provider
+    clear_url_caches()
+
+
+def sign_in_at_provider(page, live_server, login):
+    page.goto(f"{live_server.url}/login/")
+    page.click("a[data-oidc]")
+    page.wait_for_selector("input[name=login]")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", "anything")
+    page.click("button[type=submit]")
+    if page.locator("button[autofocus], form[action*='confirm'] button").count():
+        page.click("form button[type=submit]")  # the provider's consent page
+    page.wait_for_load_state("networkidle")
+
+
+def test_hr_and_an_employee_sign_in_through_the_provider(
+    chromium_browser, live_server, oidc, transactional_db
+):
+    erik = factories.EmployeeFactory(personnel_no="P-0001", name="E. Neumann", user=None)
+    page = new_page(chromium_browser)
+    sign_in_at_provider(page, live_server, "hanna")
+    assert page.url.rstrip("/") == live_server.url
+    hanna = get_user_model().objects.get(username="hanna")
+    assert hanna.groups.filter(name=HR_GROUP).exists() and hanna.email == "hanna@example.org"
+    page.context.clear_cookies()
+    page = new_page(chromium_browser)
+    sign_in_at_provider(page, live_server, "erik")
+    assert page.url.rstrip("/") == live_server.url
+    erik.refresh_from_db()
+    assert erik.user.username == "erik" and erik.name == "Erik Neumann"
+    assert not erik.user.groups.filter(name=HR_GROUP).exists()
+    # Signing out ends the provider's session too: the next sign-in asks for the login again.
+    page.evaluate("document.querySelector(\"form[action='/logout/']\").submit()")
+    page.wait_for_url("**/session/end**")
+    page.click("button[name=logout]")  # the provider asks to confirm signing out there too
+    page.wait_for_url(f"{live_server.url}/login/")
+    page.goto(f"{live_server.url}/login/")
+    page.click("a[data-oidc]")
+    page.wait_for_selector("input[name=login]")  # the provider's session is gone: its login form again
+
+
+def test_someone_outside_the_allowed_group_is_refused(chromium_browser, live_server, oidc, transactional_db):
+    page = new_page(chromium_browser)
+    sign_in_at_provider(page, live_server, "otto")
+    assert "/login/" in page.url
+    assert "not in the group allowed to use servicelead (servicelead-users)" in page.content()
+    assert not get_user_model().objects.filter(username="otto").exists()
+
+
+def test_a_provider_that_is_down_is_named_and_break_glass_works(
+    chromium_browser, live_server, oidc, settings, transactional_db
+):
+    settings.OIDC_OP_JWKS_ENDPOINT = "http://127.0.0.1:9/jwks"
+    page = new_page(chromium_browser)
+    page.goto(f"{live_server.url}/login/")
+    page.click("a[data-oidc]")
+    page.wait_for_load_state("networkidle")
+    assert "Test Provider cannot be reached right now" in page.content()
+    factories.UserFactory(username="glass", password="local-pass-123")
+    page.fill("input[name=username]", "glass")
+    page.fill("input[name=password]", "local-pass-123")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.rstrip("/") == live_server.url
+    assert Employee.objects.count() == 0
