@@ -17,6 +17,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -47,7 +48,14 @@ class OIDCBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend with the product's token checks, provisioning and refusals."""
 
     def verify_token(self, token: str, **kwargs: Any) -> Any:
-        payload = super().verify_token(token, **kwargs)
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except jwt.PyJWTError as error:  # expired, malformed: refused like a bad signature
+            logger.warning("OIDC ID token refused: %s", type(error).__name__)
+            raise SuspiciousOperation(f"ID token refused: {type(error).__name__}") from None
+        except SuspiciousOperation as error:
+            logger.warning("OIDC ID token refused: %s", error)
+            raise
         audience = payload.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
         problems = []

@@ -120,6 +120,12 @@ TEXT: dict[str, dict[str, str]] = {
         "directory at every sign-in; whoever leaves the directory is signed out within {seconds} seconds. "
         "Local passwords: {local}.",
     },
+    "sso_oidc": {
+        "de": "Anmeldung über OpenID Connect ({name}): Name, E-Mail und Rollen werden bei jeder Anmeldung "
+        "aus den Angaben des Anbieters übernommen; die Abmeldung beendet auch die Sitzung beim Anbieter.",
+        "en": "Sign-in through OpenID Connect ({name}): name, e-mail and roles are taken from the provider's "
+        "claims at every sign-in; signing out ends the session at the provider too.",
+    },
     "local_on": {"de": "erlaubt", "en": "allowed"},
     "local_off": {"de": "nur Notfallkonten", "en": "break-glass accounts only"},
     "days": {"de": "{n} Tage", "en": "{n} days"},
@@ -402,6 +408,8 @@ def _interfaces_section(language: str) -> Section:
         )
     else:
         sign_in = _t("sso_local", language)
+    if settings.SERVICELEAD_OIDC_CLIENT_ID:
+        sign_in += " " + _t("sso_oidc", language, name=settings.SERVICELEAD_OIDC_NAME or "OpenID Connect")
     return Section(
         _t("interfaces_h", language), [_t("api", language), ", ".join(api), _t("exports", language), sign_in]
     )

@@ -153,3 +153,10 @@ def test_pages_with_individual_levels_state_their_purpose(client_for, org):
 def test_without_the_mode_there_is_no_purpose_line(client_for, org):
     content = client_for("lead_a").get(reverse("teams:dashboard", args=[org.team_a.pk])).content.decode()
     assert "data-purpose" not in content
+
+
+def test_the_annex_names_the_sign_in_that_is_configured(db, settings):
+    assert "not set up" in annex.annex(language="en", fmt="md").decode()
+    settings.SERVICELEAD_OIDC_CLIENT_ID = "servicelead"
+    settings.SERVICELEAD_OIDC_NAME = "Entra ID"
+    assert "Sign-in through OpenID Connect (Entra ID)" in annex.annex(language="en", fmt="md").decode()
