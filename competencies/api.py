@@ -21,7 +21,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from . import filters, services
+from . import filters, services, works_council
 from .audit import audit_record_reads
 from .models import Assessment, AuditEntry, Category, Competency, Employee, RoleProfile, Scale
 from .permissions import visible_employees
@@ -128,9 +128,16 @@ class ServiceWriteMixin:
 
 
 class ApiViewSetMixin:
-    """Shared by every viewset: request bodies are JSON (anything else is a 415 with a message)."""
+    """Shared by every viewset: request bodies are JSON (anything else is a 415 with a message).
+
+    ``score_ordering_fields`` names the ``ordering`` fields that rank people by a score (a level, a
+    progress); in works-council mode (part ``no_ranking``) ordering by them is refused with a 400."""
 
     parser_classes = [JSONParser]
+    score_ordering_fields: tuple[str, ...] = ()
+
+    def refused_ordering_fields(self):
+        return self.score_ordering_fields if works_council.enabled("no_ranking") else ()
 
 
 class ReadAuditMixin:
@@ -286,6 +293,7 @@ class AssessmentViewSet(
 
     filterset_class = filters.AssessmentFilter
     ordering_fields = ["id", "assessed_on", "created_at", "level", "employee", "competency"]
+    score_ordering_fields = ("level",)
 
     def get_queryset(self):
         return Assessment.objects.filter(employee__in=visible_employees(self.request.user)).order_by(

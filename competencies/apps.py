@@ -25,8 +25,10 @@ class CompetenciesConfig(AppConfig):
         proposals.register()
         # What a merge of duplicate competencies moves (competencies.governance); teams and qualification
         # declare theirs.
-        from . import hooks
+        from . import data_kinds, hooks
 
+        # The kinds of personal data with their purpose and retention (the annex and the retention job).
+        data_kinds._register_own()
         hooks.register_competency_reference("competencies.Assessment")
         hooks.register_competency_reference("competencies.RoleRequirement", unique_with=("role_profile",))
         hooks.register_competency_reference("competencies.Interest", unique_with=("employee",))

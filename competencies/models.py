@@ -579,6 +579,7 @@ class AuditEntry(models.Model):
         ANONYMISED = "anonymised", _("Anonymised the person")
         VIEWED = "viewed", _("Viewed individual levels")
         NOTES_PURGED = "notes_purged", _("Removed personal notes past their retention")
+        DATA_PURGED = "data_purged", _("Deleted data past its retention")
         RETIRED = "retired", _("Retired a competency")
         REINSTATED = "reinstated", _("Reinstated a competency")
         MERGED = "merged", _("Merged a duplicate competency")

@@ -34,7 +34,11 @@ def personal_notes_purge(*, now=None):
     if days <= 0:
         return None
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=days)
+    return personal_notes_purge_before(now - datetime.timedelta(days=days))
+
+
+def personal_notes_purge_before(cutoff):
+    """Blank the personal notes written before ``cutoff`` (the "notes" kind of competencies.data_kinds)."""
     with transaction.atomic():
         counts = {
             # Assessments are append-only (Assessment.save() refuses changes); blanking the note of an old
@@ -50,15 +54,71 @@ def personal_notes_purge(*, now=None):
             "audit_notes": _purge_audit_notes(cutoff),
             **hooks.purge_notes(cutoff),
         }
-        entry = audit_entry(
-            actor=None,
-            action=AuditEntry.Action.NOTES_PURGED,
-            employee=None,
-            after={"retention_days": days, "written_before": cutoff.isoformat(), **counts},
+        _record(
+            AuditEntry.Action.NOTES_PURGED,
+            {"retention_days": settings.SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS, "written_before": cutoff},
+            counts,
         )
-        entry.actor_name = SYSTEM_ACTOR
-        entry.save(force_insert=True)
     return counts
+
+
+def drafts_purge(cutoff):
+    """Delete self-assessment drafts untouched since ``cutoff`` (the "drafts" kind)."""
+    with transaction.atomic():
+        deleted, _by_model = SelfAssessmentDraft.objects.filter(updated_at__lt=cutoff).delete()
+        counts = {"drafts": deleted}
+        if deleted:
+            _record(AuditEntry.Action.DATA_PURGED, {"kind": "drafts", "written_before": cutoff}, counts)
+    return counts
+
+
+def reads_purge(cutoff):
+    """Delete the read audit's entries (who read whose levels) made before ``cutoff`` (the "reads" kind).
+    The other audit entries stay: they are the history of the records themselves."""
+    with transaction.atomic():
+        deleted, _by_model = AuditEntry.objects.filter(
+            action=AuditEntry.Action.VIEWED, created_at__lt=cutoff
+        ).delete()
+        counts = {"reads": deleted}
+        if deleted:
+            _record(AuditEntry.Action.DATA_PURGED, {"kind": "reads", "written_before": cutoff}, counts)
+    return counts
+
+
+def notifications_purge(cutoff):
+    """Delete notifications created before ``cutoff`` that are done with: read, or mailed, or never to be
+    mailed (the "notifications" kind). One still waiting for its e-mail stays until it is sent."""
+    from .models import Notification
+
+    with transaction.atomic():
+        deleted, _by_model = (
+            Notification.objects.filter(created_at__lt=cutoff)
+            .filter(Q(read_at__isnull=False) | Q(emailed_at__isnull=False) | Q(delivery="off"))
+            .delete()
+        )
+        counts = {"notifications": deleted}
+        if deleted:
+            what = {"kind": "notifications", "written_before": cutoff}
+            _record(AuditEntry.Action.DATA_PURGED, what, counts)
+    return counts
+
+
+def purge_model_before(*, kind, queryset):
+    """For the kinds of higher apps: delete ``queryset`` (what is past the period) and record it."""
+    with transaction.atomic():
+        deleted, _by_model = queryset.delete()
+        counts = {kind: deleted}
+        if deleted:
+            _record(AuditEntry.Action.DATA_PURGED, {"kind": kind}, counts)
+    return counts
+
+
+def _record(action, what, counts):
+    """One audit entry by the system for what a retention run removed (no person: it is about many)."""
+    after = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in what.items()}
+    entry = audit_entry(actor=None, action=action, employee=None, after={**after, **counts})
+    entry.actor_name = SYSTEM_ACTOR
+    entry.save(force_insert=True)
 
 
 def _purge_draft_notes(cutoff):

@@ -834,10 +834,13 @@ def _send_expiry_mail(certificate: Mapping[str, Any], recipients: list[str]) -> 
 def self_assessment_drafts_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete drafts untouched for SERVICELEAD_DRAFT_RETENTION_DAYS (data minimisation: unsubmitted notes
     are not kept for ever). Returns how many were deleted."""
+    from . import retention
+
+    days = settings.SERVICELEAD_DRAFT_RETENTION_DAYS
+    if days <= 0:  # kept for ever
+        return 0
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.SERVICELEAD_DRAFT_RETENTION_DAYS)
-    deleted, _by_model = SelfAssessmentDraft.objects.filter(updated_at__lt=cutoff).delete()
-    return deleted
+    return retention.drafts_purge(now - datetime.timedelta(days=days))["drafts"]
 
 
 def account_language_set(*, user: User, language: str) -> None:

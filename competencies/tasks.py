@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications, retention, services
+from . import data_kinds, notifications, retention, services
 from .imports import jobs as import_jobs
 
 
@@ -19,6 +19,12 @@ def self_assessment_drafts_expire():
 @shared_task
 def personal_notes_purge():
     return retention.personal_notes_purge()
+
+
+@shared_task
+def retention_enforce():
+    """Every kind of personal data past its retention period (competencies.data_kinds), daily."""
+    return data_kinds.enforce()
 
 
 @shared_task

@@ -15,6 +15,12 @@ class OperationsConfig(AppConfig):
         for relation, coverage in PRIVACY_COVERAGE.items():
             hooks.register_privacy_coverage(relation, **coverage)
         hooks.register_personal_data(personal_data)
+        # Absences and duty are deleted SERVICELEAD_DUTY_RETENTION_DAYS after they ended.
+        from competencies import data_kinds
+
+        from .privacy import DUTY_KIND
+
+        data_kinds.register(DUTY_KIND)
         # The lead's to-dos list the first day short of people on duty; the team dashboard shows the strip.
         from teams import hooks as team_hooks
 

@@ -1,6 +1,10 @@
+"""What operations stores about a person (see competencies.hooks.register_privacy_coverage), and how long
+(competencies.data_kinds)."""
+
 from django.utils.translation import gettext_lazy
 
-"""What operations stores about a person (see competencies.hooks.register_privacy_coverage)."""
+from competencies.data_kinds import DataKind
+from competencies.retention import purge_model_before
 
 PRIVACY_COVERAGE = {
     "operations.DutyEntry.employee": {
@@ -22,3 +26,19 @@ def personal_data(employee):
             {"kind": kind, "start": start.isoformat(), "end": end.isoformat()} for kind, start, end in rows
         ]
     }
+
+
+def duty_purge(cutoff):
+    """Delete absences and duty entries that ended before ``cutoff``."""
+    from .models import DutyEntry
+
+    return purge_model_before(kind="duty", queryset=DutyEntry.objects.filter(end__lt=cutoff.date()))
+
+
+DUTY_KIND = DataKind(
+    "duty",
+    gettext_lazy("Absences, on-call duty and shifts"),
+    gettext_lazy("Knowing who is on duty on which day, to plan coverage; not to check attendance."),
+    setting="SERVICELEAD_DUTY_RETENTION_DAYS",
+    purge=duty_purge,
+)

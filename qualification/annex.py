@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
-from competencies import privacy
+from competencies import data_kinds, privacy
 from competencies.models import AuditEntry, Employee
 from competencies.privacy_threshold import min_group_size
 from teams import permissions as _team_rules  # noqa: F401 (registers the rules the annex lists)
@@ -86,6 +86,17 @@ TEXT: dict[str, dict[str, str]] = {
     "retention_h": {"de": "5. Aufbewahrung", "en": "5. Retention"},
     "kind": {"de": "Art", "en": "Kind"},
     "kept": {"de": "Aufbewahrung", "en": "Kept"},
+    "purpose_col": {"de": "Zweck", "en": "Purpose"},
+    "until_anonymised": {
+        "de": "bis zur Anonymisierung nach dem Austritt",
+        "en": "until anonymisation after the person leaves",
+    },
+    "retention_intro": {
+        "de": "Der tägliche Aufbewahrungslauf löscht oder leert, was älter ist als die jeweilige Frist, und "
+        "protokolliert jeden Lauf. Fristen und Zwecke sind Einstellungen; 0 bedeutet unbegrenzt.",
+        "en": "The daily retention run deletes or blanks what is older than each period and records every "
+        "run in the audit. Periods and purposes are settings; 0 means without limit.",
+    },
     "audit_h": {"de": "6. Protokoll der Zugriffe", "en": "6. Audit of reads"},
     "audit": {
         "de": "Jedes Lesen individueller Stufen durch eine andere Person als die betroffene wird "
@@ -340,43 +351,23 @@ def _evaluations_section(language: str) -> Section:
     return section
 
 
-def _days(value: int, language: str) -> str:
-    return _t("forever", language) if not value else _t("days", language, n=value)
-
-
 def _retention_section(language: str) -> Section:
-    from competencies.imports.jobs import PREVIEW_MAX_AGE
-
-    section = Section(_t("retention_h", language), [], [_t("kind", language), _t("kept", language)])
-    kinds = [
-        (
-            {"de": "Entwürfe von Selbsteinschätzungen", "en": "Self-assessment drafts"},
-            _days(settings.SERVICELEAD_DRAFT_RETENTION_DAYS, language),
-        ),
-        (
-            {
-                "de": "Persönliche Notizen (Selbsteinschätzung, Protokoll)",
-                "en": "Personal notes (self-assessment, audit)",
-            },
-            _days(settings.SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS, language),
-        ),
-        (
-            {"de": "Hochgeladene Importdateien", "en": "Uploaded import files"},
-            _t("hours", language, n=PREVIEW_MAX_AGE // 3600),
-        ),
-        (
-            {
-                "de": "Stufen, Pläne, Protokoll (ohne Notizen)",
-                "en": "Levels, plans, audit (without notes)",
-            },
-            {
-                "de": "bis zur Anonymisierung nach dem Austritt",
-                "en": "until anonymisation after the person leaves",
-            }[language],
-        ),
-    ]
-    for kind, kept in kinds:
-        section.rows.append([kind[language], kept])
+    """Every kind of personal data with its purpose, how long it is kept and the setting that says so
+    (competencies.data_kinds: the same declarations the retention jobs enforce)."""
+    section = Section(
+        _t("retention_h", language),
+        [_t("retention_intro", language)],
+        [_t("kind", language), _t("purpose_col", language), _t("kept", language)],
+    )
+    for kind in data_kinds.kinds():
+        period = kind.period()
+        if period is None:
+            kept = _t("until_anonymised", language)
+        elif period == 0:
+            kept = _t("forever", language) + f" ({kind.setting}=0)"
+        else:
+            kept = _t(kind.unit, language, n=period) + f" ({kind.setting})"
+        section.rows.append([str(kind.label), kind.purpose_text(), kept])
     return section
 
 

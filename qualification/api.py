@@ -68,6 +68,7 @@ class PlanItemViewSet(ReadAuditMixin, ApiViewSetMixin, viewsets.ReadOnlyModelVie
     serializer_class = PlanItemSerializer
     filterset_class = filters.PlanItemFilter
     ordering_fields = ["id", "plan", "priority", "due_date", "status", "progress"]
+    score_ordering_fields = ("progress",)
 
     def get_queryset(self):
         return (

@@ -97,6 +97,16 @@ class OrderingFilter(filters.OrderingFilter):
         if not all(field.removeprefix("-") in allowed for field in fields):
             message = _("Order by one or more of %(fields)s, comma-separated; a leading “-” reverses one.")
             raise refuse(self.ordering_param, message % {"fields": ", ".join(allowed)})
+        # A viewset whose rows are people's scores may refuse ordering by them (works-council mode: no
+        # ranking of persons); it says which through ``refused_ordering_fields()``.
+        refused = set(getattr(view, "refused_ordering_fields", lambda: ())())
+        scores = [field.removeprefix("-") for field in fields if field.removeprefix("-") in refused]
+        if scores:
+            message = _(
+                "Ordering by %(fields)s is switched off: people are not ranked by a score (works-council "
+                "mode). Order by name, person or date instead."
+            )
+            raise refuse(self.ordering_param, message % {"fields": ", ".join(scores)})
         return fields
 
     def allowed_fields(

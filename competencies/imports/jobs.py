@@ -29,7 +29,7 @@ KIND = "import_assessments"
 UPLOAD_DIRECTORY = "imports"
 REPORTED_PROBLEMS = 200
 # Seconds a checked upload may wait for its commit; then the preview expires and the file is removed.
-PREVIEW_MAX_AGE = 6 * 60 * 60
+PREVIEW_MAX_AGE = settings.SERVICELEAD_IMPORT_UPLOAD_RETENTION_HOURS * 60 * 60
 
 logger = logging.getLogger(__name__)
 

@@ -388,16 +388,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.review.tasks.campaign_reminders",
         "schedule": crontab(hour=6, minute=15),
     },
-    "self-assessment-drafts-expire": {
-        "task": "competencies.tasks.self_assessment_drafts_expire",
+    # Every kind of personal data past its retention period (competencies/data_kinds.py): drafts, notes,
+    # the read audit, notifications, absences and duty.
+    "retention-enforce": {
+        "task": "competencies.tasks.retention_enforce",
         "schedule": crontab(hour=3, minute=30),
     },
     # Uploads whose preview was never committed are removed once it has expired.
     "import-uploads-expire": {"task": "competencies.tasks.import_uploads_expire", "schedule": 30 * 60.0},
-    "personal-notes-purge": {
-        "task": "competencies.tasks.personal_notes_purge",
-        "schedule": crontab(hour=3, minute=45),
-    },
     # New to-do items become notifications (and immediate e-mails) every five minutes.
     "notifications-collect": {"task": "competencies.tasks.notifications_collect", "schedule": 5 * 60.0},
     # The daily digest per person; every ten minutes, whatever a mail server that was down kept unsent.
@@ -464,11 +462,34 @@ SERVICELEAD_TODO_COVERAGE_THRESHOLD = env.float("TODO_COVERAGE_THRESHOLD", defau
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicelead@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-# Unsubmitted self-assessment drafts (with their notes) are deleted after this many days untouched.
-SERVICELEAD_DRAFT_RETENTION_DAYS = env.int("SERVICELEAD_DRAFT_RETENTION_DAYS", default=180)
-# Personal notes (assessment notes, draft notes, reasons in the audit trail, plan comments) are blanked
-# once older than this many days; 0 keeps them for ever. See competencies/retention.py.
-SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS = env.int("SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS", default=730)
+# Purpose and retention per kind of personal data (competencies/data_kinds.py, README "Purpose and
+# retention"); the daily job retention_enforce applies the periods, the annex lists them. 0 keeps a kind
+# for ever; a negative period stops the start with a message.
+# - Unsubmitted self-assessment drafts (with their notes): deleted after this many days untouched.
+# - Personal notes (assessment notes, draft notes, reasons in the audit trail, plan comments): blanked.
+# - The read audit (who read whose levels): deleted. Notifications that are read or mailed: deleted.
+# - Absences and duty (operations): deleted this many days after they ended.
+# - Uploaded import files: deleted this many hours after the upload unless an import still reads them.
+
+
+def _period(name: str, default: int, *, least: int = 0) -> int:
+    given = env.str(name, default=str(default)).strip()
+    if not given.isdigit() or int(given) < least:
+        at_least = "1 or more" if least else "0 (kept for ever) or more"
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, {at_least} (default {default}), not {given!r}."
+        )
+    return int(given)
+
+
+SERVICELEAD_DRAFT_RETENTION_DAYS = _period("SERVICELEAD_DRAFT_RETENTION_DAYS", 180)
+SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS = _period("SERVICELEAD_PERSONAL_NOTE_RETENTION_DAYS", 730)
+SERVICELEAD_READ_AUDIT_RETENTION_DAYS = _period("SERVICELEAD_READ_AUDIT_RETENTION_DAYS", 730)
+SERVICELEAD_NOTIFICATION_RETENTION_DAYS = _period("SERVICELEAD_NOTIFICATION_RETENTION_DAYS", 365)
+SERVICELEAD_DUTY_RETENTION_DAYS = _period("SERVICELEAD_DUTY_RETENTION_DAYS", 365)
+SERVICELEAD_IMPORT_UPLOAD_RETENTION_HOURS = _period("SERVICELEAD_IMPORT_UPLOAD_RETENTION_HOURS", 6, least=1)
+# The purpose of a kind in the agreement's own words, {kind: text} as JSON; unset: the product's wording.
+SERVICELEAD_DATA_PURPOSES = env.json("SERVICELEAD_DATA_PURPOSES", default={})
 
 LOGGING = {
     "version": 1,

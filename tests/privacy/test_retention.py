@@ -128,6 +128,6 @@ def test_command_help_names_the_notes_it_removes(capsys):
 
 
 def test_the_daily_task_calls_the_service(notes):
-    assert tasks.personal_notes_purge()["assessment_notes"] == 1
-    entry = settings.CELERY_BEAT_SCHEDULE["personal-notes-purge"]
-    assert entry["task"] == tasks.personal_notes_purge.name
+    assert tasks.retention_enforce()["notes"]["assessment_notes"] == 1
+    entry = settings.CELERY_BEAT_SCHEDULE["retention-enforce"]
+    assert entry["task"] == tasks.retention_enforce.name
