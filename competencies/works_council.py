@@ -53,7 +53,31 @@ PURPOSES = {
         "Purpose: topics for the next conversation where self-view and confirmed level differ; not a verdict."
     ),
     "teams:staffing_hints": gettext_lazy("Purpose: finding help for a gap of the team."),
+    "teams:team_detail": gettext_lazy(
+        "Purpose: the team's members, requirements and coverage, for planning — not a ranking of its members."
+    ),
+    "teams:what_if": gettext_lazy(
+        "Purpose: trying out a change to the team before making it; nothing is saved, nobody is assessed."
+    ),
+    "teams:campaign_detail": gettext_lazy(
+        "Purpose: following a self-assessment round — who has taken part, not how well."
+    ),
     "qualification:plan_detail": gettext_lazy("Purpose: agreeing and following the person's qualification."),
+    "qualification:team_plans": gettext_lazy(
+        "Purpose: agreeing and following the team's qualification plans."
+    ),
+    "qualification:team_progress": gettext_lazy(
+        "Purpose: seeing whether the planned qualification happens, to help where it stalls."
+    ),
+    "operations:team_systems": gettext_lazy(
+        "Purpose: which installed systems the team can serve, to plan qualification and cover."
+    ),
+    "operations:team_duty": gettext_lazy(
+        "Purpose: days on which too few people on duty hold a needed competency; not an attendance check."
+    ),
+    "operations:team_duty_strip": gettext_lazy(
+        "Purpose: days on which too few people on duty hold a needed competency; not an attendance check."
+    ),
     "qualification:team_interests": gettext_lazy(
         "Purpose: honouring what people want to learn when plans are made."
     ),

@@ -89,6 +89,7 @@ def walk(org, readers=READERS):
     permission matrix that a reader can open."""
     found = {}
     seen = set()
+    without_purpose = set()
     clients = {}
     for reader in readers:
         clients[reader] = Client()
@@ -105,12 +106,15 @@ def walk(org, readers=READERS):
                         text = _text(clients[reader].get(path))
                         if len(set(PATTERN.findall(text))) >= 3:
                             seen.add(f"{path} as {reader}")
+                            if "<html" in text and "data-purpose" not in text:
+                                without_purpose.add(path)
                         run = ranked_run(text)
                         if len(run) >= 3:
                             found[f"{path} as {reader}"] = run
                     raise _Undo
             except _Undo:
                 pass
+    walk.without_purpose = sorted(without_purpose)
     return found, seen
 
 
@@ -137,6 +141,8 @@ def test_no_page_or_api_list_ranks_people_in_works_council_mode(org, ranked_team
     for page in ("/teams/2/", "/teams/2/matrix/", "/teams/2/calibration/", "/api/v1/employees/"):
         assert any(shown.startswith(page) for shown in seen), (page, sorted(seen))
     print(len(seen), "pages and API lists showed the people:", sorted(seen))
+    # Item 3: each page that shows these people's data states its purpose in one line.
+    assert walk.without_purpose == [], walk.without_purpose
 
 
 @override_settings(SERVICELEAD_WORKS_COUNCIL_MODE=False)
