@@ -138,8 +138,15 @@ def test_no_page_or_api_list_ranks_people_in_works_council_mode(org, ranked_team
     found, seen = walk(org)
     assert found == {}
     # The walk read the people lists it is about (it cannot pass by finding no one).
-    for page in ("/teams/2/", "/teams/2/matrix/", "/teams/2/calibration/", "/api/v1/employees/"):
-        assert any(shown.startswith(page) for shown in seen), (page, sorted(seen))
+    team = {"team_id": org.team_a.pk}
+    for name, kwargs in [
+        ("teams:team_detail", team),
+        ("teams:matrix", team),
+        ("teams:review_calibration", team),
+        ("api:employee_list", {}),
+    ]:
+        page = reverse(name, kwargs=kwargs)
+        assert any(shown.startswith(f"{page} as") for shown in seen), (page, sorted(seen))
     print(len(seen), "pages and API lists showed the people:", sorted(seen))
     # Item 3: each page that shows these people's data states its purpose in one line.
     assert walk.without_purpose == [], walk.without_purpose
