@@ -340,8 +340,9 @@ def team_calibration(
         for employee_id, differences in per_person.items()
     ]
     if works_council.enabled("no_ranking"):
-        # No ranking of persons: the pairs by name, and one tendency for the team instead of one per person.
-        pairs.sort(key=lambda p: (p["employee"].name, p["employee"].pk, p["competency"]))
+        # No ranking of persons: the largest differences (the topics for the next conversations) are listed
+        # by name, and the team gets one tendency instead of one per person.
+        shown = sorted(pairs[:limit], key=lambda p: (p["employee"].name, p["employee"].pk, p["competency"]))
         differences = [d for values in per_person.values() for d in values]
         team_figure = {
             "compared": len(differences),
@@ -350,7 +351,7 @@ def team_calibration(
             "higher": sum(1 for d in differences if d > 0),
             "lower": sum(1 for d in differences if d < 0),
         }
-        return {"pairs": pairs[:limit], "total": len(pairs), "people": [], "team": team_figure}
+        return {"pairs": shown, "total": len(pairs), "people": [], "team": team_figure}
     people.sort(key=lambda p: (-abs(p["mean"]), p["employee"].name))
     return {"pairs": pairs[:limit], "total": len(pairs), "people": people, "team": None}
 

@@ -135,6 +135,18 @@ def test_without_the_mode_the_calibration_page_shows_a_tendency_per_person(clien
 
 
 @override_settings(SERVICELEAD_WORKS_COUNCIL_MODE=True)
+def test_in_works_council_mode_the_largest_differences_are_shown_by_name(calibration):
+    """With more differences than the page shows, it shows the largest ones (the topics), listed by name —
+    not the first ones in the alphabet."""
+    from teams.review.selectors import team_calibration
+
+    org = calibration
+    found = team_calibration(team=org.team_a, members=[org.employee, org.colleague], limit=1)
+    assert [(pair["employee"], pair["difference"]) for pair in found["pairs"]] == [(org.employee, 2)]
+    assert found["total"] == 2
+
+
+@override_settings(SERVICELEAD_WORKS_COUNCIL_MODE=True)
 def test_in_works_council_mode_the_calibration_page_ranks_no_one(client_for, calibration):
     content = calibration_page(client_for, calibration)
     assert "Tendency of the team" in content and "Tendency per person" not in content
