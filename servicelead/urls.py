@@ -11,11 +11,17 @@ def oidc_urlpatterns():
     """Sign-in with OpenID Connect (competencies.oidc), only when configured: its start (which checks the
     provider first) and mozilla-django-oidc's flow. Signing out (``project_views.logout``) ends the
     provider's session too."""
+    from mozilla_django_oidc.views import OIDCAuthenticationRequestView, OIDCLogoutView
+
     from competencies import oidc
 
     return [
         path("oidc/start/", oidc.start, name="oidc_start"),
-        path("oidc/", include("mozilla_django_oidc.urls")),
+        # mozilla_django_oidc.urls, with the product's callback (it signs out a session the provider no
+        # longer confirms).
+        path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
+        path("oidc/authenticate/", OIDCAuthenticationRequestView.as_view(), name="oidc_authentication_init"),
+        path("oidc/logout/", OIDCLogoutView.as_view(), name="oidc_logout"),
     ]
 
 

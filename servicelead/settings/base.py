@@ -60,8 +60,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "teams.middleware.TeamTreeLoopMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Signs out a directory user who left or lost access (a no-op without SERVICELEAD_LDAP_URI).
+    # Signs out a directory user who left or lost access (a no-op without SERVICELEAD_LDAP_URI), and
+    # re-checks a session signed in through OpenID Connect at the provider (a no-op without it).
     "competencies.directory.DirectorySessionMiddleware",
+    "competencies.oidc.OIDCSessionRefresh",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: turns a lockout into servicelead.login_throttling's page.
@@ -161,6 +163,9 @@ SERVICELEAD_OIDC_ALLOWED_GROUP = env.str("SERVICELEAD_OIDC_ALLOWED_GROUP", defau
 SERVICELEAD_OIDC_HR_GROUP = env.str("SERVICELEAD_OIDC_HR_GROUP", default="")
 SERVICELEAD_OIDC_ADMIN_GROUP = env.str("SERVICELEAD_OIDC_ADMIN_GROUP", default="")
 SERVICELEAD_OIDC_TIMEOUT = env.int("SERVICELEAD_OIDC_TIMEOUT", default=4)
+# A session signed in through the provider is re-checked there (silently) after this many seconds.
+SERVICELEAD_OIDC_RECHECK_SECONDS = env.int("SERVICELEAD_OIDC_RECHECK_SECONDS", default=900)
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = SERVICELEAD_OIDC_RECHECK_SECONDS
 if SERVICELEAD_OIDC_CLIENT_ID:
     OIDC_RP_CLIENT_ID = SERVICELEAD_OIDC_CLIENT_ID
     OIDC_RP_CLIENT_SECRET = env.str("SERVICELEAD_OIDC_CLIENT_SECRET")

@@ -1,9 +1,18 @@
 // A real OpenID provider for the sign-in tests (npm oidc-provider, its development login form):
-// node oidc_provider.mjs PORT REDIRECT_URI POST_LOGOUT_URI, accounts as JSON in OIDC_ACCOUNTS.
-import Provider from 'oidc-provider';
+// node oidc_provider.mjs PORT REDIRECT_URI POST_LOGOUT_URI, accounts as JSON in the file OIDC_ACCOUNTS_FILE,
+// read again at every lookup: a test disables an account by writing it with "disabled": true. A disabled
+// account's session is not confirmed any more (as Keycloak or Entra ID do): a silent re-authentication
+// (prompt=none) answers login_required.
+import { readFileSync } from 'node:fs';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const [port, redirectUri, postLogoutUri] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
-const accounts = JSON.parse(process.env.OIDC_ACCOUNTS || '{}');
+const accounts = () => JSON.parse(readFileSync(process.env.OIDC_ACCOUNTS_FILE, 'utf8'));
+const policy = interactionPolicy.base();
+policy.get('login').checks.add(new interactionPolicy.Check(
+  'account_disabled', 'the account is disabled', 'login_required',
+  (ctx) => Boolean(ctx.oidc.session.accountId && accounts()[ctx.oidc.session.accountId]?.disabled),
+));
 
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   clients: [{
@@ -16,6 +25,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     token_endpoint_auth_method: 'client_secret_post',
   }],
   pkce: { methods: ['S256'], required: () => true },
+  interactions: { policy },
   features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
   claims: {
     openid: ['sub'],
@@ -26,7 +36,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   scopes: ['openid', 'email', 'profile', 'servicelead'],
   cookies: { keys: ['servicelead-test-cookie-key'] },
   async findAccount(ctx, id) {
-    const account = accounts[id];
+    const account = accounts()[id];
     if (!account) return undefined;
     return { accountId: id, async claims() { return { sub: id, ...account }; } };
   },

@@ -46,7 +46,14 @@ def free_port():
 
 
 @pytest.fixture
-def provider(live_server):
+def accounts_file(tmp_path):
+    path = tmp_path / "accounts.json"
+    path.write_text(json.dumps(ACCOUNTS))
+    return path
+
+
+@pytest.fixture
+def provider(live_server, accounts_file):
     if shutil.which("node") is None or not (ROOT / "node_modules" / "oidc-provider").exists():
         if os.environ.get("SERVICELEAD_REQUIRE_SERVICES") == "1":
             pytest.fail("SERVICELEAD_REQUIRE_SERVICES=1 but node or the npm package oidc-provider is missing")
@@ -55,7 +62,7 @@ def provider(live_server):
     process = subprocess.Popen(  # noqa: S603
         ["node", str(PROVIDER), str(port), f"{live_server.url}/oidc/callback/", f"{live_server.url}/login/"],  # noqa: S607
         cwd=ROOT,
-        env={**os.environ, "OIDC_ACCOUNTS": json.dumps(ACCOUNTS)},
+        env={**os.environ, "OIDC_ACCOUNTS_FILE": str(accounts_file)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -168,3 +175,81 @@ def test_a_provider_that_is_down_is_named_and_break_glass_works(
     page.wait_for_load_state("networkidle")
     assert page.url.rstrip("/") == live_server.url
     assert Employee.objects.count() == 0
+
+
+def signed_in(page):
+    return page.locator("form[action='/logout/']").count() == 1
+
+
+def test_a_session_is_rechecked_at_the_provider_and_ends_when_the_account_is_disabled(
+    chromium_browser, live_server, oidc, settings, accounts_file, transactional_db
+):
+    settings.OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 1
+    factories.EmployeeFactory(personnel_no="P-0001", name="E. Neumann", user=None)
+    page = new_page(chromium_browser)
+    sign_in_at_provider(page, live_server, "erik")
+    assert signed_in(page)
+    # Past the interval, the next page goes to the provider and back, silently, while the account is fine.
+    time.sleep(1.2)
+    visited = []
+    page.on("request", lambda request: visited.append(request.url))
+    page.goto(f"{live_server.url}/notifications/")
+    page.wait_for_load_state("networkidle")
+    assert any(url.startswith(f"{oidc}/auth") and "prompt=none" in url for url in visited)
+    assert page.url == f"{live_server.url}/notifications/" and signed_in(page)
+    # The account is disabled at the provider: the next re-check signs the person out, with a message.
+    accounts_file.write_text(json.dumps({**ACCOUNTS, "erik": {**ACCOUNTS["erik"], "disabled": True}}))
+    time.sleep(1.2)
+    page.goto(f"{live_server.url}/notifications/")
+    page.wait_for_load_state("networkidle")
+    assert "/login/" in page.url and not signed_in(page)
+    assert "Test Provider no longer confirms your sign-in" in page.content()
+    page.goto(f"{live_server.url}/notifications/")
+    assert "/login/" in page.url
+
+
+def test_a_provider_that_is_down_keeps_sessions_and_local_sessions_never_go_there(
+    chromium_browser, live_server, oidc, settings, transactional_db
+):
+    settings.OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 1
+    page = new_page(chromium_browser)
+    sign_in_at_provider(page, live_server, "hanna")
+    assert signed_in(page)
+    settings.OIDC_OP_JWKS_ENDPOINT = "http://127.0.0.1:9/jwks"  # the provider stops answering
+    time.sleep(1.2)
+    page.goto(f"{live_server.url}/teams/organisation/")
+    assert page.url == f"{live_server.url}/teams/organisation/" and signed_in(page)
+    # A local break-glass session is never sent to the provider, however old.
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{oidc}/jwks"
+    factories.UserFactory(username="glass", password="local-pass-123")
+    local = new_page(chromium_browser)
+    local.goto(f"{live_server.url}/login/")
+    local.fill("input[name=username]", "glass")
+    local.fill("input[name=password]", "local-pass-123")
+    local.click("main form[method=post] button[type=submit]")
+    local.wait_for_load_state("networkidle")
+    time.sleep(1.2)
+    visited = []
+    local.on("request", lambda request: visited.append(request.url))
+    local.goto(f"{live_server.url}/notifications/")
+    assert signed_in(local) and not any(url.startswith(oidc) for url in visited)
+
+
+def test_leaving_the_allowed_group_ends_the_session_at_the_recheck_and_htmx_follows_whole(
+    chromium_browser, live_server, oidc, settings, accounts_file, transactional_db
+):
+    settings.OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 1
+    page = new_page(chromium_browser)
+    sign_in_at_provider(page, live_server, "hanna")
+    assert signed_in(page)
+    time.sleep(1.2)
+    # An htmx request past the interval is told to move the whole page (a fragment cannot go to the provider).
+    answer = page.request.get(f"{live_server.url}/notifications/", headers={"HX-Request": "true"})
+    assert answer.status == 200 and answer.headers["hx-redirect"].startswith(f"{oidc}/auth")
+    accounts_file.write_text(
+        json.dumps({**ACCOUNTS, "hanna": {**ACCOUNTS["hanna"], "groups": ["servicelead-hr"]}})
+    )
+    page.goto(f"{live_server.url}/notifications/")
+    page.wait_for_load_state("networkidle")
+    assert "/login/" in page.url and not signed_in(page)
+    assert "Test Provider no longer confirms your sign-in" in page.content()
