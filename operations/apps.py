@@ -27,4 +27,8 @@ class OperationsConfig(AppConfig):
         from . import todos
 
         todos.register()
+        # Imports run as jobs: a ticket export of a million rows takes about a minute.
+        from . import import_jobs
+
+        import_jobs.register()
         team_hooks.register_dashboard_panel(todos.dashboard_panel)

@@ -9,6 +9,7 @@ from competencies.models import MAX_SCALE_LEVEL
 
 class OperationsImportForm(forms.Form):
     KINDS = [
+        ("regions", _("Regions (the names ticket systems give a team's area)")),
         ("systems", _("Technical systems and the competencies they need")),
         ("installed", _("Installed base (units per team, system and date)")),
         ("tickets", _("Tickets or work orders")),

@@ -21,7 +21,7 @@ from competencies.imports.lookups import closest
 from competencies.models import MAX_SCALE_LEVEL, Competency
 from teams.models import Team
 
-from .models import InstalledBase, System, SystemNeed, Ticket, TicketNeed
+from .models import InstalledBase, Region, System, SystemNeed, Ticket, TicketNeed
 
 MAX_PROBLEMS = 200
 # What an unknown name is said to be (lazy: translated only when a problem is reported, not once per row).
@@ -72,7 +72,16 @@ HEADINGS = {
     "außerhalb": "outside_hours",
     "ausserhalb": "outside_hours",
 }
+# A regions file: the region's name (under "region", "name" or "Gebiet") and its team.
+REGION_HEADINGS = {
+    "region": "name",
+    "name": "name",
+    "gebiet": "name",
+    "bezeichnung": "name",
+    "team": "team",
+}
 REQUIRED = {
+    "regions": ("name", "team"),
     "systems": ("name",),
     "installed": ("team", "system", "date", "units"),
     "tickets": ("date", "team", "system", "duration"),
@@ -110,11 +119,15 @@ def _key(text: str) -> str:
     return re.sub(r"[\s_\-()]", "", text.strip().lower())
 
 
-def read_rows(file_obj: IO[bytes], filename: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number as the spreadsheet shows it, {field: text}) for every non-blank row, streamed."""
+def read_rows(
+    file_obj: IO[bytes], filename: str, headings: dict[str, str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as the spreadsheet shows it, {field: text}) for every non-blank row, streamed;
+    ``headings`` (default HEADINGS) maps the file's headings to fields."""
+    headings = HEADINGS if headings is None else headings
     file_obj.seek(0)
     if filename.lower().endswith(".xlsx"):
-        yield from _xlsx_rows(file_obj)
+        yield from _xlsx_rows(file_obj, headings)
         return
     if not filename.lower().endswith((".csv", ".txt")):
         raise ImportRejected([Problem(0, "", filename, _("Use a .csv or .xlsx file."))])
@@ -131,10 +144,10 @@ def read_rows(file_obj: IO[bytes], filename: str) -> Iterator[tuple[int, dict[st
     delimiter = max((";", ",", "\t"), key=sample.count)
     reader = csv.reader(text, delimiter=delimiter)
     try:
-        headings = next(reader)
+        first = next(reader)
     except StopIteration:
         raise ImportRejected([Problem(0, "", "", _("The file is empty."))]) from None
-    fields = [HEADINGS.get(_key(h)) for h in headings]
+    fields = [headings.get(_key(h)) for h in first]
     for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
@@ -142,7 +155,7 @@ def read_rows(file_obj: IO[bytes], filename: str) -> Iterator[tuple[int, dict[st
     text.detach()
 
 
-def _xlsx_rows(file_obj: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
+def _xlsx_rows(file_obj: IO[bytes], headings: dict[str, str]) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     try:
@@ -151,10 +164,10 @@ def _xlsx_rows(file_obj: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
         raise ImportRejected([Problem(0, "", "", _("The workbook cannot be read: %s") % error)]) from None
     rows = workbook.worksheets[0].iter_rows(values_only=True)
     try:
-        headings = next(rows)
+        first = next(rows)
     except StopIteration:
         raise ImportRejected([Problem(0, "", "", _("The file is empty."))]) from None
-    fields = [HEADINGS.get(_key(str(h or ""))) for h in headings]
+    fields = [headings.get(_key(str(h or ""))) for h in first]
     for number, values in enumerate(rows, start=2):
         texts = [_cell(v) for v in values]
         if not any(texts):
@@ -237,6 +250,16 @@ def _catalogue(model, **filters):
     return _Names(model.objects.filter(**filters).order_by("pk").values_list("name", "pk"))
 
 
+def _teams_and_regions():
+    """Team names and region names → team id (a team's own name comes first where both are written)."""
+    return _Names(
+        [
+            *Team.objects.order_by("pk").values_list("name", "pk"),
+            *Region.objects.order_by("name").values_list("name", "team_id"),
+        ]
+    )
+
+
 def _check_columns(kind: str, first_fields: dict[str, str] | None, row_fields: set[str]):
     missing = [f for f in REQUIRED[kind] if f not in row_fields]
     if missing:
@@ -266,6 +289,41 @@ def _skill_pairs(checker, row, column, text, competencies) -> list[tuple[int, in
         if competency_id is not None:
             pairs.append((competency_id, level))
     return pairs
+
+
+# --- Regions ---------------------------------------------------------------------------------------------
+
+
+def import_regions(file_obj: IO[bytes], filename: str) -> Report:
+    """Region names of ticket and field-service systems, each with its team; an existing region moves to
+    the team the file names. A region may not carry the name of another team."""
+    checker = _Checker()
+    teams = _catalogue(Team)
+    rows, seen, fields_seen = [], {}, set()
+    for number, fields in read_rows(file_obj, filename, REGION_HEADINGS):
+        fields_seen |= set(fields)
+        name = fields.get("name", "")[:150]
+        team = checker.name(number, "team", fields.get("team", ""), teams, TEAM)
+        if not name:
+            checker.add(number, "region", name, _("A region needs a name."))
+        elif name.casefold() in teams and teams[name.casefold()] != team:
+            checker.add(number, "region", name, _("“%s” is the name of another team.") % name)
+        elif name.casefold() in seen:
+            checker.add(number, "region", name, _("Named twice (also row %s).") % seen[name.casefold()])
+        seen[name.casefold()] = number
+        rows.append((name, team))
+    _check_columns("regions", None, fields_seen)
+    checker.finish()
+    report = Report(rows=len(rows))
+    existing = {name.casefold(): pk for name, pk in Region.objects.values_list("name", "pk")}
+    with transaction.atomic():
+        for name, team in rows:
+            if name.casefold() in existing:
+                report.updated += Region.objects.filter(pk=existing[name.casefold()]).update(team_id=team)
+            else:
+                Region.objects.create(name=name, team_id=team)
+                report.created += 1
+    return report
 
 
 # --- Systems ---------------------------------------------------------------------------------------------
@@ -351,11 +409,11 @@ def import_systems(file_obj: IO[bytes], filename: str) -> Report:
 def import_installed_base(file_obj: IO[bytes], filename: str) -> Report:
     """Counts of units per team, system and date; a count for an existing (team, system, date) replaces it."""
     checker = _Checker()
-    teams, systems = _catalogue(Team), _catalogue(System)
+    teams, systems = _teams_and_regions(), _catalogue(System)
     rows, seen, fields_seen = [], {}, set()
     for number, fields in read_rows(file_obj, filename):
         fields_seen |= set(fields)
-        team = checker.name(number, "team", fields.get("team", ""), teams, TEAM)
+        team = checker.name(number, "team", fields.get("team", ""), teams, TEAM_OR_REGION)
         system = checker.name(number, "system", fields.get("system", ""), systems, SYSTEM)
         on = checker.date(number, fields, "date")
         text = fields.get("units", "")
@@ -406,13 +464,13 @@ def _ticket_rows(file_obj, filename, checker, teams, systems, competencies):
 
 
 def import_tickets(
-    file_obj: IO[bytes], filename: str, *, progress: Callable[[int], None] | None = None
+    file_obj: IO[bytes], filename: str, *, progress: Callable[[int, int], None] | None = None
 ) -> Report:
     """Tickets of a ticket or field-service export. Pass one validates every row (streamed); pass two
     writes them in batches of BATCH in one transaction. Skill tags without a level take the level the
     ticket's system needs of the competency, else 1."""
     checker = _Checker()
-    teams, systems, competencies = _catalogue(Team), _catalogue(System), _catalogue(Competency)
+    teams, systems, competencies = _teams_and_regions(), _catalogue(System), _catalogue(Competency)
     fields_seen: set[str] = set()
     count = 0
     for _number, fields, *_rest in _ticket_rows(file_obj, filename, checker, teams, systems, competencies):
@@ -440,9 +498,11 @@ def import_tickets(
             if writer.full():
                 report.created += writer.flush()
                 if progress:
-                    progress(report.created)
+                    progress(report.created, count)
         report.created += writer.flush()
         writer.finish()
+        if progress:
+            progress(report.created, count)
     return report
 
 

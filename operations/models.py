@@ -42,6 +42,22 @@ class System(models.Model):
         return self.name
 
 
+class Region(models.Model):
+    """A name under which ticket and field-service systems know a team's area (a sales region, a postcode
+    area, a district): the importers read a region in the team column as its team."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="regions", verbose_name=_("team"))
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} → {self.team}"
+
+
 class SystemNeed(models.Model):
     system = models.ForeignKey(
         System, on_delete=models.CASCADE, related_name="needs", verbose_name=_("system")

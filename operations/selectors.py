@@ -16,7 +16,7 @@ from teams.gaps import service as gap_service
 from teams.gaps.inputs import analysis_input
 from teams.models import Team, TeamRequirement
 
-from .models import DutyEntry, InstalledBase, System, SystemNeed, Ticket, TicketNeed
+from .models import DutyEntry, InstalledBase, Region, System, SystemNeed, Ticket, TicketNeed
 
 
 def systems_with_needs():
@@ -340,3 +340,11 @@ def all_suggestions(*, on: datetime.date) -> list[dict]:
     )
     found = gap_service.demand_suggestions(work, requirements, hours_per_person=hours_per_person())
     return suggestion_records(found)
+
+
+def regions() -> list[dict]:
+    """Each team with regions: {"team": name, "regions": [names]}, by team name (one query)."""
+    grouped: dict[str, list[str]] = {}
+    for name, team in Region.objects.order_by("team__name", "name").values_list("name", "team__name"):
+        grouped.setdefault(team, []).append(name)
+    return [{"team": team, "regions": names} for team, names in grouped.items()]

@@ -1,8 +1,6 @@
 """Service-operations pages: the systems catalogue, the import, and per team the systems it can serve,
 the suggestions from tickets, duty for the next eight weeks and the dispatch export."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +14,7 @@ from competencies.roles import is_hr_or_admin
 from teams.gaps import service as gap_service
 from teams.permissions import team_for_levels
 
-from . import dispatch, duty, forms, imports, selectors, services
+from . import dispatch, forms, import_jobs, selectors, services
 
 FORECAST_MONTHS = 12
 
@@ -27,56 +25,33 @@ def system_list(request):
     return render(
         request,
         "operations/system_list.html",
-        {"systems": systems, "can_import": is_hr_or_admin(request.user)},
+        {"systems": systems, "regions": selectors.regions(), "can_import": is_hr_or_admin(request.user)},
     )
 
 
 @login_required
 def import_file(request):
+    """The upload is stored and a job checks and writes it (operations.import_jobs); the job's page shows
+    its progress and then what was written, or the problems."""
     if not is_hr_or_admin(request.user):
         raise PermissionDenied
-    problems, total, report = [], 0, None
     form = forms.OperationsImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+        upload = form.cleaned_data["file"]
         try:
-            if kind == "roster":
-                today = timezone.localdate()
-                result = duty.import_roster(
-                    upload,
-                    upload.name,
-                    window=(today - datetime.timedelta(days=31), today.replace(year=today.year + 1)),
-                )
-                messages.success(
-                    request,
-                    _("%(created)s roster entries recorded (%(merged)s overlapping ones merged).")
-                    % {"created": result.created, "merged": result.merged},
-                )
-                for warning in result.warnings[:20]:
-                    messages.warning(request, warning)
-                return redirect("operations:import")
-            function = {
-                "systems": imports.import_systems,
-                "installed": imports.import_installed_base,
-                "tickets": imports.import_tickets,
-            }[kind]
-            report = function(upload, upload.name)
-            messages.success(
-                request,
-                _("%(rows)s rows imported: %(created)s new, %(updated)s changed.")
-                % {"rows": report.rows, "created": report.created, "updated": report.updated},
+            path = import_jobs.upload_save(file_obj=upload, filename=upload.name)
+        except import_jobs.UploadRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            job = import_jobs.import_job_create(
+                kind=form.cleaned_data["kind"],
+                path=path,
+                filename=upload.name,
+                owner=request.user,
+                language=request.LANGUAGE_CODE,
             )
-            return redirect("operations:import")
-        except (imports.ImportRejected, duty.RosterRejected) as rejected:
-            problems = rejected.problems
-            total = getattr(rejected, "total", len(problems))
-    status = 400 if problems else 200
-    return render(
-        request,
-        "operations/import.html",
-        {"form": form, "problems": problems, "total": total},
-        status=status,
-    )
+            return redirect("jobs:job_detail", job_id=job.pk)
+    return render(request, "operations/import.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

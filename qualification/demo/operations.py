@@ -4,7 +4,7 @@ every service-operations page has something true to show (docs/service-operation
 import datetime
 from datetime import timedelta
 
-from operations.models import DutyEntry, InstalledBase, System, SystemNeed, Ticket, TicketNeed
+from operations.models import DutyEntry, InstalledBase, Region, System, SystemNeed, Ticket, TicketNeed
 from teams.models import Membership
 
 # (key, name, manufacturer, generation, launch (days from today), end of life (days from today), parent,
@@ -65,6 +65,12 @@ def build(*, rng, today: datetime.date, competency_ids: dict, team_ids: dict) ->
         SystemNeed(system_id=system_ids[key], competency_id=competency_ids[c], required_level=level)
         for key, *_rest, needs in SYSTEMS
         for c, level in needs.items()
+    )
+    # The names the ticket system gives the field teams' areas (postcode areas).
+    Region.objects.bulk_create(
+        Region(name=name, team_id=team_ids[team])
+        for team, names in (("north", ("PLZ 20–22", "PLZ 23–25")), ("south", ("PLZ 80–83", "PLZ 84–87")))
+        for name in names
     )
     InstalledBase.objects.bulk_create(
         InstalledBase(team_id=team_ids[team], system_id=system_ids[system], on=on, units=units)

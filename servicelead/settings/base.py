@@ -447,6 +447,10 @@ for _limit in (
 ):
     if env.str(_limit, default=""):
         globals()[_limit] = env.int(_limit)
+# The largest file the service-operations import takes (a ticket export of a million rows is ~200 MB).
+SERVICELEAD_OPERATIONS_IMPORT_MAX_BYTES = env.int(
+    "SERVICELEAD_OPERATIONS_IMPORT_MAX_BYTES", default=300_000_000
+)
 SERVICELEAD_EVIDENCE_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",

@@ -155,18 +155,6 @@ def test_system_catalogue_lists_needs(client_for, org, field):
     assert "AquaHeat 9" in text and "Heat pump diagnostics ≥ 3" in text
 
 
-def test_import_page_reports_problems_and_writes_nothing(client_for, org, field):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile(
-        "base.csv", b"team;system;date;units\nField Service North;AquaHeat9;2026-01-01;5\n"
-    )
-    response = client_for("hr").post(reverse("operations:import"), {"kind": "installed", "file": upload})
-    assert response.status_code == 400
-    assert "AquaHeat 9" in response.content.decode()
-    assert InstalledBase.objects.count() == 1
-
-
 def test_lead_to_do_names_the_first_day_the_holiday_plan_leaves_short(client_for, org, field):
     from competencies.todos import todo_context, todos_for
 
