@@ -32,3 +32,6 @@ class OperationsConfig(AppConfig):
 
         import_jobs.register()
         team_hooks.register_dashboard_panel(todos.dashboard_panel)
+        # The forecast's need from installed systems, and the what-if's effect on duty.
+        team_hooks.register_dashboard_panel(todos.systems_panel)
+        team_hooks.register_what_if_panel(todos.what_if_duty)

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from competencies.models import Competency, Employee
 from teams.gaps import engine
 from teams.gaps import service as gap_service
+from teams.gaps import team as gaps_team
 from teams.gaps.inputs import analysis_input
 from teams.models import Team, TeamRequirement
 
@@ -296,25 +297,31 @@ def team_duty(
     first: datetime.date,
     days: int = gap_service.DUTY_DAYS,
     planned_absences: Iterable[tuple[int, datetime.date, datetime.date]] = (),
+    changes: dict | None = None,
 ) -> dict:
     """The team's duty coverage for ``days`` days from ``first``: one record per day, the days short, the
     days by week, and the requirements the team misses even with everyone present (``missing``). The days
     are judged on the requirements the team meets with everyone present: what it already misses is a gap
     of the dashboard on every day, and would hide the days the holiday plan makes short.
 
-    ``planned_absences`` (employee id, start, end) are a what-if: counted as absences, written nowhere."""
+    ``planned_absences`` (employee id, start, end) are a what-if: counted as absences, written nowhere;
+    so are ``changes`` (the what-if's join, leave and raise_levels, teams.gaps.team.what_if_input): the days
+    are then judged for the changed team, on the requirements the team as it is meets."""
     dates = [first + datetime.timedelta(days=i) for i in range(days)]
-    data = analysis_input(on=first, team_ids=[team.pk])
+    if changes:
+        data, changed = gaps_team.what_if_input(team=team, on=first, **changes)
+    else:
+        data = changed = analysis_input(on=first, team_ids=[team.pk])
     everyone = engine.requirement_table(data)
     missing_ids = everyone.loc[everyone["status"] == engine.STATUS_GAP, "competency_id"].astype(int).tolist()
-    met = data.requirements[~data.requirements["competency_id"].isin(missing_ids)]
-    members = engine.team_members(data, team.pk)
+    met = changed.requirements[~changed.requirements["competency_id"].isin(missing_ids)]
+    members = engine.team_members(changed, team.pk)
     absent, on_duty = duty_ranges(employee_ids=members, first=dates[0], last=dates[-1])
     planned = pd.DataFrame(list(planned_absences), columns=gap_service.RANGE_COLUMNS)
     if not planned.empty:
         absent = pd.concat([absent, planned], ignore_index=True)
     table = gap_service.duty_table(
-        replace(data, requirements=met), team_id=team.pk, days=dates, absent=absent, on_duty=on_duty
+        replace(changed, requirements=met), team_id=team.pk, days=dates, absent=absent, on_duty=on_duty
     )
     strip = gap_service.duty_days(table, dates)
     wanted = {c for day in strip for c in day["short"]} | set(missing_ids)

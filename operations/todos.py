@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,6 +17,7 @@ from competencies.todos import Todo, TodoContext, TodoKind, short_date
 from teams.gaps import engine
 from teams.gaps import service as gap_service
 
+from . import selectors
 from .selectors import duty_ranges
 
 
@@ -124,4 +126,32 @@ def dashboard_panel(team):
         "id": "duty",
         "title": _("Coverage with the people on duty, next eight weeks"),
         "url": reverse("operations:team_duty_strip", args=[team.pk]),
+    }
+
+
+def systems_panel(team):
+    """Need from installed systems today and in a year, on the team dashboard's forecast (loaded after
+    the page; teams.hooks.register_dashboard_panel)."""
+    return {
+        "id": "systems",
+        "title": _("Need from installed systems, today and in a year"),
+        "url": reverse("operations:team_systems", args=[team.pk]),
+    }
+
+
+def what_if_duty(*, team, on, changes, absences):
+    """The what-if's effect on duty in the next eight weeks (teams.hooks.register_what_if_panel): the
+    days short of people on duty as the team is, and with the what-if's changes and holiday plan."""
+    first = timezone.localdate()
+    before = selectors.team_duty(team=team, first=first)
+    after = selectors.team_duty(team=team, first=first, planned_absences=absences, changes=changes)
+    return {
+        "template": "operations/_what_if_duty.html",
+        "context": {
+            "team": team,
+            "before": len(before["short_days"]),
+            "after": len(after["short_days"]),
+            "days": after["short_days"],
+            "weeks": after["weeks"],
+        },
     }

@@ -60,9 +60,11 @@ def team_systems(request, team_id):
     today = timezone.localdate()
     forecast_on = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) else today
     coverage = selectors.team_system_coverage(team=team, on=today, forecast_on=forecast_on)
+    # On the dashboard (htmx) only the forecast of the need; opened on its own, the whole page.
+    template = "operations/_systems_panel.html" if request.htmx else "operations/team_systems.html"
     return render(
         request,
-        "operations/team_systems.html",
+        template,
         {"team": team, "coverage": coverage, "today": today, "forecast_on": forecast_on},
     )
 

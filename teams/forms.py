@@ -249,6 +249,19 @@ class WhatIfForm(DateForm):
                     attrs={"class": "form-select form-select-sm"},
                 ),
             )
+        self.fields["away_member"] = forms.TypedChoiceField(
+            label=_("Member away"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", "—"), *member_choices],
+            error_messages={"invalid_choice": _("%(value)s is not a member of the team.")},
+            widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
+        )
+        self.fields["away_start"] = IsoDateField(label=_("Away from"), required=False)
+        self.fields["away_end"] = IsoDateField(label=_("Away until"), required=False)
+        for name in ("away_start", "away_end"):
+            self.fields[name].widget.attrs.update({"class": "form-control form-control-sm"})
         self._label_raise_fields()
 
     def _label_raise_fields(self):
@@ -370,12 +383,33 @@ class WhatIfForm(DateForm):
                 continue
             raises.append({"member": member, "competency": competency, "level": level})
         cleaned["raises"] = raises
+        cleaned["absences"] = self._absences(cleaned)
         return cleaned
+
+    def _absences(self, cleaned):
+        """The holiday plan: one member away for a period (what the duty figures count as absent)."""
+        member, start, end = cleaned.get("away_member"), cleaned.get("away_start"), cleaned.get("away_end")
+        if any(self.has_error(name) for name in ("away_member", "away_start", "away_end")):
+            return []
+        if member is None and start is None and end is None:
+            return []
+        if None in (member, start, end):
+            message = _("Choose a member and the first and last day away for the holiday plan.")
+            self.add_error("away_member", message)
+            return []
+        if end < start:
+            self.add_error("away_end", _("The last day away lies before the first."))
+            return []
+        return [(member, start, end)]
+
+    def absences(self):
+        """[(member id, first day, last day)] of the holiday plan (empty without one)."""
+        return list(self.cleaned_data.get("absences", []))
 
     @property
     def has_changes(self):
         data = self.cleaned_data
-        return bool(data.get("remove") or data.get("join") or data.get("raises"))
+        return bool(data.get("remove") or data.get("join") or data.get("raises") or data.get("absences"))
 
     def scenario(self):
         """The chosen changes with names, for the result's summary."""
@@ -390,6 +424,10 @@ class WhatIfForm(DateForm):
                     "level": r["level"],
                 }
                 for r in data.get("raises", [])
+            ],
+            "away": [
+                {"member": self.members[member], "start": start, "end": end}
+                for member, start, end in data.get("absences", [])
             ],
         }
 

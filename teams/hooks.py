@@ -38,3 +38,20 @@ def register_dashboard_panel(fn):
 def dashboard_panels(*, team):
     """The registered panels for ``team``'s dashboard, in registration order."""
     return [panel for panel in (fn(team) for fn in _dashboard_panels) if panel]
+
+
+_what_if_panels = []
+
+
+def register_what_if_panel(fn):
+    """Register ``fn(team, on, changes, absences) -> {"template", "context"} or None``: a part of a higher
+    app in the what-if's result (operations: the days short of people on duty in the next eight weeks).
+    ``changes`` are the arguments of ``teams.gaps.team.what_if`` (join, leave, raise_levels); ``absences``
+    the holiday plan, [(member id, first day, last day)]. Nothing may be written."""
+    if fn not in _what_if_panels:
+        _what_if_panels.append(fn)
+
+
+def what_if_panels(*, team, on, changes, absences):
+    found = (fn(team=team, on=on, changes=changes, absences=absences) for fn in _what_if_panels)
+    return [panel for panel in found if panel]

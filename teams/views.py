@@ -376,17 +376,22 @@ def what_if(request, team_id):
     else:
         candidates, candidates_cut = _what_if_candidates(request.user, [m["id"] for m in choices["members"]])
     form = forms.WhatIfForm(request.GET, user=request.user, team=team, choices=choices, candidates=candidates)
-    result, status = None, 200
+    result, status, panels = None, 200, []
     if not form.is_valid():
         status = 400
     elif form.has_changes:
         result = gaps_team.what_if(team=team, on=on, **form.engine_arguments())
+        # What higher apps add (operations: duty in the next eight weeks, with the holiday plan).
+        panels = hooks.what_if_panels(
+            team=team, on=on, changes=form.engine_arguments(), absences=form.absences()
+        )
     context = {
         "team": team,
         "on": on,
         "form": form,
         "what_if_form": form,
         "result": result,
+        "what_if_panels": panels,
         "scenario": form.scenario() if form.is_valid() else None,
         "errors": forms.error_messages(form) if status == 400 else [],
         "candidates_cut": candidates_cut,

@@ -604,17 +604,17 @@ def what_if_candidates(
     return candidates[:limit], own, len(candidates) > limit
 
 
-def what_if(
+def what_if_input(
     *,
     team: Team,
     on: datetime.date,
     join: Iterable[int] = (),
     leave: Iterable[int] = (),
     raise_levels: Iterable[tuple[int, int, int]] = (),
-) -> dict[str, Any]:
-    """Coverage and statuses of ``team`` now and under hypothetical changes; nothing is written."""
-    team_ids = [team.pk]
-    data = analysis_input(on=on, team_ids=team_ids)
+) -> tuple[engine.AnalysisInput, engine.AnalysisInput]:
+    """(the team's analysis input on ``on``, the same with the changes): the one place a what-if changes
+    the engine's input, for the coverage here and for other inputs of the engine (duty, in operations)."""
+    data = analysis_input(on=on, team_ids=[team.pk])
     if join:
         extra = effective_levels(on=on, employee_ids=list(join))[engine.LEVEL_COLUMNS]
         if not count_unconfirmed():
@@ -627,8 +627,22 @@ def what_if(
             requirements=data.requirements,
             role_targets=data.role_targets,
         )
-    before = engine.requirement_table(data)
     changed = engine.what_if(data, team_id=team.pk, join=join, leave=leave, raise_levels=raise_levels)
+    return data, changed
+
+
+def what_if(
+    *,
+    team: Team,
+    on: datetime.date,
+    join: Iterable[int] = (),
+    leave: Iterable[int] = (),
+    raise_levels: Iterable[tuple[int, int, int]] = (),
+) -> dict[str, Any]:
+    """Coverage and statuses of ``team`` now and under hypothetical changes; nothing is written."""
+    team_ids = [team.pk]
+    data, changed = what_if_input(team=team, on=on, join=join, leave=leave, raise_levels=raise_levels)
+    before = engine.requirement_table(data)
     after = engine.requirement_table(changed)
     names = dict(Competency.objects.filter(pk__in=before["competency_id"].tolist()).values_list("id", "name"))
     rows = []
