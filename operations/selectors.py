@@ -94,7 +94,11 @@ def team_system_coverage(*, team: Team, on: datetime.date, forecast_on: datetime
                 "units": int(row.units),
                 "forecast_units": forecast.get(system_id, int(row.units)) if forecast_on else None,
                 "served_by": int(row.served_by),
-                "servers": [{"id": e, "name": person_names.get(e, "")} for e in row.servers],
+                # By name: a list of people is never in an order that could read as a ranking.
+                "servers": sorted(
+                    ({"id": e, "name": person_names.get(e, "")} for e in row.servers),
+                    key=lambda person: (person["name"], person["id"]),
+                ),
                 "units_per_server": None
                 if pd.isna(row.units_per_server)
                 else round(float(row.units_per_server), 1),

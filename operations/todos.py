@@ -151,7 +151,8 @@ def what_if_duty(*, team, on, changes, absences):
             "team": team,
             "before": len(before["short_days"]),
             "after": len(after["short_days"]),
-            "days": after["short_days"],
+            "days": after["days"],
+            "short_days": after["short_days"],
             "weeks": after["weeks"],
         },
     }

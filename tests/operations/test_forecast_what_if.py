@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from operations.models import DutyEntry, InstalledBase, System, SystemNeed
 from teams.models import TeamRequirement
@@ -94,3 +95,12 @@ def test_the_dashboard_forecast_shows_the_need_from_systems_falling_at_end_of_li
     assert [cell.strip() for cell in cells[:2]] == ["3", "1800"]
     assert "300" in row and "falls" in row
     assert "<html" in client.get(panel_url).content.decode()
+
+
+def test_the_what_if_strip_starts_today(client_for, org, needed):
+    """The strip's legend names its first day: today, not the first short day."""
+    start = TODAY() + datetime.timedelta(days=10)
+    params = {"away_member": org.employee.pk, "away_start": start.isoformat(), "away_end": start.isoformat()}
+    text = what_if(client_for("lead_a"), org.team_a, **params).content.decode()
+    first = date_format(TODAY(), "SHORT_DATE_FORMAT")
+    assert f"One cell per day from {first}" in text

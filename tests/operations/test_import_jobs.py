@@ -64,6 +64,8 @@ def test_the_page_hands_the_file_to_a_job_that_reports_problems_and_writes_nothi
     assert not InstalledBase.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert "data-problems" in page and "AquaHeat 9" in page and "nothing was written" in page
+    # The job ran to its end, but what it says is that the file was refused (not "Succeeded").
+    assert "data-job-rejected" in page and ">Succeeded<" not in page
     # The upload is gone once its job has read it.
     assert list((media / import_jobs.DIRECTORY).iterdir()) == []
 
