@@ -34,6 +34,7 @@ from django.core.mail import mail_admins
 from django.db import transaction
 from django.shortcuts import redirect
 
+from . import hooks
 from .models import Employee
 from .roles import ADMIN_GROUP, HR_GROUP
 
@@ -79,8 +80,10 @@ def _allowed(ldap_user: Any) -> bool:
 
 
 def apply_roles(user: Any, group_names: set[str], *, hr_group: str, admin_group: str) -> None:
-    """Give or take the HR and Admin roles by the directory groups (names compared without case)."""
+    """Give or take the HR and Admin roles by the directory groups (names compared without case), and
+    what higher apps derive from the groups (teams: leads by SERVICELEAD_DIRECTORY_TEAM_LEAD_GROUPS)."""
     names = {name.lower() for name in group_names}
+    hooks.directory_groups(user=user, group_names=names)
     for directory_group, role in ((hr_group, HR_GROUP), (admin_group, ADMIN_GROUP)):
         if not directory_group:
             continue

@@ -23,6 +23,7 @@ _leave_refusals = []
 _leave_recorders = []
 _team_names = []
 _membership_periods = []
+_directory_groups = []
 
 
 def _add(registry, fn):
@@ -277,3 +278,15 @@ def register_competency_reference(model_label, *, field="competency", unique_wit
 def competency_references():
     """``{(model_label, field): unique_with}`` as registered."""
     return dict(_competency_references)
+
+
+def register_directory_groups(fn):
+    """Register ``fn(user, group_names)``, called at every sign-in through the directory (LDAP or OpenID
+    Connect) inside its transaction with the person's group names (lower case): teams makes them lead of
+    the teams SERVICELEAD_DIRECTORY_TEAM_LEAD_GROUPS maps their groups to."""
+    _add(_directory_groups, fn)
+
+
+def directory_groups(*, user, group_names):
+    for fn in _directory_groups:
+        fn(user=user, group_names=group_names)

@@ -28,6 +28,10 @@ class TeamsConfig(AppConfig):
         competency_hooks.register_competency_reference("teams.TeamRequirement", unique_with=("team",))
         # An employee's "who read my data" includes the team pages read while they were in the team.
         competency_hooks.register_membership_periods(selectors.employee_membership_periods)
+        # Team leads from directory groups, when SERVICELEAD_DIRECTORY_TEAM_LEAD_GROUPS maps them.
+        from . import directory
+
+        competency_hooks.register_directory_groups(directory.leads_from_groups)
         # Leads and heads, campaigns, reviews and gaps on the to-do lists (competencies.todos).
         from . import todos
 

@@ -163,6 +163,9 @@ SERVICELEAD_OIDC_ALLOWED_GROUP = env.str("SERVICELEAD_OIDC_ALLOWED_GROUP", defau
 SERVICELEAD_OIDC_HR_GROUP = env.str("SERVICELEAD_OIDC_HR_GROUP", default="")
 SERVICELEAD_OIDC_ADMIN_GROUP = env.str("SERVICELEAD_OIDC_ADMIN_GROUP", default="")
 SERVICELEAD_OIDC_TIMEOUT = env.int("SERVICELEAD_OIDC_TIMEOUT", default=4)
+# Team leads from directory groups (LDAP or OpenID Connect), as JSON {"group": "team name"}; unset: leads
+# are assigned in the product only (teams/directory.py).
+SERVICELEAD_DIRECTORY_TEAM_LEAD_GROUPS = env.json("SERVICELEAD_DIRECTORY_TEAM_LEAD_GROUPS", default={})
 # A session signed in through the provider is re-checked there (silently) after this many seconds.
 SERVICELEAD_OIDC_RECHECK_SECONDS = env.int("SERVICELEAD_OIDC_RECHECK_SECONDS", default=900)
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = SERVICELEAD_OIDC_RECHECK_SECONDS

@@ -36,7 +36,7 @@ directory {dir}/data
 PEOPLE = [
     # uid, given name, surname, employee number, groups
     ("hanna.hr", "Hanna", "Richter", "P-9001", ["servicelead-users", "servicelead-hr"]),
-    ("erik.emp", "Erik", "Neumann", "P-0001", ["servicelead-users"]),
+    ("erik.emp", "Erik", "Neumann", "P-0001", ["servicelead-users", "fs-north-leads"]),
     ("otto.out", "Otto", "Außen", "P-0002", []),
     ("dora.dup", "Dora", "Doppel", "P-0003", ["servicelead-users"]),
     ("lea.leaving", "Lea", "Geht", "P-0004", ["servicelead-users"]),
@@ -55,7 +55,7 @@ def ldif():
             f"givenName: {given}\nsn: {surname}\nmail: {uid}@example.org\nemployeeNumber: {number}\n"
             f"userPassword: {PASSWORD}\n"
         )
-    for group in ("servicelead-users", "servicelead-hr"):
+    for group in ("servicelead-users", "servicelead-hr", "fs-north-leads"):
         members = [f"uid={uid},ou=people,{BASE}" for uid, *_rest, groups in PEOPLE if group in groups]
         entries.append(
             f"dn: cn={group},ou=groups,{BASE}\nobjectClass: groupOfNames\ncn: {group}\n"

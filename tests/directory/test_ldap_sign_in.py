@@ -119,3 +119,31 @@ def test_a_person_removed_from_the_directory_is_signed_out_at_the_next_request(c
     response = client.get(reverse("home"), follow=True)
     assert not response.wsgi_request.user.is_authenticated
     assert "no longer allowed to use servicelead" in response.content.decode()
+
+
+def test_team_leads_follow_the_directory_groups_the_setting_maps(client, directory, settings):
+    """erik.emp is in the directory group fs-north-leads (not fs-south-leads): signing in makes him lead of
+    North and no longer of South; Support, which the setting does not map, keeps its leads."""
+    from teams.models import Team
+
+    settings.SERVICELEAD_DIRECTORY_TEAM_LEAD_GROUPS = {
+        "fs-north-leads": "Field Service North",
+        "FS-South-Leads": "Field Service South",
+        "gone-leads": "No such team",
+    }
+    erik = factories.UserFactory(username="erik.emp")
+    north = factories.TeamFactory(name="Field Service North")
+    south = factories.TeamFactory(name="Field Service South", leads=[erik])
+    support = factories.TeamFactory(name="Support", leads=[erik])
+    assert sign_in(client, "erik.emp").wsgi_request.user.is_authenticated
+    assert list(Team.objects.filter(leads=erik).order_by("name").values_list("name", flat=True)) == [
+        "Field Service North",
+        "Support",
+    ]
+    assert north.leads.count() == 1 and not south.leads.exists() and support.leads.count() == 1
+    # Without the setting, leads stay as assigned in the product.
+    settings.SERVICELEAD_DIRECTORY_TEAM_LEAD_GROUPS = {}
+    south.leads.add(erik)
+    client.logout()
+    sign_in(client, "erik.emp")
+    assert south.leads.filter(pk=erik.pk).exists()
