@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from competencies.models import Employee
 from competencies.roles import HR_GROUP
 from tests import factories
-from tests.browser.support import new_page
+from tests.browser.support import new_page, shot
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +117,7 @@ def sign_in_at_provider(page, live_server, login):
     page.goto(f"{live_server.url}/login/")
     page.click("a[data-oidc]")
     page.wait_for_selector("input[name=login]")
+    shot(page, f"oidc-provider-login-{login}")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", "anything")
     page.click("button[type=submit]")
@@ -134,6 +135,7 @@ def test_hr_and_an_employee_sign_in_through_the_provider(
     assert page.url.rstrip("/") == live_server.url
     hanna = get_user_model().objects.get(username="hanna")
     assert hanna.groups.filter(name=HR_GROUP).exists() and hanna.email == "hanna@example.org"
+    shot(page, "oidc-signed-in-hr")
     page.context.clear_cookies()
     page = new_page(chromium_browser)
     sign_in_at_provider(page, live_server, "erik")
@@ -204,6 +206,7 @@ def test_a_session_is_rechecked_at_the_provider_and_ends_when_the_account_is_dis
     page.wait_for_load_state("networkidle")
     assert "/login/" in page.url and not signed_in(page)
     assert "Test Provider no longer confirms your sign-in" in page.content()
+    shot(page, "oidc-recheck-disabled-signed-out")
     page.goto(f"{live_server.url}/notifications/")
     assert "/login/" in page.url
 
