@@ -355,6 +355,29 @@ def test_an_import_is_read_in_a_limited_process_under_a_worker(workers, settings
     assert Assessment.objects.filter(employee=person, competency=competency, level=2).exists()
 
 
+def test_an_operations_ticket_import_runs_on_a_worker(workers):
+    """The page's ticket import is a job: a worker checks the whole file, then writes it."""
+    from operations import import_jobs, imports
+    from operations.models import Ticket
+
+    seed_organisation(employees=20, teams=3, competencies=5)
+    team = Team.objects.order_by("pk").first()
+    competency = Competency.objects.order_by("pk").first()
+    systems = f"name;needs\nAquaHeat 9;{competency.name}:2\n"
+    imports.import_systems(io.BytesIO(systems.encode()), "systems.csv")
+    workers.start("worker")
+    rows = "date;team;system;duration\n" + "".join(
+        f"2026-0{m}-01;{team.name};AquaHeat 9;2\n" for m in range(1, 10)
+    )
+    upload = import_jobs.upload_save(file_obj=io.BytesIO(rows.encode()), filename="tickets.csv")
+    job = finished(
+        import_jobs.import_job_create(kind="tickets", path=upload, filename="tickets.csv"), timeout=120
+    )
+    assert job.status == Job.Status.SUCCEEDED, workers.output()
+    assert job.result["rejected"] is False and job.result["created"] == 9, job.result
+    assert Ticket.objects.filter(team=team).count() == 9
+
+
 def _far_cell_workbook():
     """A tiny workbook whose one data cell lies in row 99,999,999 (a reader would allocate every row)."""
     sheet = (
