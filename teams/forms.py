@@ -172,6 +172,19 @@ class EmployeeIdsField(forms.Field):
             raise forms.ValidationError(_("Pick people from the list."), code="invalid") from None
 
 
+def _member_field(label, member_choices):
+    """An optional pick of one team member (what-if level changes and holiday plan)."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *member_choices],
+        error_messages={"invalid_choice": _("%(value)s is not a member of the team.")},
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
 class WhatIfForm(DateForm):
     """Members to remove, people to add, up to three level raises. ``choices`` comes from
     ``teams.gaps.team.what_if_choices`` (or the dashboard): members and requirements with scale tops.
@@ -214,15 +227,7 @@ class WhatIfForm(DateForm):
             del self.fields["find"]
         top = max([r["scale_max"] for r in choices["requirements"]] + [1])
         for n in range(1, MAX_RAISES + 1):
-            self.fields[f"raise_member_{n}"] = forms.TypedChoiceField(
-                label=_("Member"),
-                required=False,
-                coerce=int,
-                empty_value=None,
-                choices=[("", "—"), *member_choices],
-                error_messages={"invalid_choice": _("%(value)s is not a member of the team.")},
-                widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
-            )
+            self.fields[f"raise_member_{n}"] = _member_field(_("Member"), member_choices)
             self.fields[f"raise_competency_{n}"] = forms.TypedChoiceField(
                 label=_("Competency"),
                 required=False,
@@ -249,15 +254,7 @@ class WhatIfForm(DateForm):
                     attrs={"class": "form-select form-select-sm"},
                 ),
             )
-        self.fields["away_member"] = forms.TypedChoiceField(
-            label=_("Member away"),
-            required=False,
-            coerce=int,
-            empty_value=None,
-            choices=[("", "—"), *member_choices],
-            error_messages={"invalid_choice": _("%(value)s is not a member of the team.")},
-            widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
-        )
+        self.fields["away_member"] = _member_field(_("Member away"), member_choices)
         self.fields["away_start"] = IsoDateField(label=_("Away from"), required=False)
         self.fields["away_end"] = IsoDateField(label=_("Away until"), required=False)
         for name in ("away_start", "away_end"):
