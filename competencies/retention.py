@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from . import hooks
 from .audit import audit_entry
-from .models import Assessment, AuditEntry, SelfAssessmentDraft
+from .models import Assessment, AuditEntry, Notification, SelfAssessmentDraft
 
 # The name recorded as "who" for what the scheduled jobs do.
 SYSTEM_ACTOR = "system"
@@ -64,52 +64,34 @@ def personal_notes_purge_before(cutoff):
 
 def drafts_purge(cutoff):
     """Delete self-assessment drafts untouched since ``cutoff`` (the "drafts" kind)."""
-    with transaction.atomic():
-        deleted, _by_model = SelfAssessmentDraft.objects.filter(updated_at__lt=cutoff).delete()
-        counts = {"drafts": deleted}
-        if deleted:
-            _record(AuditEntry.Action.DATA_PURGED, {"kind": "drafts", "written_before": cutoff}, counts)
-    return counts
+    drafts = SelfAssessmentDraft.objects.filter(updated_at__lt=cutoff)
+    return purge_model_before(kind="drafts", queryset=drafts, cutoff=cutoff)
 
 
 def reads_purge(cutoff):
     """Delete the read audit's entries (who read whose levels) made before ``cutoff`` (the "reads" kind).
     The other audit entries stay: they are the history of the records themselves."""
-    with transaction.atomic():
-        deleted, _by_model = AuditEntry.objects.filter(
-            action=AuditEntry.Action.VIEWED, created_at__lt=cutoff
-        ).delete()
-        counts = {"reads": deleted}
-        if deleted:
-            _record(AuditEntry.Action.DATA_PURGED, {"kind": "reads", "written_before": cutoff}, counts)
-    return counts
+    reads = AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED, created_at__lt=cutoff)
+    return purge_model_before(kind="reads", queryset=reads, cutoff=cutoff)
 
 
 def notifications_purge(cutoff):
     """Delete notifications created before ``cutoff`` that are done with: read, or mailed, or never to be
     mailed (the "notifications" kind). One still waiting for its e-mail stays until it is sent."""
-    from .models import Notification
-
-    with transaction.atomic():
-        deleted, _by_model = (
-            Notification.objects.filter(created_at__lt=cutoff)
-            .filter(Q(read_at__isnull=False) | Q(emailed_at__isnull=False) | Q(delivery="off"))
-            .delete()
-        )
-        counts = {"notifications": deleted}
-        if deleted:
-            what = {"kind": "notifications", "written_before": cutoff}
-            _record(AuditEntry.Action.DATA_PURGED, what, counts)
-    return counts
+    done = Notification.objects.filter(created_at__lt=cutoff).filter(
+        Q(read_at__isnull=False) | Q(emailed_at__isnull=False) | Q(delivery="off")
+    )
+    return purge_model_before(kind="notifications", queryset=done, cutoff=cutoff)
 
 
-def purge_model_before(*, kind, queryset):
-    """For the kinds of higher apps: delete ``queryset`` (what is past the period) and record it."""
+def purge_model_before(*, kind, queryset, cutoff):
+    """Delete ``queryset`` (what of ``kind`` is past its period, written before ``cutoff``) and record how
+    many in the audit; every kind that is deleted whole goes through here, higher apps' kinds too."""
     with transaction.atomic():
         deleted, _by_model = queryset.delete()
         counts = {kind: deleted}
         if deleted:
-            _record(AuditEntry.Action.DATA_PURGED, {"kind": kind}, counts)
+            _record(AuditEntry.Action.DATA_PURGED, {"kind": kind, "written_before": cutoff}, counts)
     return counts
 
 

@@ -8,7 +8,6 @@ SERVICELEAD_IMPORT_UPLOAD_RETENTION_HOURS when a job never ran). ``OperationsCon
 handler."""
 
 import dataclasses
-import logging
 import time
 import uuid
 from pathlib import Path
@@ -29,8 +28,6 @@ DIRECTORY = "operations-imports"
 EXTENSIONS = (".csv", ".txt", ".xlsx", ".ics")
 REPORTED_PROBLEMS = imports.MAX_PROBLEMS
 CHUNK = 1024 * 1024
-
-logger = logging.getLogger(__name__)
 
 
 class UploadRefused(ValueError):

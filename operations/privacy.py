@@ -32,7 +32,8 @@ def duty_purge(cutoff):
     """Delete absences and duty entries that ended before ``cutoff``."""
     from .models import DutyEntry
 
-    return purge_model_before(kind="duty", queryset=DutyEntry.objects.filter(end__lt=cutoff.date()))
+    ended = DutyEntry.objects.filter(end__lt=cutoff.date())
+    return purge_model_before(kind="duty", queryset=ended, cutoff=cutoff)
 
 
 DUTY_KIND = DataKind(
